@@ -1,0 +1,3 @@
+from gitops_lb.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Command line: `gitops-lb COMMAND ...`. The only place that prints or exits.
+
+Each command is a module of this package with HELP, add_arguments(parser) and run(args) -> int.
+Command modules import what they need inside run(), so `gitops-lb lint` never pays for
+`kubernetes` or `git`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from gitops_lb import __version__
+from gitops_lb.errors import GitopsLbError, UsageError
+
+COMMANDS = ("lint", "explain")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"gitops_lb.cli.{name.replace('-', '_')}_cmd")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gitops-lb",
+        description="Compile, lint and reconcile MetalLB configuration for GitOps.",
+    )
+    parser.add_argument("--version", action="version", version=f"gitops-lb {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMANDS:
+        module = command_module(name)
+        p = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        module.add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        status: int = command_module(args.command).run(args)
+        return status
+    except UsageError as exc:
+        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        return 2
+    except GitopsLbError as exc:
+        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("gitops-lb: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1

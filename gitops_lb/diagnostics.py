@@ -1,0 +1,90 @@
+"""Findings and the result of a run: what every command produces and every reporter prints."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a source file; line and column are 1-based."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: a rule id, a severity, a message and where it was written."""
+
+    rule: str
+    severity: Severity
+    message: str
+    location: Location
+    object: str | None = None  # "Kind/namespace/name"
+    path: str | None = None  # "spec.addresses[1]"
+    related: tuple[Related, ...] = ()
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.rule, self.message)
+
+
+@dataclass(slots=True)
+class Result:
+    """Everything a command found; reporters print it, the CLI turns it into an exit status."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    # set when an input could not be read at all (exit status 3 rather than 1)
+    fatal: bool = False
+
+    def extend(self, diags: Iterable[Diagnostic]) -> None:
+        self.diagnostics.extend(diags)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.diagnostics), key=Diagnostic.sort_key)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    def exit_status(self) -> int:
+        if self.fatal:
+            return 3
+        return 1 if self.errors else 0
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """Render ("spec", "addresses", 1) as "spec.addresses[1]"."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(("." if out else "") + part)
+    return "".join(out)

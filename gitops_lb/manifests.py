@@ -1,0 +1,266 @@
+"""Kubernetes manifests -> ClusterConfig (the `lint` input)."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
+from gitops_lb.diagnostics import Location
+from gitops_lb.metallb import models as m
+from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, PathPart, load_paths
+
+CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
+
+
+def load_manifests(
+    paths: Iterable[str], *, namespace: str = DEFAULT_NAMESPACE, bgp_mode: str | None = None
+) -> tuple[ClusterConfig, list[LoadedFile]]:
+    files = load_paths(paths)
+    return config_from_files(files, namespace=namespace, bgp_mode=bgp_mode), files
+
+
+def config_from_files(
+    files: Iterable[LoadedFile], *, namespace: str = DEFAULT_NAMESPACE, bgp_mode: str | None = None
+) -> ClusterConfig:
+    cfg = ClusterConfig(namespace=namespace, bgp_mode=bgp_mode)
+    for lf in files:
+        for issue in lf.issues:
+            cfg.add_intake(issue.rule, Finding(issue.message, location=issue.location))
+        for doc in lf.documents:
+            add_document(cfg, doc)
+    cfg.sort()
+    return cfg
+
+
+def add_document(cfg: ClusterConfig, doc: Document) -> None:
+    data = doc.data
+    if data is None:
+        return  # an empty document ("---" at the end) is fine
+    loc = Location(doc.file, *doc.pos)
+    if not isinstance(data, LocMap):
+        what = "a list" if isinstance(data, LocSeq) else f"a {type(data).__name__}"
+        cfg.add_intake(
+            "document-not-mapping",
+            Finding(f"document {doc.index + 1} is {what}, not a Kubernetes object", location=loc),
+        )
+        return
+    add_object(cfg, doc.file, data, loc)
+
+
+def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> None:
+    api_version = data.get("apiVersion")
+    kind = data.get("kind")
+    if not isinstance(api_version, str) or not api_version or not isinstance(kind, str) or not kind:
+        missing = [k for k, v in (("apiVersion", api_version), ("kind", kind)) if not v]
+        what = " and ".join(missing) if missing else "apiVersion and kind as strings"
+        cfg.add_intake("object-missing-type", Finding(f"object has no {what}", location=loc))
+        return
+    items = data.get("items")
+    if kind.endswith("List") and isinstance(items, LocSeq):
+        for i, item in enumerate(items):
+            if isinstance(item, LocMap):
+                add_object(cfg, file, item, Location(file, *item.pos))
+            else:
+                line, col = items.ipos[i]
+                cfg.add_intake(
+                    "document-not-mapping",
+                    Finding(
+                        f"items[{i}] is not a Kubernetes object", location=Location(file, line, col)
+                    ),
+                )
+        return
+    group = api_version.partition("/")[0] if "/" in api_version else ""
+    if group == m.METALLB_GROUP:
+        if kind in m.STATUS_KINDS:
+            return
+        model = m.MODELS.get((api_version, kind))
+        if model is None:
+            cfg.add_intake(
+                "schema-invalid",
+                Finding(
+                    f"{api_version} {kind} is not a MetalLB kind this version serves",
+                    location=loc,
+                ),
+            )
+            return
+    elif api_version == "v1" and kind in CORE_KINDS:
+        model = m.MODELS[("v1", kind)]
+    else:
+        return  # not something MetalLB reads
+    add_validated(cfg, file, data, model, kind)
+
+
+def prune_nulls(value: Any) -> Any:
+    """The API server drops null fields of non-nullable schema properties before validation."""
+    if isinstance(value, dict):
+        return {k: prune_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [prune_nulls(v) for v in value]
+    return value
+
+
+def add_validated(
+    cfg: ClusterConfig, file: str, data: LocMap, model: type[BaseModel], kind: str
+) -> None:
+    meta = data.get("metadata")
+    name = str(meta.get("name") or meta.get("generateName") or "") if isinstance(meta, dict) else ""
+    namespace = meta.get("namespace") if isinstance(meta, dict) else None
+    namespace = namespace if isinstance(namespace, str) and namespace else None
+    try:
+        obj = model.model_validate(prune_nulls(data))
+    except ValidationError as exc:
+        stub: Item[Any] = Item(None, kind, name, namespace, file, data)
+        for err in exc.errors():
+            report_validation_error(cfg, stub, model, err)
+        return
+    if isinstance(obj, m.BGPPeerV1Beta1):
+        obj = convert_peer(obj)
+    item: Item[Any] = Item(obj, kind, name, namespace, file, data)
+    add_item(cfg, item)
+
+
+def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
+    """File an object under its kind; MetalLB objects outside MetalLB's namespace are not read."""
+    obj = item.model
+    if isinstance(obj, m.Resource):
+        if item.namespace is not None and item.namespace != cfg.namespace:
+            cfg.add_intake(
+                "object-wrong-namespace",
+                Finding(
+                    f"{item.kind} {item.name!r} is in namespace {item.namespace!r}; MetalLB reads "
+                    f"its configuration only from {cfg.namespace!r} (and its webhook denies it)",
+                    item,
+                    ("metadata", "namespace"),
+                ),
+            )
+            return
+        if item.namespace is None:
+            cfg.add_intake(
+                "object-no-namespace",
+                Finding(
+                    f"{item.kind} {item.name!r} has no namespace; it must be applied to "
+                    f"{cfg.namespace!r}",
+                    item,
+                    ("metadata",),
+                    key=True,
+                ),
+            )
+    target: dict[type[Any], list[Item[Any]]] = {
+        m.IPAddressPool: cfg.pools,
+        m.L2Advertisement: cfg.l2advs,
+        m.BGPAdvertisement: cfg.bgpadvs,
+        m.BGPPeer: cfg.peers,
+        m.BFDProfile: cfg.bfdprofiles,
+        m.Community: cfg.communities,
+        m.Service: cfg.services,
+        m.Node: cfg.nodes,
+        m.Namespace: cfg.namespaces,
+        m.Secret: cfg.secrets,
+    }
+    target[type(obj)].append(item)
+
+
+def convert_peer(old: m.BGPPeerV1Beta1) -> m.BGPPeer:
+    """v1beta1 -> v1beta2 as MetalLB's conversion webhook does: timers always become set."""
+    s = old.spec
+    selectors = [
+        m.LabelSelector.model_construct(
+            matchLabels=sel.matchLabels,
+            matchExpressions=[
+                m.LabelSelectorRequirement.model_construct(
+                    key=e.key, operator=e.operator, values=e.values
+                )
+                for e in sel.matchExpressions
+            ],
+        )
+        for sel in s.nodeSelectors
+    ]
+    spec = m.BGPPeerSpec.model_construct(
+        myASN=s.myASN,
+        peerASN=s.peerASN,
+        peerAddress=s.peerAddress,
+        sourceAddress=s.sourceAddress,
+        routerID=s.routerID,
+        password=s.password,
+        bfdProfile=s.bfdProfile,
+        peerPort=s.peerPort,
+        holdTime=s.holdTime or "0s",
+        keepaliveTime=s.keepaliveTime or "0s",
+        nodeSelectors=selectors,
+        ebgpMultiHop=s.ebgpMultiHop,
+    )
+    return m.BGPPeer.model_construct(
+        apiVersion="metallb.io/v1beta2", kind="BGPPeer", metadata=old.metadata, spec=spec
+    )
+
+
+# --- pydantic errors -> located findings ---------------------------------------------------------
+
+
+def report_validation_error(
+    cfg: ClusterConfig, item: Item[Any], model: type[BaseModel], err: Any
+) -> None:
+    loc: tuple[PathPart, ...] = tuple(err["loc"])
+    where = ".".join(str(p) for p in loc)
+    if err["type"] == "extra_forbidden":
+        field = str(loc[-1])
+        allowed = allowed_fields(model, loc[:-1])
+        hint = did_you_mean(field, allowed)
+        cfg.add_intake(
+            "schema-unknown-field",
+            Finding(
+                f"unknown field {where!r} in {item.kind}"
+                + (f"; did you mean {hint!r}?" if hint else ""),
+                item,
+                loc,
+                key=True,
+            ),
+        )
+        return
+    if err["type"] == "missing":
+        message = f"{where}: required field is missing"
+    else:
+        got = err.get("input")
+        shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
+        message = f"{where}: {err['msg'][:1].lower()}{err['msg'][1:]}{shown}"
+    cfg.add_intake("schema-invalid", Finding(message, item, loc))
+
+
+def did_you_mean(name: str, allowed: list[str]) -> str | None:
+    lower = {a.lower(): a for a in allowed}
+    if name.lower() in lower:
+        return lower[name.lower()]
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def allowed_fields(model: type[BaseModel], loc: tuple[PathPart, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The BaseModel inside list[X], X | None, Annotated[X, ...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

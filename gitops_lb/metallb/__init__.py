@@ -1,0 +1,1 @@
+"""MetalLB's API (models) and the semantics of its configuration parser."""

@@ -1,0 +1,123 @@
+"""What MetalLB makes of a configuration: parsed pools, pool attachment, lookups.
+
+Computed once per ClusterConfig (`cfg.sem`) and shared by the rules, so each rule stays a few
+lines and no two rules parse the same thing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from gitops_lb.metallb import models as m
+from gitops_lb.metallb.ipnet import Entry, parse_entry
+from gitops_lb.metallb.selectors import any_matches, matches, selector_problems
+
+if TYPE_CHECKING:
+    from gitops_lb.config import ClusterConfig, Item
+
+
+def first_by_name(items: Iterable[Item[Any]]) -> dict[str, Item[Any]]:
+    out: dict[str, Item[Any]] = {}
+    for it in items:
+        out.setdefault(it.name, it)
+    return out
+
+
+def selectors_valid(sels: Sequence[m.LabelSelector]) -> bool:
+    return all(next(selector_problems(s), None) is None for s in sels)
+
+
+class Semantics:
+    def __init__(self, cfg: ClusterConfig) -> None:
+        self.cfg = cfg
+
+    # --- lookups ------------------------------------------------------------------------------
+
+    @cached_property
+    def pools_by_name(self) -> dict[str, Item[m.IPAddressPool]]:
+        return first_by_name(self.cfg.pools)
+
+    @cached_property
+    def peers_by_name(self) -> dict[str, Item[m.BGPPeer]]:
+        return first_by_name(self.cfg.peers)
+
+    @cached_property
+    def bfd_by_name(self) -> dict[str, Item[m.BFDProfile]]:
+        return first_by_name(self.cfg.bfdprofiles)
+
+    @cached_property
+    def secrets_by_name(self) -> dict[str, Item[m.Secret]]:
+        return first_by_name(self.cfg.secrets)
+
+    @cached_property
+    def community_aliases(self) -> dict[str, str]:
+        """Alias name -> value over all Community objects (first definition wins)."""
+        out: dict[str, str] = {}
+        for it in self.cfg.communities:
+            for alias in it.model.spec.communities:
+                out.setdefault(alias.name, alias.value)
+        return out
+
+    @cached_property
+    def node_labels(self) -> list[tuple[Item[m.Node], dict[str, str]]]:
+        return [(n, n.model.metadata.labels) for n in self.cfg.nodes]
+
+    @cached_property
+    def namespace_labels(self) -> dict[str, dict[str, str]]:
+        return {n.name: n.model.metadata.labels for n in self.cfg.namespaces}
+
+    # --- pools --------------------------------------------------------------------------------
+
+    def entries(self, pool: Item[m.IPAddressPool]) -> list[Entry]:
+        """Parsed spec.addresses of a pool, in order (parse errors carried in Entry.error)."""
+        return [parse_entry(a) for a in pool.model.spec.addresses]
+
+    @cached_property
+    def pool_entries(self) -> dict[int, list[Entry]]:
+        return {id(p): self.entries(p) for p in self.cfg.pools}
+
+    def pool_families(self, pool: Item[m.IPAddressPool]) -> set[int]:
+        return {n.family for e in self.pool_entries[id(pool)] for n in e.nets}
+
+    # --- advertisements -> pools (facts 7.1) ---------------------------------------------------
+
+    def attached_pools(
+        self, adv: Item[m.L2Advertisement] | Item[m.BGPAdvertisement]
+    ) -> list[Item[m.IPAddressPool]]:
+        """Pools an advertisement applies to: all pools when it names and selects none."""
+        spec = adv.model.spec
+        if not spec.ipAddressPools and not spec.ipAddressPoolSelectors:
+            return list(self.cfg.pools)
+        names = set(spec.ipAddressPools)
+        sels = spec.ipAddressPoolSelectors if selectors_valid(spec.ipAddressPoolSelectors) else []
+        return [
+            p
+            for p in self.cfg.pools
+            if p.name in names or (sels and any(matches(s, p.model.metadata.labels) for s in sels))
+        ]
+
+    @cached_property
+    def pool_l2advs(self) -> dict[int, list[Item[m.L2Advertisement]]]:
+        out: dict[int, list[Item[m.L2Advertisement]]] = {id(p): [] for p in self.cfg.pools}
+        for adv in self.cfg.l2advs:
+            for p in self.attached_pools(adv):
+                out[id(p)].append(adv)
+        return out
+
+    @cached_property
+    def pool_bgpadvs(self) -> dict[int, list[Item[m.BGPAdvertisement]]]:
+        out: dict[int, list[Item[m.BGPAdvertisement]]] = {id(p): [] for p in self.cfg.pools}
+        for adv in self.cfg.bgpadvs:
+            for p in self.attached_pools(adv):
+                out[id(p)].append(adv)
+        return out
+
+    # --- nodes --------------------------------------------------------------------------------
+
+    def selected_nodes(self, sels: Sequence[m.LabelSelector]) -> list[Item[m.Node]]:
+        """Known Nodes a selector list picks (empty list: all; invalid selectors: none)."""
+        if not selectors_valid(sels):
+            return []
+        return [n for n, labels in self.node_labels if any_matches(sels, labels)]

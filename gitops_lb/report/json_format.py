@@ -1,0 +1,45 @@
+"""One JSON object: tool, version, diagnostics and a summary (design section 2)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from gitops_lb import __version__
+from gitops_lb.diagnostics import Diagnostic, Result
+
+
+def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "rule": d.rule,
+        "severity": str(d.severity),
+        "message": d.message,
+        "file": d.location.file,
+        "line": d.location.line,
+        "column": d.location.column,
+        "object": d.object,
+        "path": d.path,
+        "related": [
+            {
+                "file": r.location.file,
+                "line": r.location.line,
+                "column": r.location.column,
+                "message": r.message,
+            }
+            for r in d.related
+        ],
+    }
+
+
+def document(result: Result) -> dict[str, Any]:
+    return {
+        "tool": "gitops-lb",
+        "version": __version__,
+        "diagnostics": [diagnostic_dict(d) for d in result.sorted()],
+        "summary": {"errors": result.errors, "warnings": result.warnings, "files": result.files},
+    }
+
+
+def report(result: Result, stream: TextIO, *, command: str) -> None:
+    json.dump(document(result), stream, indent=2, sort_keys=False)
+    stream.write("\n")

@@ -1,0 +1,20 @@
+"""`file:line:col: severity: message [rule-id]`, related locations indented below."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from gitops_lb.diagnostics import Result
+
+
+def report(result: Result, stream: TextIO, *, command: str) -> None:
+    for d in result.sorted():
+        stream.write(f"{d.location}: {d.severity}: {d.message} [{d.rule}]\n")
+        for rel in d.related:
+            stream.write(f"    {rel.location}: note: {rel.message}\n")
+    errors, warnings = result.errors, result.warnings
+    if errors or warnings:
+        stream.write(
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+            f"in {result.files} file{'s' * (result.files != 1)}\n"
+        )

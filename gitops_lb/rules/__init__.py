@@ -1,0 +1,78 @@
+"""Rule registry: every module in this package that defines RULE is a rule.
+
+A rule is a small module whose docstring is its user documentation (`gitops-lb explain`,
+docs/rules.md) and whose RULE names its id, severity and check.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from functools import cache
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Diagnostic, Related, Severity
+from gitops_lb.errors import GitopsLbError
+from gitops_lb.rules._base import Rule
+
+
+@cache
+def all_rules() -> dict[str, Rule]:
+    found: dict[str, Rule] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule):
+            if rule.id in found:  # pragma: no cover - guarded by tests
+                raise RuntimeError(f"rule id {rule.id} defined twice")
+            found[rule.id] = rule
+    return dict(sorted(found.items()))
+
+
+def to_diagnostic(rule: Rule, severity: Severity, finding: Finding) -> Diagnostic:
+    related = tuple(
+        Related(r.location or (r.item.locate(r.path) if r.item else finding.where()), r.message)
+        for r in finding.related
+    )
+    return Diagnostic(
+        rule=rule.id,
+        severity=severity,
+        message=finding.message,
+        location=finding.where(),
+        object=finding.item.ref if finding.item is not None else None,
+        path=finding.path_text(),
+        related=related,
+    )
+
+
+def run_rules(
+    cfg: ClusterConfig,
+    *,
+    compat: bool = False,
+    disabled: Iterable[str] = (),
+    categories: Iterable[str] | None = None,
+) -> list[Diagnostic]:
+    """Run every applicable rule on one cluster's configuration."""
+    skip = set(disabled)
+    wanted = set(categories) if categories is not None else None
+    out: list[Diagnostic] = []
+    for rule in all_rules().values():
+        if rule.id in skip or (wanted is not None and rule.category not in wanted):
+            continue
+        if rule.modes is not None and cfg.bgp_mode not in rule.modes:
+            continue
+        severity = rule.severity
+        if compat and not rule.enforced:
+            severity = Severity.WARNING
+        try:
+            for finding in rule.check(cfg):
+                out.append(to_diagnostic(rule, severity, finding))
+        except Exception as exc:  # a bug, not bad input: say which rule, exit 3
+            raise GitopsLbError(
+                f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "
+                "(please report this with the input that caused it)"
+            ) from exc
+    return out

@@ -1,0 +1,55 @@
+"""Two pool addresses overlap.
+
+MetalLB refuses a configuration in which any address block, after ranges are broken into
+CIDRs, overlaps another one, whether in the same pool or in two pools; a repeated entry counts.
+IPv4-mapped IPv6 addresses (`::ffff:10.0.0.0/120`) overlap the IPv4 addresses they map to.
+Each overlapping entry is reported once per entry it overlaps, with the other entry as a
+related location.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_lb.config import ClusterConfig, Finding, Item, Rel
+from gitops_lb.diagnostics import Severity
+from gitops_lb.rules._base import Rule
+
+ID = "pool-overlap"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    # (family, first, -last, order, pool, entry index); aligned blocks are nested or disjoint,
+    # so after sorting each block overlaps the open block with the largest end, if any.
+    blocks: list[tuple[int, int, int, int, Item[Any], int]] = []
+    order = 0
+    for pool in cfg.pools:
+        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+            for net in entry.nets:
+                blocks.append((net.family, net.first, -net.last, order, pool, i))
+                order += 1
+    blocks.sort(key=lambda b: b[:4])
+    pairs: dict[tuple[int, int, int, int], tuple[Item[Any], int, Item[Any], int]] = {}
+    holder: tuple[int, int, int, int, Item[Any], int] | None = None
+    for block in blocks:
+        family, first, neg_last, *_ = block
+        if holder is not None and holder[0] == family and first <= -holder[2]:
+            later, earlier = (block, holder) if block[3] > holder[3] else (holder, block)
+            key = (id(later[4]), later[5], id(earlier[4]), earlier[5])
+            pairs.setdefault(key, (later[4], later[5], earlier[4], earlier[5]))
+            if -neg_last > -holder[2]:  # pragma: no cover - aligned blocks nest
+                holder = block
+        else:
+            holder = block
+    for pool, i, other, j in pairs.values():
+        text = pool.model.spec.addresses[i]
+        other_text = other.model.spec.addresses[j]
+        where = "the same pool" if other is pool else f"pool {other.name!r}"
+        yield Finding(
+            f"{text} in pool {pool.name!r} overlaps with {other_text} in {where}",
+            pool,
+            ("spec", "addresses", i),
+            related=(Rel(f"{other_text} defined here", other, ("spec", "addresses", j)),),
+        )
+
+
+RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)

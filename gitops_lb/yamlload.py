@@ -1,0 +1,346 @@
+"""Load multi-document YAML keeping the line and column of every key and value.
+
+Parsing uses libyaml through PyYAML's C composer when available (node positions come with the
+nodes); the Python objects are built here so that duplicate keys, alias bombs and runaway nesting
+are reported as findings instead of being silently accepted or crashing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from gitops_lb.diagnostics import Location
+
+try:  # pragma: no branch - depends on how PyYAML was built
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Pos = tuple[int, int]
+PathPart = str | int
+
+MAX_DEPTH = 200
+MAX_NODES = 2_000_000  # after alias expansion; a "billion laughs" document stops here
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class LocMap(dict[str, Any]):
+    """A mapping that remembers where it, its keys and its values were written."""
+
+    __slots__ = ("kpos", "pos", "vpos")
+
+    def __init__(self, pos: Pos = (1, 1)) -> None:
+        super().__init__()
+        self.pos = pos
+        self.kpos: dict[str, Pos] = {}
+        self.vpos: dict[str, Pos] = {}
+
+
+class LocSeq(list[Any]):
+    """A sequence that remembers where it and each item were written."""
+
+    __slots__ = ("ipos", "pos")
+
+    def __init__(self, pos: Pos = (1, 1)) -> None:
+        super().__init__()
+        self.pos = pos
+        self.ipos: list[Pos] = []
+
+
+@dataclass(frozen=True, slots=True)
+class LoadIssue:
+    rule: str
+    location: Location
+    message: str
+    fatal: bool = False  # the input could not be read at all
+
+
+@dataclass(slots=True)
+class Document:
+    file: str
+    index: int
+    data: Any
+    pos: Pos
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    path: str
+    documents: list[Document] = field(default_factory=list)
+    issues: list[LoadIssue] = field(default_factory=list)
+
+
+def locate(root: Any, path: Sequence[PathPart], *, key: bool = False) -> tuple[Pos, bool]:
+    """Position of `path` inside `root`; the deepest known ancestor when part of it is missing.
+
+    Returns (position, exact). With key=True the position of the last mapping key is returned
+    (where an unknown field is written) instead of its value.
+    """
+    node = root
+    pos: Pos = getattr(root, "pos", (1, 1))
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, LocMap) and isinstance(part, str) and part in node:
+            pos = node.kpos[part] if (key and last) else node.vpos[part]
+            node = node[part]
+        elif isinstance(node, LocSeq) and isinstance(part, int) and 0 <= part < len(node):
+            pos = node.ipos[part]
+            node = node[part]
+        else:
+            return pos, False
+    return pos, True
+
+
+def plain(value: Any) -> Any:
+    """A copy with LocMap/LocSeq replaced by dict/list (for output and comparison)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+class _Builder:
+    """Turns composed YAML nodes into LocMap/LocSeq/scalars."""
+
+    _ctor = yaml.constructor.SafeConstructor()
+
+    def __init__(self, file: str, issues: list[LoadIssue]) -> None:
+        self.file = file
+        self.issues = issues
+        self.count = 0
+
+    def issue(self, rule: str, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.issues.append(
+            LoadIssue(rule, Location(self.file, mark.line + 1, mark.column + 1), message)
+        )
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(node, f"document expands to more than {MAX_NODES} nodes (alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise _TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, SequenceNode):
+            seq = LocSeq(pos)
+            for item in node.value:
+                seq.append(self.build(item, depth + 1))
+                seq.ipos.append((item.start_mark.line + 1, item.start_mark.column + 1))
+            return seq
+        assert isinstance(node, MappingNode)
+        mapping = LocMap(pos)
+        merged: list[tuple[Node, Node]] = []
+        for knode, vnode in node.value:
+            if knode.tag == "tag:yaml.org,2002:merge":
+                merged.extend(self._merge_source(vnode))
+                continue
+            self._put(mapping, knode, vnode, depth)
+        for knode, vnode in merged:  # explicit keys win over merged ones
+            if isinstance(knode, ScalarNode) and knode.value not in mapping:
+                self._put(mapping, knode, vnode, depth)
+        return mapping
+
+    def _merge_source(self, vnode: Node) -> list[tuple[Node, Node]]:
+        if isinstance(vnode, MappingNode):
+            return list(vnode.value)
+        if isinstance(vnode, SequenceNode):
+            out: list[tuple[Node, Node]] = []
+            for item in vnode.value:
+                if isinstance(item, MappingNode):
+                    out.extend(item.value)
+            return out
+        self.issue("yaml-syntax", vnode, "a merge key (<<) needs a mapping or a list of mappings")
+        return []
+
+    def _put(self, mapping: LocMap, knode: Node, vnode: Node, depth: int) -> None:
+        if not isinstance(knode, ScalarNode):
+            self.issue("yaml-syntax", knode, "mapping keys must be plain strings")
+            return
+        key = str(knode.value)
+        if key in mapping:
+            first = mapping.kpos[key]
+            self.issue(
+                "yaml-duplicate-key",
+                knode,
+                f"duplicate key {key!r} (first defined at line {first[0]}); "
+                "Kubernetes keeps only the last value",
+            )
+        mapping[key] = self.build(vnode, depth + 1)
+        mapping.kpos[key] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+        mapping.vpos[key] = (vnode.start_mark.line + 1, vnode.start_mark.column + 1)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:str":
+            return node.value
+        ctor = self._ctor
+        try:
+            if tag == "tag:yaml.org,2002:int":
+                return ctor.construct_yaml_int(node)
+            if tag == "tag:yaml.org,2002:float":
+                return ctor.construct_yaml_float(node)
+            if tag == "tag:yaml.org,2002:bool":
+                return ctor.construct_yaml_bool(node)
+            if tag == "tag:yaml.org,2002:null":
+                return None
+        except (ValueError, yaml.YAMLError):  # pragma: no cover - resolver and constructor agree
+            return node.value
+        return node.value  # timestamps, binary and custom tags stay text
+
+
+class _TooBig(Exception):
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
+    """Bytes to text: UTF-8 (with or without BOM) only, as Kubernetes expects."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, LoadIssue(
+            "file-encoding", Location(file), "file is UTF-16 encoded; save it as UTF-8"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, LoadIssue(
+            "file-encoding",
+            Location(file, line, col),
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+        )
+    return text, None
+
+
+def load_text(text: str, file: str) -> LoadedFile:
+    out = LoadedFile(file)
+    builder = _Builder(file, out.issues)
+    loader = _Loader(text)
+    index = 0
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node said there is one
+                break
+            try:
+                data = builder.build(node)
+            except _TooBig as exc:
+                builder.issue("yaml-too-complex", exc.node, str(exc))
+                data = None
+            except RecursionError:
+                builder.issue("yaml-too-complex", node, "document is nested too deeply")
+                data = None
+            builder.count = 0
+            pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+            out.documents.append(Document(file, index, data, pos))
+            index += 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        out.issues.append(LoadIssue("yaml-syntax", Location(file, line, col), f"YAML: {problem}"))
+    except yaml.reader.ReaderError as exc:  # control characters, NUL bytes
+        out.issues.append(
+            LoadIssue(
+                "yaml-syntax",
+                _offset_location(text, exc.position, file),
+                f"YAML: unacceptable character #x{ord(exc.character):04x}: {exc.reason}"
+                if isinstance(exc.character, str)
+                else f"YAML: {exc.reason}",
+            )
+        )
+    except RecursionError:
+        out.issues.append(
+            LoadIssue("yaml-too-complex", Location(file), "document is nested too deeply to parse")
+        )
+    finally:
+        loader.dispose()
+    return out
+
+
+def _offset_location(text: str, offset: int, file: str) -> Location:
+    before = text[:offset]
+    return Location(file, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def load_file(path: str) -> LoadedFile:
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+    except OSError as exc:
+        out = LoadedFile(path)
+        reason = exc.strerror or str(exc)
+        out.issues.append(
+            LoadIssue("file-unreadable", Location(path), f"cannot read file: {reason}", fatal=True)
+        )
+        return out
+    text, issue = decode(raw, "<stdin>" if path == "-" else path)
+    if text is None:
+        out = LoadedFile(path)
+        assert issue is not None
+        out.issues.append(issue)
+        return out
+    return load_text(text, "<stdin>" if path == "-" else path)
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, LoadIssue | None]]:
+    """Files named, and every *.yaml / *.yml below folders named, in a stable order."""
+    for raw in paths:
+        if raw == "-":
+            yield raw, None
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            found = False
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.endswith(YAML_SUFFIXES):
+                        found = True
+                        yield os.path.join(dirpath, name), None
+            if not found:
+                yield (
+                    raw,
+                    LoadIssue(
+                        "file-unreadable",
+                        Location(raw),
+                        "folder holds no *.yaml or *.yml file",
+                        fatal=True,
+                    ),
+                )
+        elif p.exists() or p.is_symlink():
+            yield raw, None
+        else:
+            yield (
+                raw,
+                LoadIssue("file-unreadable", Location(raw), "no such file or folder", fatal=True),
+            )
+
+
+def load_paths(paths: Iterable[str]) -> list[LoadedFile]:
+    out: list[LoadedFile] = []
+    for path, problem in expand_paths(paths):
+        if problem is not None:
+            lf = LoadedFile(path)
+            lf.issues.append(problem)
+            out.append(lf)
+        else:
+            out.append(load_file(path))
+    return out

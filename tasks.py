@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Developer tasks that need nothing but Python 3.11+ and git.
+
+python3 tasks.py demo   # install into .venv, compile and lint the bundled examples
+python3 tasks.py test   # install into .venv, run ruff, mypy and the test suite
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+
+def run(*cmd: str | Path) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the project with its dev extras when pyproject changed."""
+    if not PY.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = VENV / ".gitops-lb-installed"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]")
+    stamp.write_text(digest)
+
+
+def demo() -> None:
+    gitops_lb = BIN / "gitops-lb"
+    run(gitops_lb, "validate", "examples/sites")
+    run(gitops_lb, "compile", "examples/sites", "-o", "build/demo")
+    run(gitops_lb, "lint", "build/demo")
+    print("\nCompiled Argo CD source tree: build/demo/")
+    print("Lint of the seed guide's manifests as written (findings expected):")
+    proc = subprocess.run(
+        [str(gitops_lb), "lint", "examples/manifests/seed-guide.yaml"],
+        cwd=ROOT,
+        check=False,
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(proc.returncode)
+
+
+def test() -> None:
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(PY, "-m", "mypy")
+    run(PY, "-m", "pytest", *sys.argv[2:])
+
+
+TASKS = {"demo": demo, "test": test}
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
+        print(__doc__)
+        return 2
+    ensure_venv()
+    try:
+        TASKS[sys.argv[1]]()
+    except subprocess.CalledProcessError as exc:
+        return exc.returncode or 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Test helpers: lint YAML text in memory and pick findings by rule."""
+
+from __future__ import annotations
+
+import textwrap
+
+from gitops_lb.config import ClusterConfig
+from gitops_lb.diagnostics import Diagnostic
+from gitops_lb.manifests import config_from_files
+from gitops_lb.rules import run_rules
+from gitops_lb.yamlload import load_text
+
+NS = "metallb-system"
+
+
+def config(text: str, *, bgp_mode: str | None = None, file: str = "test.yaml") -> ClusterConfig:
+    return config_from_files([load_text(textwrap.dedent(text), file)], bgp_mode=bgp_mode)
+
+
+def lint(text: str, *, bgp_mode: str | None = None, compat: bool = False) -> list[Diagnostic]:
+    """All diagnostics for a manifest text (dedented), sorted."""
+    cfg = config(text, bgp_mode=bgp_mode)
+    return sorted(run_rules(cfg, compat=compat), key=Diagnostic.sort_key)
+
+
+def hits(text: str, rule: str, *, bgp_mode: str | None = None) -> list[int]:
+    """Lines where `rule` fires."""
+    return [d.location.line for d in lint(text, bgp_mode=bgp_mode) if d.rule == rule]
+
+
+def errors(text: str, *, bgp_mode: str | None = None, compat: bool = False) -> list[str]:
+    """Rule ids of the errors, one per finding."""
+    return [
+        d.rule for d in lint(text, bgp_mode=bgp_mode, compat=compat) if str(d.severity) == "error"
+    ]
+
+
+def pool(name: str, *addresses: str, extra: str = "") -> str:
+    """An IPAddressPool document (flow style, one line per field)."""
+    addrs = ", ".join(f'"{a}"' for a in addresses)
+    return (
+        f"---\napiVersion: metallb.io/v1beta1\nkind: IPAddressPool\n"
+        f"metadata: {{name: {name}, namespace: {NS}}}\n"
+        f"spec:\n  addresses: [{addrs}]\n{extra}"
+    )

@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from gitops_lb.docs import explain, rules_markdown
+from gitops_lb.rules import all_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_rules_md_is_current():
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown(), "run: python -m gitops_lb.docs > docs/rules.md"
+
+
+def test_every_rule_is_documented_and_kebab_case():
+    for rule_id, rule in all_rules().items():
+        assert rule_id == rule_id.lower() and " " not in rule_id and "_" not in rule_id
+        assert len(rule.doc.strip()) > 40, rule_id
+        text = explain(rule_id)
+        assert text is not None and text.startswith(rule_id)
+
+
+def test_rule_module_names_match_ids():
+    import importlib
+
+    for rule_id in all_rules():
+        module = importlib.import_module("gitops_lb.rules." + rule_id.replace("-", "_"))
+        assert module.RULE.id == rule_id
