@@ -1,0 +1,185 @@
+"""Pydantic models of the site spec (design section 3); schemas/site.schema.json comes from here.
+
+Field names follow MetalLB's where the concept is the same. Every MetalLB field stays
+reachable through the full forms (bgpPeers, l2Advertisements, bgpAdvertisements, communities,
+bfdProfiles: a name plus MetalLB's own spec), and the `l2:` / `bgp:` shorthands on a pool
+cover the common case of one advertisement per pool.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gitops_lb.metallb import models as m
+
+DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+Name = Annotated[str, Field(pattern=DNS1123_LABEL, description="DNS-1123 label")]
+
+
+class SpecModel(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# --- MetalLB full forms: MetalLB's spec plus a name ----------------------------------------------
+
+
+class NamedBGPPeer(m.BGPPeerSpec):
+    name: Name
+
+
+class NamedL2Advertisement(m.L2AdvertisementSpec):
+    name: Name
+
+
+class NamedBGPAdvertisement(m.BGPAdvertisementSpec):
+    name: Name
+
+
+class NamedCommunity(m.CommunitySpec):
+    name: Name
+
+
+class NamedBFDProfile(m.BFDProfileSpec):
+    name: Name
+
+
+# --- pools and their shorthands ------------------------------------------------------------------
+
+
+class L2Shorthand(SpecModel):
+    """An L2Advertisement for this pool only (named after the pool)."""
+
+    nodeSelectors: list[m.LabelSelector] = Field(default_factory=list)
+    interfaces: list[str] = Field(default_factory=list)
+    serviceSelectors: list[m.LabelSelector] = Field(default_factory=list)
+    preferredNodeSelectors: list[m.PreferredNodeSelector] = Field(default_factory=list)
+
+
+class BGPShorthand(SpecModel):
+    """A BGPAdvertisement for this pool only (named after the pool)."""
+
+    peers: list[str] = Field(default_factory=list)
+    communities: list[str] = Field(default_factory=list)
+    localPref: m.UInt32 = 0
+    aggregationLength: Annotated[int, Field(ge=1, le=m.INT32_MAX)] = 32
+    aggregationLengthV6: m.Int32 = 128
+    nodeSelectors: list[m.LabelSelector] = Field(default_factory=list)
+    serviceSelectors: list[m.LabelSelector] = Field(default_factory=list)
+
+
+class Pool(SpecModel):
+    name: Name
+    addresses: list[str]
+    autoAssign: bool = True
+    avoidBuggyIPs: bool = False
+    serviceAllocation: m.ServiceAllocation | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    l2: L2Shorthand | None = None
+    bgp: BGPShorthand | None = None
+
+
+# --- services ------------------------------------------------------------------------------------
+
+
+class ServicePort(SpecModel):
+    name: str = ""
+    port: Annotated[int, Field(ge=1, le=65535)]
+    targetPort: Annotated[int, Field(ge=1, le=65535)] | str | None = None
+    protocol: Literal["TCP", "UDP", "SCTP"] = "TCP"
+    nodePort: Annotated[int, Field(ge=1, le=65535)] | None = None
+
+
+class ServiceSpec(SpecModel):
+    name: Name
+    namespace: Name = "default"
+    pool: str | None = Field(default=None, description="-> <prefix>/address-pool")
+    ips: list[str] = Field(default_factory=list, description="-> <prefix>/loadBalancerIPs")
+    sharingKey: str | None = Field(default=None, description="-> <prefix>/allow-shared-ip")
+    ports: list[ServicePort] = Field(default_factory=list)
+    selector: dict[str, str] = Field(default_factory=dict)
+    externalTrafficPolicy: Literal["Cluster", "Local"] = "Cluster"
+    ipFamilyPolicy: Literal["SingleStack", "PreferDualStack", "RequireDualStack"] | None = None
+    ipFamilies: list[Literal["IPv4", "IPv6"]] = Field(default_factory=list)
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    emit: bool = Field(
+        default=True, description="false: a reservation only; the Service lives elsewhere"
+    )
+
+
+# --- inventory -----------------------------------------------------------------------------------
+
+
+class Interface(SpecModel):
+    name: str
+    network: str | None = Field(default=None, description="name of a network of the site")
+    address: str | None = None
+
+
+class Node(SpecModel):
+    name: str
+    labels: dict[str, str] = Field(default_factory=dict)
+    interfaces: list[Interface] = Field(default_factory=list)
+
+
+class Network(SpecModel):
+    name: Name
+    cidr: str
+    gateway: str | None = None
+    reserved: list[str] = Field(
+        default_factory=list, description="addresses pools must avoid: IPs, CIDRs or ranges"
+    )
+
+
+# --- cluster, site -------------------------------------------------------------------------------
+
+
+class Cluster(SpecModel):
+    name: Name
+    server: str = Field(description="Argo CD destination server URL")
+    clusterCIDRs: list[str] = Field(default_factory=list)
+    serviceCIDRs: list[str] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=list)
+    pools: list[Pool] = Field(default_factory=list)
+    bgpPeers: list[NamedBGPPeer] = Field(default_factory=list)
+    l2Advertisements: list[NamedL2Advertisement] = Field(default_factory=list)
+    bgpAdvertisements: list[NamedBGPAdvertisement] = Field(default_factory=list)
+    communities: list[NamedCommunity] = Field(default_factory=list)
+    bfdProfiles: list[NamedBFDProfile] = Field(default_factory=list)
+    services: list[ServiceSpec] = Field(default_factory=list)
+
+
+class MetalLBSettings(SpecModel):
+    namespace: Name = "metallb-system"
+    annotationPrefix: Literal["metallb.io", "metallb.universe.tf"] = "metallb.io"
+    version: Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+$")] = "v0.15.1"
+
+
+class ArgoCDSettings(SpecModel):
+    namespace: Name = "argocd"
+    project: str = "default"
+    repoURL: str
+    targetRevision: str = "HEAD"
+    path: str = "deploy"
+
+
+class SiteSpec(SpecModel):
+    platform: Literal["acp", "metallb"]
+    bgpMode: Literal["native", "frr", "frr-k8s"] | None = None
+    metallb: MetalLBSettings = Field(default_factory=MetalLBSettings)
+    argocd: ArgoCDSettings
+    networks: list[Network] = Field(default_factory=list)
+    clusters: list[Cluster] = Field(default_factory=list)
+
+
+class SiteMetadata(SpecModel):
+    name: Name
+
+
+class Site(SpecModel):
+    apiVersion: Literal["gitops-lb.io/v1alpha1"]
+    kind: Literal["Site"]
+    metadata: SiteMetadata
+    spec: SiteSpec

@@ -1,0 +1,32 @@
+"""What lowering a site spec produces for each cluster: the contract between the site spec
+(gitops_lb.site.lower) and its consumers (validate, compile, plan, reconcile, diff)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gitops_lb.config import ClusterConfig
+from gitops_lb.site.models import Cluster, Site
+from gitops_lb.yamlload import LocMap, PathPart
+
+
+@dataclass(eq=False)
+class ClusterTarget:
+    """One cluster of one site, lowered.
+
+    config holds the MetalLB objects (pools, advertisements from the shorthands and the full
+    forms, peers, communities, BFD profiles), the Services (emit: false ones too, they are
+    reservations), and Node objects made from the inventory; every Item.doc is a LocMap in
+    Kubernetes shape whose positions are those of the site spec lines it came from.
+    """
+
+    site: Site
+    cluster: Cluster
+    file: str  # the site spec file
+    site_doc: LocMap  # the site document as loaded (positions)
+    cluster_path: tuple[PathPart, ...]  # ("spec", "clusters", i)
+    config: ClusterConfig
+
+    @property
+    def id(self) -> str:
+        return f"{self.site.metadata.name}/{self.cluster.name}"
