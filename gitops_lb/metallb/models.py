@@ -180,8 +180,8 @@ class BGPPeerV1Beta1Spec(Strict):
     password: str = ""
     bfdProfile: str = ""
     peerPort: Annotated[int, Field(ge=0, le=16384)] = 0
-    holdTime: str = ""
-    keepaliveTime: str = ""
+    holdTime: str | None = None  # absent and "" differ: "" is not a duration
+    keepaliveTime: str | None = None
     nodeSelectors: list[LegacyNodeSelector] = Field(default_factory=list)
     ebgpMultiHop: bool = False
 
