@@ -4,7 +4,8 @@ Two documents with the same kind, namespace and name describe one Kubernetes obj
 they are applied, the later one silently replaces the earlier one (Argo CD flags the
 resource as repeated). Usually a copied block was not renamed. Rename one of them, or delete
 the copy. MetalLB objects without a namespace count as being in MetalLB's
-namespace.
+namespace. Pools and BFD profiles are reported by `metallb-duplicate-name`, since MetalLB's
+parser rejects those.
 """
 
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.rules._base import Rule
+from gitops_lb.rules.metallb_duplicate_name import KINDS as REPORTED_ELSEWHERE
 
 ID = "object-duplicate"
 
@@ -43,6 +45,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     first: dict[tuple[str, str | None, str], Item[Any]] = {}
     for item in sorted(all_items(cfg), key=written_at):
         name = item.model.metadata.name
+        if item.kind in REPORTED_ELSEWHERE:
+            continue
         if not name:  # generateName: the API server makes each name unique
             continue
         namespace = item.namespace

@@ -62,3 +62,17 @@ def test_same_name_different_kind_or_namespace_is_fine():
         + "---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: b}\n"
     )
     assert hits(text, "object-duplicate") == []
+
+
+def test_duplicate_pool_name_is_rejected_like_metallb():
+    text = pool("a", "10.0.0.0/24") + pool("a", "10.0.1.0/24")
+    assert hits(text, "metallb-duplicate-name") == [line_of(text, "name: a,", 2)]
+    assert hits(text, "object-duplicate") == []
+    assert "metallb-duplicate-name" in [
+        d.rule for d in lint(text, compat=True) if str(d.severity) == "error"
+    ]
+
+
+def test_distinct_pool_names_are_fine():
+    text = pool("a", "10.0.0.0/24") + pool("b", "10.0.1.0/24")
+    assert hits(text, "metallb-duplicate-name") == []
