@@ -1,0 +1,41 @@
+"""A Service sets the same MetalLB annotation under both prefixes with different values.
+
+MetalLB reads `metallb.io/<key>` and, only when that key is absent, the deprecated
+`metallb.universe.tf/<key>`. When both are written, the `metallb.universe.tf` value is ignored
+even if the `metallb.io` one is empty, so the Service does not get what the old annotation
+says. Delete the `metallb.universe.tf` annotation (or make the two agree while migrating).
+"""
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding, Rel
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.services import DEPRECATED_PREFIX, PREFIX, services_of
+from gitops_lb.rules._base import Rule
+
+ID = "service-annotation-prefix-conflict"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    for view in services_of(cfg).views:
+        annotations = view.svc.metadata.annotations
+        for old_key, old in annotations.items():
+            prefix, slash, name = old_key.partition("/")
+            new_key = f"{PREFIX}/{name}"
+            if prefix != DEPRECATED_PREFIX or not slash or new_key not in annotations:
+                continue
+            new = annotations[new_key]
+            if new == old:
+                continue
+            yield Finding(
+                f"Service {view.ref}: {old_key} {old!r} is ignored because {new_key} {new!r} "
+                "is set",
+                view.item,
+                ("metadata", "annotations", old_key),
+                related=(
+                    Rel(f"{new_key} set here", view.item, ("metadata", "annotations", new_key)),
+                ),
+            )
+
+
+RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)
