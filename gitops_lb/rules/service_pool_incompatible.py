@@ -1,4 +1,4 @@
-"""The pool a Service asks for does not admit it (serviceAllocation).
+"""The pool a Service asks for cannot serve it (serviceAllocation, or no address of its family).
 
 A pool with `spec.serviceAllocation` serves only Services in its `namespaces` or in Namespaces
 its `namespaceSelectors` match, and, if it has `serviceSelectors`, only Services whose labels
@@ -7,16 +7,32 @@ its address-pool annotation, or requesting an address that lies in it, stays pen
 not compatible for ip assignment"). Move the Service, extend the serviceAllocation, or use
 another pool. When the Service has no namespace, or a namespaceSelector needs a Namespace object
 that is not in the input, the rule does not guess.
+
+A pool named in the address-pool annotation must also have addresses of the Service's family:
+an IPv6 Service naming an IPv4-only pool, or a RequireDualStack Service naming a pool without
+both families, stays pending too (PreferDualStack is content with either family).
 """
 
 from collections.abc import Iterator
+from typing import Any
 
-from gitops_lb.config import ClusterConfig, Finding, Rel
+from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.services import services_of
+from gitops_lb.metallb.services import ServiceSemantics, ServiceView, family_name, services_of
 from gitops_lb.rules._base import Rule
 
 ID = "service-pool-incompatible"
+
+
+def missing_family(ss: ServiceSemantics, pool: Item[Any], view: ServiceView) -> str | None:
+    """Why the named pool has no address for the Service's family, if it has none."""
+    if view.family is None:
+        return None
+    have = ss.families(pool)
+    if (view.prefer_dual and have & view.family) or view.family <= have:
+        return None
+    missing = " and ".join(family_name(f) for f in sorted(view.family - have))
+    return f"it lacks {missing} addresses for this {family_name(view.family)} Service"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
@@ -32,14 +48,28 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             path, how = view.pool_annotation.path, "names"
         else:
             continue
-        if pool is None or ss.compatible(pool, view) is not False:
+        if pool is None:
             continue
-        yield Finding(
-            f"Service {view.ref} {how} pool {pool.name!r}, but {ss.why_incompatible(pool, view)}",
-            view.item,
-            path,
-            related=(Rel("serviceAllocation defined here", pool, ("spec", "serviceAllocation")),),
-        )
+        compatible = ss.compatible(pool, view)
+        if compatible is False:
+            yield Finding(
+                f"Service {view.ref} {how} pool {pool.name!r}, but "
+                f"{ss.why_incompatible(pool, view)}",
+                view.item,
+                path,
+                related=(
+                    Rel("serviceAllocation defined here", pool, ("spec", "serviceAllocation")),
+                ),
+            )
+            continue
+        why = None if view.requests else missing_family(ss, pool, view)
+        if why is not None:
+            yield Finding(
+                f"Service {view.ref} names pool {pool.name!r}, but {why}",
+                view.item,
+                path,
+                related=(Rel("addresses defined here", pool, ("spec", "addresses")),),
+            )
 
 
 RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)

@@ -115,6 +115,29 @@ def test_pool_incompatible_by_namespace_selector_with_namespaces_in_input():
     assert hits(base + namespace("web", "{tier: gold}"), "service-pool-incompatible") == []
 
 
+def test_named_pool_without_the_service_family():
+    text = pool("v4", "10.0.0.0/24") + pool("dual", "10.0.1.0/24", "fc00::/120") + ADV
+    text += svc("six", ann={POOL: "v4"}, spec="  ipFamilies: [IPv6]\n")
+    text += svc("both", ann={POOL: "v4"}, spec="  ipFamilyPolicy: RequireDualStack\n")
+    got = found(text, "service-pool-incompatible")
+    assert got == [
+        (
+            line_of(text, POOL, 1),
+            "Service web/six names pool 'v4', but it lacks IPv6 addresses for this IPv6 Service",
+        ),
+        (
+            line_of(text, POOL, 2),
+            "Service web/both names pool 'v4', but it lacks IPv6 addresses for this dual-stack "
+            "Service",
+        ),
+    ]
+    ok = pool("v4", "10.0.0.0/24") + pool("dual", "10.0.1.0/24", "fc00::/120") + ADV
+    ok += svc("a", ann={POOL: "dual"}, spec="  ipFamilyPolicy: RequireDualStack\n")
+    ok += svc("b", ann={POOL: "v4"}, spec="  ipFamilyPolicy: PreferDualStack\n")
+    ok += svc("c", ann={POOL: "v4"})
+    assert hits(ok, "service-pool-incompatible") == []
+
+
 # --- service-ip-sharing -------------------------------------------------------------------------
 
 

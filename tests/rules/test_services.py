@@ -51,6 +51,8 @@ def test_prefix_conflict_points_at_ignored_annotation():
 
 def test_prefix_agreement_or_single_prefix_passes():
     text = BASE + svc("a", ann={POOL: "web", OLD_POOL: "web"}) + svc("b", ann={OLD_POOL: "db"})
+    # keys MetalLB does not read are not its business
+    text += svc("c", ann={"metallb.io/other": "1", "metallb.universe.tf/other": "2"})
     assert hits(text, "service-annotation-prefix-conflict") == []
 
 
