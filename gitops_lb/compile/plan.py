@@ -22,13 +22,13 @@ MEMBERLIST_PORT = 7946
 EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
 
 
-def _node_entry(node: InventoryNode) -> dict[str, Any]:
+def _node_entry(node: InventoryNode, labels: dict[str, str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": node.name}
     if node.interfaces:
         entry["interfaces"] = [
             {k: v for k, v in i.model_dump().items() if v is not None} for i in node.interfaces
         ]
-    if EXCLUDE_LABEL in node.labels:
+    if EXCLUDE_LABEL in labels:
         entry["excluded"] = f"labelled {EXCLUDE_LABEL}: MetalLB announces nothing from it"
     return entry
 
@@ -86,11 +86,13 @@ def speaker_plan(target: ClusterTarget) -> dict[str, Any]:
     cfg = target.config
     sem = cfg.sem
     inventory = target.cluster.nodes
+    # the labels the Node objects carry (lowering adds kubernetes.io/hostname like the kubelet)
+    lowered = {n.name: n.model.metadata.labels for n in cfg.nodes if n.model is not None}
     valid_peers = [p for p in cfg.peers if p.model is not None]
     nodes = []
     for node in inventory:
-        entry = _node_entry(node)
-        labels = node.labels
+        entry = _node_entry(node, lowered.get(node.name, node.labels))
+        labels = lowered.get(node.name, node.labels)
         l2 = []
         bgp = []
         active = [p for p in valid_peers if any_matches(p.model.spec.nodeSelectors, labels)]
@@ -114,7 +116,9 @@ def speaker_plan(target: ClusterTarget) -> dict[str, Any]:
             "peerASN": p.model.spec.peerASN,
             "myASN": p.model.spec.myASN,
             "nodes": [
-                n.name for n in inventory if any_matches(p.model.spec.nodeSelectors, n.labels)
+                n.name
+                for n in inventory
+                if any_matches(p.model.spec.nodeSelectors, lowered.get(n.name, n.labels))
             ],
         }
         for p in valid_peers

@@ -227,23 +227,28 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _link_foreign(root: Path, stage: Path, managed: set[str]) -> None:
-    """Recreate every file and folder of root that is not ours inside stage, by hard links."""
+    """Recreate every file and folder of root that is not ours inside stage, by hard links.
+
+    Folders come along when they hold something that is not ours, or nothing at all; a folder
+    that held only generated files is left out, so it goes when its files go.
+    """
     for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root)
+        here = Path(dirpath)
+        rel_dir = here.relative_to(root)
+        if not dirnames and not filenames and here != root:
+            (stage / rel_dir).mkdir(parents=True, exist_ok=True)
         for d in sorted(dirnames):
-            src = Path(dirpath) / d
-            dst = stage / rel_dir / d
-            if src.is_symlink():
-                _link(src, dst)  # a symlink to a folder is an entry, not a folder to walk
+            if (here / d).is_symlink():
+                _link(here / d, stage / rel_dir / d)  # an entry, not a folder to walk
                 dirnames.remove(d)
-                continue
-            dst.mkdir(exist_ok=True)
-            shutil.copystat(src, dst, follow_symlinks=False)
         for f in filenames:
             rel = (rel_dir / f).as_posix()
-            if rel in managed:
-                continue
-            _link(Path(dirpath) / f, stage / rel)
+            if rel not in managed:
+                _link(here / f, stage / rel)
+    for dirpath, _, _ in os.walk(stage):
+        source = root / Path(dirpath).relative_to(stage)
+        if source.is_dir() and not source.is_symlink():
+            shutil.copymode(source, dirpath)
 
 
 def _link(src: Path, dst: Path) -> None:

@@ -50,7 +50,12 @@ def run(tmp_path, platform, state, timeout="2"):
     }
     start = time.monotonic()
     proc = subprocess.run(
-        [SH, "-c", script(platform)], env=env, capture_output=True, text=True, timeout=30
+        [str(SH), "-c", script(platform)],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     return proc, time.monotonic() - start
 

@@ -22,7 +22,7 @@ def wave(obj):
 
 def test_every_object_has_a_wave_in_the_documented_order():
     objs = objects(compile_targets(targets()))
-    by_kind = {}
+    by_kind: dict[str, set[int]] = {}
     for obj in objs.values():
         by_kind.setdefault(obj["kind"], set()).add(wave(obj))
     assert by_kind["ClusterPluginInstance"] == {waves.INSTALL}
@@ -142,7 +142,12 @@ def test_gate_image_and_timeout_come_from_the_site():
 
 @pytest.mark.parametrize(
     ("mode", "frr", "frrk8s"),
-    [(None, False, False), ("native", False, False), ("frr", True, False), ("frr-k8s", False, True)],
+    [
+        (None, False, False),
+        ("native", False, False),
+        ("frr", True, False),
+        ("frr-k8s", False, True),
+    ],
 )
 def test_upstream_helm_application(mode, frr, frrk8s):
     data = site_dict(platform="metallb", bgpMode=mode, metallb={"version": "v0.14.9"})
@@ -151,9 +156,10 @@ def test_upstream_helm_application(mode, frr, frrk8s):
     assert "clusterplugininstance.metallb.yaml" not in objs
     job = objs["job.metallb-readiness-gate.yaml"]
     assert job["metadata"]["namespace"] == "metallb-system"
-    assert "deployment metallb-controller" in job["spec"]["template"]["spec"]["containers"][0][
-        "command"
-    ][2]
+    assert (
+        "deployment metallb-controller"
+        in job["spec"]["template"]["spec"]["containers"][0]["command"][2]
+    )
     helm = yaml.safe_load(files["argocd/dc1.prod.metallb.yaml"])
     src = helm["spec"]["source"]
     assert src["repoURL"] == "https://metallb.github.io/metallb"
@@ -185,7 +191,10 @@ def test_cluster_application():
         "targetRevision": "main",
         "path": "deploy/dc1/prod",
     }
-    assert spec["destination"] == {"server": "https://10.0.0.10:6443", "namespace": "metallb-system"}
+    assert spec["destination"] == {
+        "server": "https://10.0.0.10:6443",
+        "namespace": "metallb-system",
+    }
     assert spec["syncPolicy"]["retry"]["backoff"]["factor"] == 2
     assert "syncOptions" not in spec["syncPolicy"]  # ACP: the plugin creates the namespace
 

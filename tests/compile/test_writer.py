@@ -72,7 +72,7 @@ def test_refuses_a_folder_it_did_not_write(tmp_path):
     out = tmp_path / "deploy"
     out.mkdir()
     (out / "precious.yaml").write_text("x: 1\n")
-    with pytest.raises(OutputError, match="no .gitops-lb-manifest"):
+    with pytest.raises(OutputError, match=r"no \.gitops-lb-manifest"):
         write_tree(out, FILES)
     assert snapshot(out) == {"precious.yaml": b"x: 1\n"}
     empty = tmp_path / "empty"
@@ -164,7 +164,7 @@ def test_sigkill_mid_write_leaves_the_previous_tree(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", KILLED, str(out)], env=env)
     try:
         deadline = time.monotonic() + 30
-        staged = []
+        staged: list[Path] = []
         while time.monotonic() < deadline and len(staged) < 5:
             stages = [p for p in tmp_path.iterdir() if ".gitops-lb-tmp-" in p.name]
             staged = [f for s in stages for f in (s / "s" / "c").glob("f*.yaml")]
