@@ -95,6 +95,13 @@ def _read(path: Path) -> bytes | None:
 
 def changes(root: Path, files: Mapping[str, bytes]) -> list[Change]:
     """What writing `files` (plus the manifest) to root would change; refuses unsafe cases."""
+    try:
+        return _changes(root, files)
+    except OSError as exc:
+        raise OutputError(f"cannot read {root}: {exc.strerror or exc}") from exc
+
+
+def _changes(root: Path, files: Mapping[str, bytes]) -> list[Change]:
     wanted = dict(files)
     wanted[MANIFEST] = manifest_bytes(files)
     if not root.exists():
@@ -177,8 +184,9 @@ def write_tree(
     if not todo:
         return []
     managed = (read_manifest(root) or set()) if root.exists() else set()
-    stage = Path(tempfile.mkdtemp(prefix=f".{root.name}{_TMP}", dir=root.parent))
+    stage: Path | None = None
     try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{root.name}{_TMP}", dir=root.parent))
         if root.exists():
             _link_foreign(root, stage, managed | {MANIFEST})
             shutil.copymode(root, stage)
@@ -198,7 +206,8 @@ def write_tree(
     except OSError as exc:
         raise OutputError(f"cannot write {root}: {exc.strerror or exc}") from exc
     finally:
-        shutil.rmtree(stage, ignore_errors=True)  # after the exchange: the previous tree
+        if stage is not None:  # after the exchange it holds the previous tree
+            shutil.rmtree(stage, ignore_errors=True)
     return todo
 
 

@@ -266,3 +266,20 @@ def test_plan_usage_errors(capsys):
     assert main(["plan", str(EXAMPLES), "--cluster", "nope/none"]) == 2
     assert "no cluster nope/none" in capsys.readouterr().err
     assert main(["compile", str(EXAMPLES)]) == 2
+
+
+def test_input_order_does_not_change_the_output(tmp_path, capsys):
+    files = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["compile", *files, "-o", str(a)]) == 0
+    assert main(["compile", *reversed(files), "-o", str(b)]) == 0
+    assert snapshot(a) == snapshot(b)
+
+
+def test_an_output_that_is_not_a_folder_exits_3(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x\n")
+    assert main(["compile", str(EXAMPLES), "-o", str(target)]) == 3
+    assert "is not a folder" in capsys.readouterr().err
+    assert main(["compile", str(EXAMPLES), "-o", str(target / "sub")]) == 3
+    assert target.read_text() == "x\n"
