@@ -141,9 +141,12 @@ def _selects(selected: list[Item[m.Node]], name: str) -> bool:
 
 
 def plan_document(target: ClusterTarget) -> dict[str, Any]:
-    """speaker-plan.yaml: a typed document `lint` skips and nothing applies."""
+    """speaker-plan.yaml: a typed document `lint` skips and nothing applies.
+
+    Its group is not gitops-lb.io, the site spec's, so a site loader never mistakes it for one.
+    """
     return {
-        "apiVersion": "gitops-lb.io/v1alpha1",
+        "apiVersion": "plan.gitops-lb.io/v1alpha1",
         "kind": "SpeakerPlan",
         "metadata": {"name": f"{target.site.metadata.name}-{target.cluster.name}"},
         "spec": speaker_plan(target),

@@ -89,7 +89,7 @@ def test_kustomization_lists_manifests_in_wave_order_but_not_the_plan():
     objs = objects(files)
     assert [wave(objs[f]) for f in listed] == sorted(wave(objs[f]) for f in listed)
     plan = yaml.safe_load(files["dc1/prod/" + PLAN_FILE])
-    assert (plan["apiVersion"], plan["kind"]) == ("gitops-lb.io/v1alpha1", "SpeakerPlan")
+    assert (plan["apiVersion"], plan["kind"]) == ("plan.gitops-lb.io/v1alpha1", "SpeakerPlan")
 
 
 def test_acp_install_and_gate():
