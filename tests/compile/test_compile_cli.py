@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitops_lb.cli import main
+from gitops_lb.cli import COMMANDS, main
 from gitops_lb.compile.writer import MANIFEST
 from tests.compile import checks
 
@@ -283,3 +283,10 @@ def test_an_output_that_is_not_a_folder_exits_3(tmp_path, capsys):
     assert "is not a folder" in capsys.readouterr().err
     assert main(["compile", str(EXAMPLES), "-o", str(target / "sub")]) == 3
     assert target.read_text() == "x\n"
+
+
+@pytest.mark.skipif("validate" not in COMMANDS, reason="the validate command is not built in")
+def test_examples_validate_clean(capsys):
+    assert main(["validate", str(EXAMPLES), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"]["errors"] == 0, doc["diagnostics"]
