@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gitops_lb.diagnostics import Diagnostic, Result
-from gitops_lb.rules import run_rules
 from gitops_lb.site.load import SiteLoad, load_sites
 from gitops_lb.site.lower import lower_all
 from gitops_lb.site.target import ClusterTarget
+from gitops_lb.site.validate import validate_sites
 
 
 @dataclass(eq=False)
@@ -25,12 +25,8 @@ def check(
     compat: bool = False,
     disabled: Iterable[str] = (),
 ) -> list[Diagnostic]:
-    """Reading findings plus every rule on each lowered cluster, deduplicated and sorted."""
-    skip = set(disabled)
-    found = run_rules(load.intake, compat=compat, disabled=skip)
-    for target in targets:
-        found.extend(run_rules(target.config, compat=compat, disabled=skip))
-    return sorted(set(found), key=Diagnostic.sort_key)
+    """Exactly the checks `validate` runs."""
+    return validate_sites(load, targets, compat=compat, disabled=disabled)
 
 
 def load_checked(
