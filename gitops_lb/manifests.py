@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Location
 from gitops_lb.metallb import models as m
+from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, PathPart, load_paths
 
 CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
@@ -206,7 +207,7 @@ def report_validation_error(
     cfg: ClusterConfig, item: Item[Any], model: type[BaseModel], err: Any
 ) -> None:
     loc: tuple[PathPart, ...] = tuple(err["loc"])
-    where = ".".join(str(p) for p in loc)
+    where = shorten(".".join(str(p) for p in loc))
     if err["type"] == "extra_forbidden":
         field = str(loc[-1])
         allowed = allowed_fields(model, loc[:-1])
@@ -226,8 +227,12 @@ def report_validation_error(
         message = f"{where}: required field is missing"
     else:
         got = err.get("input")
-        shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-        message = f"{where}: {err['msg'][:1].lower()}{err['msg'][1:]}{shown}"
+        echo = ""
+        if is_secret_path(loc, item.kind):
+            echo = f" {HIDDEN}"
+        elif isinstance(got, str | int | float | bool):
+            echo = f" (got {shown(got)})"
+        message = f"{where}: {err['msg'][:1].lower()}{err['msg'][1:]}{echo}"
     cfg.add_intake("schema-invalid", Finding(message, item, loc))
 
 

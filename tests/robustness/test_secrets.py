@@ -1,0 +1,148 @@
+"""No secret value, token or credential from the input appears in any output or message.
+
+Each input plants recognisable secrets (a BGP password, Secret data, URL credentials) in
+valid and in wrongly typed fields, so that rule findings and schema errors (which quote the
+offending value) are both exercised, in every report format.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from tests.robustness.cli import SITES, cli
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+SECRET = "S3CR3T-hunter2-7f3a"
+NUMBER = "918273645546372819"  # a password written as a number (a schema error)
+B64 = base64.b64encode(SECRET.encode()).decode()
+MARKERS = (SECRET, NUMBER, B64)
+
+PEER = """\
+---
+apiVersion: metallb.io/{version}
+kind: BGPPeer
+metadata: {{name: {name}, namespace: metallb-system}}
+spec:
+  myASN: 64512
+  peerASN: 64513
+  peerAddress: 10.0.0.1
+  {extra}
+"""
+SECRET_DOC = """\
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: {name}, namespace: metallb-system}}
+type: {type}
+{body}
+"""
+
+MANIFESTS = {
+    "peer-password": PEER.format(version="v1beta2", name="a", extra=f"password: {SECRET}"),
+    "peer-password-number": PEER.format(version="v1beta2", name="b", extra=f"password: {NUMBER}"),
+    "peer-password-list": PEER.format(version="v1beta2", name="c", extra=f"password: [{SECRET}]"),
+    "peer-v1beta1-password": PEER.format(version="v1beta1", name="d", extra=f"password: {SECRET}"),
+    "peer-password-and-secret": PEER.format(
+        version="v1beta2",
+        name="e",
+        extra=f"password: {SECRET}\n  passwordSecret: {{name: bgp}}",
+    ),
+    "secret-wrong-type": PEER.format(
+        version="v1beta2", name="f", extra="passwordSecret: {name: s1}"
+    )
+    + SECRET_DOC.format(name="s1", type="Opaque", body=f"data: {{password: {B64}}}"),
+    "secret-no-password-key": PEER.format(
+        version="v1beta2", name="g", extra="passwordSecret: {name: s2}"
+    )
+    + SECRET_DOC.format(
+        name="s2", type="kubernetes.io/basic-auth", body=f"stringData: {{pass: {SECRET}}}"
+    ),
+    "secret-data-string": SECRET_DOC.format(name="s3", type="Opaque", body=f"data: {SECRET}"),
+    "secret-data-number": SECRET_DOC.format(
+        name="s4", type="Opaque", body=f"stringData: {{password: {NUMBER}}}"
+    ),
+    "secret-data-nested": SECRET_DOC.format(
+        name="s5", type="Opaque", body=f"stringData: {{password: {{deep: {SECRET}}}}}"
+    ),
+    "secret-duplicate-key": SECRET_DOC.format(
+        name="s6", type="Opaque", body=f"stringData:\n  password: x\n  password: {SECRET}"
+    ),
+    "secret-syntax-error": SECRET_DOC.format(
+        name="s7", type="Opaque", body=f"stringData: {{password: {SECRET},\n"
+    ),
+}
+
+WARNED = {"peer-password", "peer-v1beta1-password"}
+
+
+def _site(**edits: str) -> str:
+    text = (SITES / "bgp-frr.yaml").read_text()
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+PEER_LINE = "          bfdProfile: fast\n"
+SITE_SPECS = {
+    "site-password": _site(**{PEER_LINE: PEER_LINE + f"          password: {SECRET}\n"}),
+    "site-password-number": _site(**{PEER_LINE: PEER_LINE + f"          password: {NUMBER}\n"}),
+    "site-password-map": _site(**{PEER_LINE: PEER_LINE + f"          password: {{x: {SECRET}}}\n"}),
+}
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        for marker in MARKERS:
+            assert marker not in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", sorted(MANIFESTS))
+def test_lint_never_prints_a_secret(tmp_path, capsys, monkeypatch, name, fmt):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    f = tmp_path / "secret.yaml"
+    f.write_text(MANIFESTS[name])
+    run = cli(capsys, "lint", str(f), "--format", fmt, "--bgp-mode", "frr")
+    # a clear password in a manifest is a warning (MetalLB accepts it); the rest are errors
+    assert run.status == (0 if name in WARNED else 1)
+    assert run.out.strip()
+    assert_no_secret(run.out, run.err, summary.read_text() if summary.exists() else "")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", sorted(SITE_SPECS))
+def test_validate_never_prints_a_secret(tmp_path, capsys, name, fmt):
+    f = tmp_path / "site.yaml"
+    f.write_text(SITE_SPECS[name])
+    run = cli(capsys, "validate", str(f), "--format", fmt)
+    assert run.status == 1
+    assert_no_secret(run.out, run.err)
+
+
+@pytest.mark.parametrize("name", sorted(SITE_SPECS))
+def test_compile_never_prints_a_secret(tmp_path, capsys, name):
+    f = tmp_path / "site.yaml"
+    f.write_text(SITE_SPECS[name])
+    run = cli(capsys, "compile", str(f), "-o", str(tmp_path / "out"))
+    assert run.status == 1
+    assert_no_secret(run.out, run.err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_clear_password_is_an_error_pointing_to_password_secret(tmp_path, capsys):
+    f = tmp_path / "site.yaml"
+    f.write_text(SITE_SPECS["site-password"])
+    run = cli(capsys, "validate", str(f), "--format", "json")
+    found = [d for d in run.diagnostics() if d["rule"] == "site-password-in-clear"]
+    line = SITE_SPECS["site-password"].splitlines().index(f"          password: {SECRET}") + 1
+    assert [(d["severity"], d["line"]) for d in found] == [("error", line)]
+    assert "passwordSecret" in found[0]["message"]
+
+
+def tree_text(root: Path) -> str:
+    return "".join(p.read_text() for p in sorted(root.rglob("*")) if p.is_file())
