@@ -33,6 +33,11 @@ def is_secret_path(path: Iterable[str | int], kind: str | None = None) -> bool:
     return any(isinstance(p, str) and is_secret_key(p) for p in parts)
 
 
+def has_url_credentials(text: str) -> bool:
+    """True when `text` holds a URL with a user or password (`scheme://...@host`)."""
+    return _URL_USERINFO.search(text) is not None
+
+
 def mask_urls(text: str) -> str:
     """`scheme://user:password@host` -> `scheme://***@host` (user names can be tokens too)."""
     return _URL_USERINFO.sub(r"\1***@", text)

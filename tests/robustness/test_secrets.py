@@ -8,7 +8,6 @@ offending value) are both exercised, in every report format.
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
 
@@ -91,6 +90,15 @@ SITE_SPECS = {
     "site-password": _site(**{PEER_LINE: PEER_LINE + f"          password: {SECRET}\n"}),
     "site-password-number": _site(**{PEER_LINE: PEER_LINE + f"          password: {NUMBER}\n"}),
     "site-password-map": _site(**{PEER_LINE: PEER_LINE + f"          password: {{x: {SECRET}}}\n"}),
+    "site-repo-url-password": _site(
+        **{"https://git.example.com": f"https://x-access-token:{SECRET}@git.example.com"}
+    ),
+    "site-repo-url-token-as-user": _site(
+        **{"https://git.example.com": f"https://{SECRET}@git.example.com"}
+    ),
+    "site-server-credentials": _site(
+        **{"https://10.10.0.10:6443": f"https://admin:{SECRET}@10.10.0.10:6443"}
+    ),
 }
 
 
@@ -144,5 +152,31 @@ def test_a_clear_password_is_an_error_pointing_to_password_secret(tmp_path, caps
     assert "passwordSecret" in found[0]["message"]
 
 
-def tree_text(root: Path) -> str:
-    return "".join(p.read_text() for p in sorted(root.rglob("*")) if p.is_file())
+@pytest.mark.parametrize("how", [["--metallb-compat"], ["--disable", "site-password-in-clear"]])
+@pytest.mark.parametrize("name", ["site-password", "site-repo-url-password"])
+def test_compile_never_writes_a_secret_even_when_the_rule_is_relaxed(tmp_path, capsys, name, how):
+    f = tmp_path / "site.yaml"
+    f.write_text(SITE_SPECS[name])
+    out = tmp_path / "out"
+    run = cli(capsys, "compile", str(f), "-o", str(out), "--disable", "site-url-credentials", *how)
+    assert run.status == 1
+    assert "refusing to write secrets" in run.err
+    assert_no_secret(run.out, run.err)
+    assert not out.exists()
+
+
+def test_url_credentials_are_an_error_on_their_line(tmp_path, capsys):
+    text = SITE_SPECS["site-server-credentials"]
+    f = tmp_path / "site.yaml"
+    f.write_text(text)
+    run = cli(capsys, "validate", str(f), "--format", "json")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "server: https" in t)
+    found = [(d["rule"], d["line"]) for d in run.diagnostics()]
+    assert found == [("site-url-credentials", line)]
+    assert "https://***@10.10.0.10:6443" in run.diagnostics()[0]["message"]
+
+
+def test_clean_urls_are_not_reported(tmp_path, capsys):
+    run = cli(capsys, "validate", str(SITES), "--format", "json")
+    assert run.status == 0
+    assert not [d for d in run.diagnostics() if d["rule"] == "site-url-credentials"]
