@@ -1,0 +1,96 @@
+"""Inputs built to exhaust time or memory: each ends quickly, in bounded memory, with a message.
+
+These run `python -m gitops_lb` in a child process with its address space capped (RLIMIT_AS)
+and a timeout, so a regression shows as a MemoryError traceback or a timeout, not as a slow
+or swapping test run.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.robustness.cli import MANIFESTS, subprocess_cli
+from tests.robustness.commands import READERS, argv
+
+MEMORY = 256 * 1024 * 1024  # bytes of address space: far less than the inputs would need
+FAST = 20.0  # seconds: start-up included, on a slow machine
+
+
+def fifty_megabytes(path: Path) -> Path:
+    """A 50 MB file of valid, distinct IPAddressPools (the costliest kind of content)."""
+    chunk = []
+    for i in range(4096):
+        chunk.append(
+            f"---\napiVersion: metallb.io/v1beta1\nkind: IPAddressPool\n"
+            f"metadata: {{name: p{i}, namespace: metallb-system}}\n"
+            f"spec: {{addresses: [10.{i >> 8}.{i & 255}.0/32]}}\n"
+        )
+    block = "".join(chunk).encode()
+    with open(path, "wb") as fh:
+        for _ in range(50_000_000 // len(block) + 1):
+            fh.write(block)
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fifty_megabytes(tmp_path_factory.mktemp("big") / "big.yaml")
+
+
+def timed(*args: str, **kw: object) -> tuple[float, object]:
+    start = time.monotonic()
+    run = subprocess_cli(*args, memory=MEMORY, timeout=60, **kw)  # type: ignore[arg-type]
+    return time.monotonic() - start, run
+
+
+@pytest.mark.parametrize("command", READERS)
+def test_a_50_mb_file_is_refused_quickly_in_bounded_memory(big_file, tmp_path, command):
+    assert big_file.stat().st_size >= 50_000_000
+    start = time.monotonic()
+    run = subprocess_cli(*argv(command, str(big_file), tmp_path), memory=MEMORY, timeout=60)
+    assert time.monotonic() - start < FAST
+    assert run.status == 3
+    found = run.diagnostics()
+    assert [(d["rule"], d["file"], d["line"]) for d in found] == [
+        ("file-unreadable", str(big_file), 1)
+    ]
+    assert "larger than 8 MiB" in found[0]["message"]
+    assert not (tmp_path / "compiled").exists()
+
+
+def test_50_mb_on_standard_input_is_refused(big_file):
+    with open(big_file, "rb") as fh:
+        run = subprocess_cli("lint", "-", "--format", "json", memory=MEMORY, timeout=60, stdin=fh)
+    assert run.status == 3
+    assert run.diagnostics()[0]["file"] == "<stdin>"
+
+
+def test_an_endless_device_is_refused():
+    run = subprocess_cli("lint", "/dev/zero", "--format", "json", memory=MEMORY, timeout=60)
+    assert run.status == 3
+    assert "larger than" in run.diagnostics()[0]["message"]
+
+
+def test_the_limit_can_be_raised_and_lowered(tmp_path):
+    f = tmp_path / "pools.yaml"
+    f.write_bytes((MANIFESTS / "seed-guide.yaml").read_bytes() * 2)
+    small = {"GITOPS_LB_MAX_FILE_MIB": "0.001"}
+    assert subprocess_cli("lint", str(f), env=small).status == 3
+    large = {"GITOPS_LB_MAX_FILE_MIB": "64"}
+    assert subprocess_cli("lint", str(f), env=large).status == 1  # read: duplicate objects
+
+
+@pytest.mark.parametrize("command", READERS)
+def test_a_fifo_in_a_folder_is_not_waited_for(tmp_path, command):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.yaml")  # nobody ever writes to it: reading would block forever
+    (folder / "site.yaml").write_text("# nothing\n")
+    run = subprocess_cli(*argv(command, str(folder), tmp_path), timeout=30)
+    assert run.status == 3
+    found = {(d["rule"], Path(d["file"]).name): d["message"] for d in run.diagnostics()}
+    assert found[("file-unreadable", "pipe.yaml")] == "not a regular file; not read"
