@@ -171,6 +171,8 @@ class _Builder:
     def build(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
+        if depth >= MAX_DEPTH:  # everything downstream recurses: stop before it can overflow
+            raise _TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
         done = self.built.get(id(node))
         if done is not None:
             self.aliased = True

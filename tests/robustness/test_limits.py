@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.robustness.cli import MANIFESTS, subprocess_cli
+from gitops_lb.yamlload import MAX_DEPTH
+from tests.robustness.cli import MANIFESTS, cli, subprocess_cli
 from tests.robustness.commands import READERS, argv
 
 MEMORY = 256 * 1024 * 1024  # bytes of address space: far less than the inputs would need
@@ -94,3 +95,68 @@ def test_a_fifo_in_a_folder_is_not_waited_for(tmp_path, command):
     assert run.status == 3
     found = {(d["rule"], Path(d["file"]).name): d["message"] for d in run.diagnostics()}
     assert found[("file-unreadable", "pipe.yaml")] == "not a regular file; not read"
+
+
+def alias_bomb(levels: int = 10) -> str:
+    text = 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for i in range(1, levels):
+        text += f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n"
+    return text
+
+
+def nested(depth: int, block: bool) -> str:
+    if block:
+        return "".join("  " * i + f"k{i}:\n" for i in range(depth)) + "  " * depth + "x: 1\n"
+    return "a: " + "[" * depth + "]" * depth + "\n"
+
+
+BOMBS = {
+    "billion-laughs": (alias_bomb(), "yaml-too-complex"),
+    "nested-flow-100000": (nested(100_000, block=False), "yaml-syntax"),
+    "nested-block-1100": (nested(1_100, block=True), "yaml-syntax"),
+    "nested-block-500": (nested(500, block=True), "yaml-too-complex"),
+    "nested-300": (nested(300, block=False), "yaml-too-complex"),
+    "nested-900": (nested(900, block=False), "yaml-too-complex"),
+    "nested-mappings-300": ("a: " + "{b: " * 300 + "1" + "}" * 300 + "\n", "yaml-too-complex"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_bombs_end_quickly_in_bounded_memory(tmp_path, name):
+    text, rule = BOMBS[name]
+    f = tmp_path / "bomb.yaml"
+    f.write_text(text)
+    start = time.monotonic()
+    run = subprocess_cli("lint", str(f), "--format", "json", memory=MEMORY, timeout=60)
+    assert time.monotonic() - start < FAST
+    assert run.status == 1
+    assert rule in {d["rule"] for d in run.diagnostics()}
+
+
+@pytest.mark.parametrize("command", READERS)
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_every_reader_refuses_bombs(tmp_path, capsys, name, command):
+    text, rule = BOMBS[name]
+    f = tmp_path / "bomb.yaml"
+    f.write_text(text)
+    run = cli(capsys, *argv(command, str(f), tmp_path))
+    assert run.status == 1
+    assert rule in {d["rule"] for d in run.diagnostics()}
+    assert all(d["line"] >= 1 and d["column"] >= 1 for d in run.diagnostics())
+    assert not (tmp_path / "compiled").exists()
+
+
+def test_deep_nesting_is_reported_where_it_gets_too_deep(tmp_path, capsys):
+    f = tmp_path / "deep.yaml"
+    f.write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: "
+        + "[" * 500
+        + "]" * 500
+        + "\n"
+    )
+    run = cli(capsys, "lint", str(f), "--format", "json")
+    assert run.status == 1
+    assert [(d["rule"], d["line"], d["column"]) for d in run.diagnostics()] == [
+        # the root mapping is level 0, spec level 1, the first "[" (column 13) level 2
+        ("yaml-too-complex", 5, 13 + MAX_DEPTH - 2)
+    ]
