@@ -69,6 +69,9 @@ MANIFESTS = {
     "secret-duplicate-key": SECRET_DOC.format(
         name="s6", type="Opaque", body=f"stringData:\n  password: x\n  password: {SECRET}"
     ),
+    "secret-bad-name": SECRET_DOC.format(
+        name="'S 6'", type="Opaque", body=f"stringData: {{password: {SECRET}}}"
+    ),
     "secret-syntax-error": SECRET_DOC.format(
         name="s7", type="Opaque", body=f"stringData: {{password: {SECRET},\n"
     ),
