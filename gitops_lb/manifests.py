@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from gitops_lb import names
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Location
 from gitops_lb.metallb import models as m
@@ -233,6 +234,11 @@ def report_validation_error(
         elif isinstance(got, str | int | float | bool):
             echo = f" (got {shown(got)})"
         message = f"{where}: {err['msg'][:1].lower()}{err['msg'][1:]}{echo}"
+        pattern = (err.get("ctx") or {}).get("pattern")
+        if isinstance(pattern, str) and isinstance(got, str) and names.describe(pattern):
+            why = names.problem(got, pattern)  # the name patterns, explained in words
+            if why:
+                message = f"{where}: {shown(got)} is invalid: {why}"
     cfg.add_intake("schema-invalid", Finding(message, item, loc))
 
 

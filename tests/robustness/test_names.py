@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from gitops_lb.names import DNS1035_LABEL, DNS1123_SUBDOMAIN, INTERFACE_NAME, REPO_PATH, problem
-from tests.robustness.cli import cli
+from tests.robustness.cli import SITES, cli
 
 BAD_NAMES = {
     "slash": "a/b",
@@ -83,6 +83,59 @@ def test_lookalike_letters_are_named(tmp_path, capsys):
     text = OBJECTS.format(pool="p\u0430ol", ns="metallb-system", svc="s")
     run = cli(capsys, "lint", write(tmp_path, text))
     assert "U+0430 CYRILLIC SMALL LETTER A" in run.out
+
+
+BGP = (SITES / "bgp-frr.yaml").read_text()
+L2 = (SITES / "shared-l2.yaml").read_text()
+
+# where a name sits in an example site spec: (text, the line as written, how to write a name)
+SITE_NAMES = {
+    "site": (BGP, "  name: bgp-frr", "  name: {}"),
+    "cluster": (BGP, "    - name: core", "    - name: {}"),
+    "node": (BGP, "        - name: r1-n1", "        - name: {}"),
+    "interface": (
+        BGP,
+        "[{name: eth0, address: 10.10.1.11}]",
+        "[{{name: {}, address: 10.10.1.11}}]",
+    ),
+    "pool": (BGP, "        - name: public", "        - name: {}"),
+    "peer": (BGP, "        - name: tor-r1", "        - name: {}"),
+    "network": (L2, "    - name: vlan20", "    - name: {}"),
+    "service": (BGP, "        - name: api-gateway", "        - name: {}"),
+    "service namespace": (BGP, "          namespace: gateway", "          namespace: {}"),
+    "metallb namespace": (L2, "    namespace: metallb-system", "    namespace: {}"),
+    "argocd path": (BGP, "    path: deploy", "    path: {}"),
+}
+SITE_BAD = ["a/b", "..", "../../etc", "/etc", "my pool", "Web", "p\u0430ol", "x" * 70]
+
+
+def quoted(text: str) -> str:
+    return '"' + text + '"'
+
+
+@pytest.mark.parametrize("command", ["validate", "compile"])
+@pytest.mark.parametrize("bad", SITE_BAD)
+@pytest.mark.parametrize("where", sorted(SITE_NAMES))
+def test_site_names_are_checked_before_they_become_paths(tmp_path, capsys, where, bad, command):
+    text, old, new = SITE_NAMES[where]
+    if where == "argocd path" and bad in ("a/b", "Web", "my pool", "p\u0430ol", "x" * 70):
+        bad = "../" + bad  # any relative path is fine there; climbing out of the repository is not
+    if where == "interface" and bad in ("Web", "x" * 70):
+        bad = bad + " x"  # Linux allows upper case; not a space
+    if where == "node" and bad == "x" * 70:
+        bad = "x" * 254  # node names are DNS-1123 subdomains: up to 253 characters
+    assert old in text
+    line = text[: text.index(old)].count("\n") + 1
+    f = write(tmp_path, text.replace(old, new.format(quoted(bad)), 1))
+    out = tmp_path / "out"
+    args = ["-o", str(out)] if command == "compile" else []
+    run = cli(capsys, command, f, "--format", "json", *args)
+    assert run.status == 1
+    assert ("schema-invalid", line) in run.found()
+    message = next(d["message"] for d in run.diagnostics() if d["line"] == line)
+    assert "is invalid:" in message or "at most" in message
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.yaml"]
 
 
 @pytest.mark.parametrize(
