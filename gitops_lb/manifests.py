@@ -30,11 +30,22 @@ def config_from_files(
     files: Iterable[LoadedFile], *, namespace: str = DEFAULT_NAMESPACE, bgp_mode: str | None = None
 ) -> ClusterConfig:
     cfg = ClusterConfig(namespace=namespace, bgp_mode=bgp_mode)
+    files = list(files)
     for lf in files:
         for issue in lf.issues:
             cfg.add_intake(issue.rule, Finding(issue.message, location=issue.location))
         for doc in lf.documents:
             add_document(cfg, doc)
+    nothing = not any(doc.data is not None for lf in files for doc in lf.documents)
+    if files and nothing and not any(lf.issues for lf in files):
+        where = "standard input" if files[0].path == "-" else "the inputs"
+        cfg.add_intake(
+            "input-no-objects",
+            Finding(
+                f"no Kubernetes object found in {where} (empty or only comments)",
+                location=Location("<stdin>" if files[0].path == "-" else files[0].path),
+            ),
+        )
     cfg.sort()
     return cfg
 
