@@ -233,6 +233,8 @@ class _Builder:
         if tag == "tag:yaml.org,2002:str":
             return node.value
         ctor = self._ctor
+        if tag in (_INT, _FLOAT) and ":" in node.value:
+            return node.value  # YAML 1.1 base 60 (1:30 = 90): Kubernetes reads a string
         try:
             if tag == "tag:yaml.org,2002:int":
                 return ctor.construct_yaml_int(node)
@@ -245,6 +247,10 @@ class _Builder:
         except (ValueError, yaml.YAMLError):  # pragma: no cover - resolver and constructor agree
             return node.value
         return node.value  # timestamps, binary and custom tags stay text
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
 
 
 class _TooBig(Exception):

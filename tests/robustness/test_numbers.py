@@ -41,3 +41,14 @@ def test_service_ports_in_range(tmp_path, capsys):
     f = tmp_path / "svc.yaml"
     f.write_text(SERVICE.format(port="65535", target="http", node="0"))
     assert cli(capsys, "lint", str(f)).status == 0
+
+
+@pytest.mark.parametrize("value", ["1:30", "1:20:30", "190:20:30.15"])
+def test_yaml_1_1_base_60_numbers_are_text_as_in_kubernetes(tmp_path, capsys, value):
+    """PyYAML reads 1:30 as 90; Kubernetes' YAML reader (1.2 rules) reads the string "1:30"."""
+    f = tmp_path / "svc.yaml"
+    f.write_text(SERVICE.format(port=value, target="80", node="30080"))
+    run = cli(capsys, "lint", str(f), "--format", "json")
+    assert run.status == 1
+    message = next(d["message"] for d in run.diagnostics() if d["rule"] == "schema-invalid")
+    assert f"got '{value}'" in message
