@@ -102,6 +102,9 @@ def changes(root: Path, files: Mapping[str, bytes]) -> list[Change]:
 
 
 def _changes(root: Path, files: Mapping[str, bytes]) -> list[Change]:
+    for path in files:  # names are validated long before; still, never write outside root
+        if not _safe_relpath(path):
+            raise OutputError(f"refusing to write {path!r}: not a path inside {root}")
     wanted = dict(files)
     wanted[MANIFEST] = manifest_bytes(files)
     if not root.exists():
