@@ -287,6 +287,19 @@ def untouched(outside: Path) -> bool:
     }
 
 
+def test_a_forged_manifest_entry_behind_a_link_is_neither_read_nor_removed(trees, capsys, outside):
+    out = trees["out"]
+    (out / "evil").symlink_to(outside)
+    with open(out / MANIFEST, "a") as fh:
+        fh.write("evil/secret.yaml\n")
+    for extra in (["--check"], []):
+        run = compile_run(capsys, trees, *extra)
+        assert "OUTSIDE-CONTENT" not in run.both
+        assert untouched(outside)
+    assert (out / "evil").is_symlink()  # not ours: kept as it was
+    assert "evil/secret.yaml" not in (out / MANIFEST).read_text()
+
+
 def test_a_generated_file_replaced_by_a_link_is_refused(trees, capsys, outside):
     target = trees["out"] / "bgp-frr" / "core" / "ipaddresspool.public.yaml"
     target.unlink()
