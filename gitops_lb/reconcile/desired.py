@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig
-from gitops_lb.diagnostics import Diagnostic
+from gitops_lb.diagnostics import Diagnostic, Location
 from gitops_lb.errors import GitopsLbError, UsageError
 from gitops_lb.site.target import ClusterTarget
-from gitops_lb.yamlload import LoadedFile, LocMap, LocSeq, load_paths
+from gitops_lb.yamlload import LoadedFile, LocMap, LocSeq, load_paths, locate
 
 
 @dataclass(eq=False)
@@ -19,6 +19,7 @@ class Desired:
     cluster: str  # "site/cluster", or the manifest paths
     config: ClusterConfig
     plugin: bool = False  # ACP: the `metallb` ClusterPluginInstance must exist
+    plugin_location: Location | None = None  # where Git asks for it
     # Services declared with `emit: false`: reservations whose Service lives elsewhere
     reserved: frozenset[tuple[str, str]] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)  # problems reading Git
@@ -26,10 +27,12 @@ class Desired:
 
 def from_target(target: ClusterTarget) -> Desired:
     reserved = frozenset((s.namespace, s.name) for s in target.cluster.services if not s.emit)
+    (line, col), _ = locate(target.site_doc, ("spec", "platform"))
     return Desired(
         cluster=target.id,
         config=target.config,
         plugin=target.site.spec.platform == "acp",
+        plugin_location=Location(target.file, line, col),
         reserved=reserved,
     )
 
@@ -37,10 +40,11 @@ def from_target(target: ClusterTarget) -> Desired:
 def from_manifests(files: list[LoadedFile], cfg: ClusterConfig, label: str) -> Desired:
     """Manifests (a compiled tree, or hand-written ones): the ACP plugin is required when
     they hold the `metallb` ClusterPluginInstance."""
-    return Desired(cluster=label, config=cfg, plugin=declares_plugin(files))
+    where = plugin_declared(files)
+    return Desired(cluster=label, config=cfg, plugin=where is not None, plugin_location=where)
 
 
-def _objects(value: object) -> Iterable[LocMap]:
+def _objects(value: object) -> Iterator[LocMap]:
     if not isinstance(value, LocMap):
         return
     items = value.get("items")
@@ -51,7 +55,8 @@ def _objects(value: object) -> Iterable[LocMap]:
         yield value
 
 
-def declares_plugin(files: Iterable[LoadedFile]) -> bool:
+def plugin_declared(files: Iterable[LoadedFile]) -> Location | None:
+    """Where the manifests hold the `metallb` ClusterPluginInstance, if they do."""
     for lf in files:
         for doc in lf.documents:
             for obj in _objects(doc.data):
@@ -62,8 +67,8 @@ def declares_plugin(files: Iterable[LoadedFile]) -> bool:
                     and isinstance(spec, dict)
                     and spec.get("pluginName") == "metallb"
                 ):
-                    return True
-    return False
+                    return Location(doc.file, *obj.pos)
+    return None
 
 
 def intake_diagnostics(cfg: ClusterConfig) -> list[Diagnostic]:

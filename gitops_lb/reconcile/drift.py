@@ -9,6 +9,7 @@ on ACP, the plugin object here. A kind that could not be read is reported once a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,7 +57,7 @@ def compare(d: Desired, live: LiveState) -> list[Difference]:
 
 
 def notes(live: LiveState) -> list[str]:
-    """What was not checked because the cluster does not serve it."""
+    """What was not checked because the cluster does not serve it, and what the reader said."""
     out = []
     for kind in sorted(live.not_served):
         res = BY_KIND[kind]
@@ -68,7 +69,7 @@ def notes(live: LiveState) -> list[str]:
                 else "is MetalLB installed?"
             )
         )
-    return out
+    return out + live.messages
 
 
 def unreadable(live: LiveState) -> Iterator[Difference]:
@@ -172,9 +173,6 @@ def check_plugin(d: Desired, live: LiveState) -> Iterator[Difference]:
         return
     if any(live_name(o) == PLUGIN_NAME for o in live.get(PLUGIN.kind)):
         return
-    yield difference(
-        "plugin-missing",
-        Severity.ERROR,
-        (PLUGIN.kind, None, PLUGIN_NAME),
-        f"{PLUGIN.kind} {PLUGIN_NAME} (the ACP MetalLB plugin) does not exist in the cluster",
-    )
+    message = f"{PLUGIN.kind} {PLUGIN_NAME} (the ACP MetalLB plugin) does not exist in the cluster"
+    diff = difference("plugin-missing", Severity.ERROR, (PLUGIN.kind, None, PLUGIN_NAME), message)
+    yield dataclasses.replace(diff, location=d.plugin_location)

@@ -12,9 +12,11 @@ unreadable. No message ever carries a token, password or key from the kubeconfig
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,13 +119,12 @@ def _kubeconfig_paths(explicit: str | None) -> str | None:
     return None
 
 
-def connect(conn: Connection) -> tuple[Any, str, Scrubber]:
-    """An ApiClient, a description of where it points, and the scrubber for its secrets."""
+def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
+    """An ApiClient and a description of where it points; its secrets go to `scrub`."""
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
     paths = _kubeconfig_paths(conn.kubeconfig)
-    scrub = Scrubber()
     configuration = client.Configuration()
     try:
         if paths is None:
@@ -154,7 +155,7 @@ def connect(conn: Connection) -> tuple[Any, str, Scrubber]:
     scrub.add(str(v) for v in (configuration.api_key or {}).values())
     scrub.add([str(configuration.password or "")])
     configuration.retries = False  # a timeout must cost one timeout, not four
-    return client.ApiClient(configuration), scrub(where), scrub
+    return client.ApiClient(configuration), scrub(where)
 
 
 def _pick_context(config: Any, paths: str, wanted: str | None) -> str:
@@ -194,7 +195,7 @@ class Reader:
     def read_all(self, state: LiveState, todo: Iterable[Resource]) -> None:
         for res in todo:
             if self.broken is not None:
-                state.unreadable[res.kind] = f"not read: {self.broken}"
+                state.unreadable[res.kind] = f"not read after {self.broken}"
                 continue
             self.read(res, state)
 
@@ -213,13 +214,15 @@ class Reader:
                 return  # the plugin object (or its type) does not exist: reported as missing
             why = f"{_status_word(status)} ({status}): {_status_message(exc)}"
             if status == 401:
-                self.broken = f"the API server rejected the credentials (GET {path}: 401)"
+                self.broken = f"the API server rejected the credentials for GET {path}"
             state.unreadable[res.kind] = self.scrub(f"GET {path}: {why}")
             return
         except (HTTPError, OSError) as exc:
             why = _transport_message(exc, self.timeout)
-            self.broken = self.scrub(f"the API server did not answer GET {path}: {why}")
-            state.unreadable[res.kind] = self.broken
+            self.broken = f"GET {path} failed"
+            state.unreadable[res.kind] = self.scrub(
+                f"the API server did not answer GET {path}: {why}"
+            )
             return
         except _Stop as exc:
             state.unreadable[res.kind] = self.scrub(f"GET {path}: {exc}")
@@ -307,14 +310,40 @@ _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 
 
 def _transport_message(exc: BaseException, timeout: float) -> str:
+    from urllib3.exceptions import NewConnectionError
     from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-    if isinstance(exc, Urllib3Timeout | TimeoutError):
+    if not isinstance(exc, NewConnectionError) and isinstance(exc, Urllib3Timeout | TimeoutError):
         return f"no answer within {timeout:g}s"
     found = _ERRNO.search(str(exc))
     if found:
         return found.group(1).strip()
     return type(exc).__name__
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # a malformed log call of a library: keep going
+            self.messages.append(str(record.msg))
+
+
+@contextmanager
+def captured_logs() -> Iterator[list[str]]:
+    """The kubernetes client logs to the root logger (an exec plugin's stderr, for one): keep
+    those messages out of the terminal so that they can be scrubbed before anyone sees them."""
+    root = logging.getLogger()
+    handler = _Capture()
+    root.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        root.removeHandler(handler)
 
 
 def read_live(conn: Connection, namespace: str, *, plugin: bool) -> LiveState:
@@ -323,10 +352,19 @@ def read_live(conn: Connection, namespace: str, *, plugin: bool) -> LiveState:
     Raises GitopsLbError when no connection can be configured (no or bad kubeconfig, unknown
     context).
     """
-    api, where, scrub = connect(conn)
-    try:
-        state = LiveState(source=where, namespace=namespace)
-        Reader(api, namespace, conn, scrub).read_all(state, resources(plugin=plugin))
-        return state
-    finally:
-        api.close()
+    scrub = Scrubber()
+    with captured_logs() as logs:
+        try:
+            api, where = connect(conn, scrub)
+        except GitopsLbError as exc:
+            if not logs:
+                raise
+            said = scrub("; ".join(logs))
+            raise GitopsLbError(f"{exc} (kubernetes client: {said})") from None
+        try:
+            state = LiveState(source=where, namespace=namespace)
+            Reader(api, namespace, conn, scrub).read_all(state, resources(plugin=plugin))
+        finally:
+            api.close()
+        state.messages.extend(scrub(f"kubernetes client: {m}") for m in logs)
+    return state

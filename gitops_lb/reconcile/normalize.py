@@ -176,17 +176,22 @@ def metadata_differences(
                 yield ("metadata", field, key), want[key], have.get(key)
 
 
+MAP_FIELDS = frozenset({"labels", "annotations", "matchLabels"})
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def path_text(path: Path) -> str:
-    """("metadata", "labels", "a/b") -> 'metadata.labels["a/b"]'; ("spec", "x", 1) -> spec.x[1]."""
+    """("metadata", "labels", "a/b") -> 'metadata.labels["a/b"]'; ("spec", "x", 1) -> spec.x[1].
+
+    Keys of label and annotation maps are always quoted, field names never are."""
     out = ""
+    previous: PathPart = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif _IDENT.match(part):
+        elif previous not in MAP_FIELDS and _IDENT.match(part):
             out += ("." if out else "") + part
         else:
             out += f"[{json.dumps(part)}]"
+        previous = part
     return out

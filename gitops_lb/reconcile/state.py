@@ -84,6 +84,7 @@ class LiveState:
     objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     unreadable: dict[str, str] = field(default_factory=dict)
     not_served: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # what the reader had to say
 
     def get(self, kind: str) -> list[dict[str, Any]]:
         return self.objects.get(kind, [])
