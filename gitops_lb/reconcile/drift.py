@@ -32,6 +32,9 @@ from gitops_lb.reconcile.services import check_services
 from gitops_lb.reconcile.state import BY_KIND, PLUGIN, PLUGIN_NAME, LiveState, mapping, meta
 from gitops_lb.reconcile.state import name_of as live_name
 
+SENSITIVE = frozenset({"password"})  # compared, never shown
+REDACTED = "<redacted>"
+
 # kind -> (ClusterConfig attribute, model)
 CONFIG_KINDS: dict[str, tuple[str, type[BaseModel]]] = {
     "IPAddressPool": ("pools", m.IPAddressPool),
@@ -98,7 +101,7 @@ def compare_kind(d: Desired, live: LiveState, kind: str) -> Iterator[Difference]
         ref = f"{kind} {ns}/{name}"
         if current is None:
             assert item is not None
-            spec = canonical(desired_spec(item), smodel)
+            spec = redact(canonical(desired_spec(item), smodel))
             message = f"{ref} is in Git but not in the cluster"
             yield difference(
                 "missing", Severity.ERROR, (kind, ns, name), message, desired=spec, item=item
@@ -107,7 +110,8 @@ def compare_kind(d: Desired, live: LiveState, kind: str) -> Iterator[Difference]
         live_spec = canonical(current.get("spec"), smodel)
         if item is None:
             message = f"{ref} is in the cluster but not in Git"
-            yield difference("extra", Severity.ERROR, (kind, ns, name), message, live=live_spec)
+            shown = redact(live_spec)
+            yield difference("extra", Severity.ERROR, (kind, ns, name), message, live=shown)
             continue
         desired_meta = item.model.metadata.model_dump(mode="json", warnings=False)
         changes = [
@@ -115,6 +119,8 @@ def compare_kind(d: Desired, live: LiveState, kind: str) -> Iterator[Difference]
             *spec_differences(canonical(desired_spec(item), smodel), live_spec, smodel, ("spec",)),
         ]
         for path, w, h in changes:
+            if path[-1] in SENSITIVE:
+                w, h = redact({path[-1]: w})[path[-1]], redact({path[-1]: h})[path[-1]]
             message = f"{ref} {path_text(path)}: Git {show(w)}, live {show(h)}"
             yield difference(
                 "changed",
@@ -126,6 +132,15 @@ def compare_kind(d: Desired, live: LiveState, kind: str) -> Iterator[Difference]
                 live=h,
                 item=item,
             )
+
+
+def redact(value: Any) -> Any:
+    """A copy with the values of sensitive fields (a BGP password) hidden."""
+    if isinstance(value, dict):
+        return {k: (REDACTED if k in SENSITIVE and v else redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
 
 
 def desired_spec(item: Item[Any]) -> Any:

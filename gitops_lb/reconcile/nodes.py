@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from gitops_lb.diagnostics import Severity
+from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.diagnostics import Location, Severity
+from gitops_lb.metallb import models as m
 from gitops_lb.metallb.selectors import any_matches
 from gitops_lb.metallb.semantics import selectors_valid
 from gitops_lb.reconcile.desired import Desired
@@ -127,7 +130,8 @@ def check_l2_status(d: Desired, live: LiveState) -> Iterator[Difference]:
         if node not in allowed:
             where = ", ".join(sorted(allowed)) or "no node"
             message = f"{ref} is announced from node {node}; the plan allows {where}"
-            yield _l2(obj, live, message, sorted(allowed), node)
+            diff = _l2(obj, live, message, sorted(allowed), node)
+            yield replace(diff, location=_plan_location(cfg, pool, "nodeSelectors"))
             continue
         plan = allowed[node]
         if plan is not None and (not interfaces or not set(interfaces) <= plan):
@@ -136,7 +140,14 @@ def check_l2_status(d: Desired, live: LiveState) -> Iterator[Difference]:
                 f"{ref} is announced from node {node} on {shown}; the plan allows "
                 f"{', '.join(sorted(plan))}"
             )
-            yield _l2(obj, live, message, sorted(plan), interfaces)
+            diff = _l2(obj, live, message, sorted(plan), interfaces)
+            yield replace(diff, location=_plan_location(cfg, pool, "interfaces"))
+
+
+def _plan_location(cfg: ClusterConfig, pool: Item[m.IPAddressPool], field: str) -> Location:
+    """Where Git plans the announcement: the pool's first L2 advertisement, else the pool."""
+    ads = cfg.sem.pool_l2advs[id(pool)]
+    return ads[0].locate(("spec", field)) if ads else pool.locate()
 
 
 def _l2(obj: Mapping[str, Any], live: LiveState, message: str, want: Any, have: Any) -> Difference:

@@ -41,7 +41,8 @@ def write_text(report: Report, stream: TextIO) -> None:
         stream.write(f"note: {note}\n")
     errors, warnings = counts(report)
     found = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-    stream.write(f"{report.cluster} against {report.source}: {verdict(report)} ({found})\n")
+    against = "" if report.invalid else f" against {report.source}"
+    stream.write(f"{report.cluster}{against}: {verdict(report)} ({found})\n")
 
 
 def document(report: Report) -> dict[str, Any]:

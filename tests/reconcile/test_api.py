@@ -227,3 +227,40 @@ def test_live_and_api_options_exclude_each_other(tmp_path, capsys, flag):
     code, _, err = run(capsys, *site_args(write_site(tmp_path)), "--live", "x.yaml", flag, "y")
     assert code == 2
     assert "not both" in err
+
+
+def in_cluster(tmp_path, monkeypatch, port):
+    """Pretend to run in a pod: service account files and KUBERNETES_SERVICE_* variables."""
+    from kubernetes.config import incluster_config
+
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    cert = tmp_path / "ca.crt"
+    cert.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    monkeypatch.setattr(incluster_config, "SERVICE_TOKEN_FILENAME", str(token))
+    monkeypatch.setattr(incluster_config, "SERVICE_CERT_FILENAME", str(cert))
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+    monkeypatch.setenv("KUBERNETES_SERVICE_PORT", str(port))
+
+
+def test_in_cluster_service_account(tmp_path, capsys, monkeypatch):
+    in_cluster(tmp_path, monkeypatch, closed_port())
+    code, out, err = run(capsys, *site_args(write_site(tmp_path)))
+    assert code == 3
+    assert "against in-cluster service account (https://127.0.0.1:" in out
+    assert "ipaddresspools: Connection refused [unreadable]" in out
+    assert TOKEN not in out + err
+    code, out, err = run(capsys, *site_args(write_site(tmp_path)), "--context", "prod")
+    assert (code, err) == (3, "gitops-lb: error: --context needs a kubeconfig; none was found\n")
+
+
+def test_in_cluster_without_service_account_files(tmp_path, capsys, monkeypatch):
+    in_cluster(tmp_path, monkeypatch, 443)
+    (tmp_path / "token").unlink()
+    code, out, err = run(capsys, *site_args(write_site(tmp_path)))
+    assert (code, out) == (3, "")
+    assert err == (
+        "gitops-lb: error: cannot use in-cluster configuration: Service token file does not exist.\n"
+    )

@@ -187,3 +187,20 @@ def test_dump_reconcile_and_lint_do_not_load_kubernetes(tmp_path):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_l2_announcements_point_at_the_plan_in_git(tmp_path, capsys):
+    objects, _ = drifted("l2-announcement")
+    site = write_site(tmp_path)
+    code, doc = run_json(capsys, *site_args(site), "--live", str(write_dump(tmp_path, objects)))
+    lines = site.read_text().splitlines()
+    where = {
+        d["path"]: lines[d["line"] - 1].strip()
+        for d in doc["differences"]
+        if d["file"] == str(site)
+    }
+    assert code == 1
+    assert where == {
+        "status.node": 'nodeSelectors: [{matchLabels: {lb: "yes"}}]',
+        "status.interfaces": "interfaces: [eth3]",
+    }

@@ -316,3 +316,27 @@ def test_malformed_live_objects_never_raise():
     ]
     found = diffs(POOL + L2 + SVC, junk)
     assert ("missing", "IPAddressPool", "web", None) in [f[:4] for f in found]
+
+
+PEER = """\
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor1, namespace: metallb-system}
+spec: {myASN: 64512, peerASN: 64513, peerAddress: 10.0.0.1, password: git-secret-1}
+"""
+
+
+def test_bgp_passwords_are_compared_but_never_shown():
+    spec = {"myASN": 64512, "peerASN": 64513, "peerAddress": "10.0.0.1"}
+    live = metallb("BGPPeer", "tor1", {**spec, "password": "live-secret-2"}, "v1beta2")
+    extra = metallb("BGPPeer", "tor2", {**spec, "password": "live-secret-3"}, "v1beta2")
+    found = compare(Desired("c", config(PEER)), state_of([live, extra]))
+    assert [(d.type, d.name, d.path, d.desired, d.live) for d in found] == [
+        ("changed", "tor1", "spec.password", "<redacted>", "<redacted>"),
+        ("extra", "tor2", None, None, {**spec, "password": "<redacted>"}),
+    ]
+    text = repr(found)
+    assert "secret" not in text.replace("passwordSecret", "")
+    live["spec"]["password"] = "git-secret-1"
+    assert compare(Desired("c", config(PEER)), state_of([live])) == []
