@@ -118,9 +118,10 @@ def compare_kind(d: Desired, live: LiveState, kind: str) -> Iterator[Difference]
             *metadata_differences(desired_meta, meta(current)),
             *spec_differences(canonical(desired_spec(item), smodel), live_spec, smodel, ("spec",)),
         ]
-        for path, w, h in changes:
+        for path, want_value, have_value in changes:
+            w, h = want_value, have_value
             if path[-1] in SENSITIVE:
-                w, h = redact({path[-1]: w})[path[-1]], redact({path[-1]: h})[path[-1]]
+                w, h = (REDACTED if w else w), (REDACTED if h else h)
             message = f"{ref} {path_text(path)}: Git {show(w)}, live {show(h)}"
             yield difference(
                 "changed",

@@ -262,5 +262,6 @@ def test_in_cluster_without_service_account_files(tmp_path, capsys, monkeypatch)
     code, out, err = run(capsys, *site_args(write_site(tmp_path)))
     assert (code, out) == (3, "")
     assert err == (
-        "gitops-lb: error: cannot use in-cluster configuration: Service token file does not exist.\n"
+        "gitops-lb: error: cannot use in-cluster configuration: "
+        "Service token file does not exist.\n"
     )
