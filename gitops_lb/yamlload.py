@@ -28,7 +28,8 @@ Pos = tuple[int, int]
 PathPart = str | int
 
 MAX_DEPTH = 200
-MAX_NODES = 2_000_000  # after alias expansion; a "billion laughs" document stops here
+MAX_EXPANDED = 1_000_000  # nodes after alias expansion ...
+ALIAS_RATIO = 20  # ... and that many times the nodes written: a "billion laughs" document
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -109,14 +110,21 @@ def plain(value: Any) -> Any:
 
 
 class _Builder:
-    """Turns composed YAML nodes into LocMap/LocSeq/scalars."""
+    """Turns composed YAML nodes into LocMap/LocSeq/scalars.
+
+    An alias shares the object built for its anchor, so building is linear in the size of the
+    text; the size the document would have with every alias expanded is computed separately and
+    bounded, because everything downstream walks the expanded tree.
+    """
 
     _ctor = yaml.constructor.SafeConstructor()
 
     def __init__(self, file: str, issues: list[LoadIssue]) -> None:
         self.file = file
         self.issues = issues
-        self.count = 0
+        self.built: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+        self.aliased = False
 
     def issue(self, rule: str, node: Node, message: str) -> None:
         mark = node.start_mark
@@ -124,23 +132,57 @@ class _Builder:
             LoadIssue(rule, Location(self.file, mark.line + 1, mark.column + 1), message)
         )
 
-    def build(self, node: Node, depth: int = 0) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooBig(node, f"document expands to more than {MAX_NODES} nodes (alias bomb?)")
+    def expanded_size(self, node: Node, depth: int = 0) -> int:
+        if isinstance(node, ScalarNode):
+            return 1
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
         if depth > MAX_DEPTH:
             raise _TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
+        total = 1
+        if isinstance(node, SequenceNode):
+            for item in node.value:
+                total += self.expanded_size(item, depth + 1)
+        else:
+            for knode, vnode in node.value:
+                total += self.expanded_size(knode, depth + 1) + self.expanded_size(vnode, depth + 1)
+        self.sizes[id(node)] = total
+        return total
+
+    def document(self, node: Node) -> Any:
+        self.built.clear()
+        self.sizes.clear()
+        self.aliased = False
+        data = self.build(node)
+        if self.aliased:  # only then can the expanded tree be larger than the text
+            size = self.expanded_size(node)
+            if size > MAX_EXPANDED and size > ALIAS_RATIO * len(self.sizes):
+                raise _TooBig(
+                    node,
+                    f"aliases expand this document to {size} nodes from {len(self.sizes)} "
+                    "(an alias bomb?)",
+                )
+        return data
+
+    def build(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
+        done = self.built.get(id(node))
+        if done is not None:
+            self.aliased = True
+            return done
         pos = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, SequenceNode):
             seq = LocSeq(pos)
+            self.built[id(node)] = seq
             for item in node.value:
                 seq.append(self.build(item, depth + 1))
                 seq.ipos.append((item.start_mark.line + 1, item.start_mark.column + 1))
             return seq
         assert isinstance(node, MappingNode)
         mapping = LocMap(pos)
+        self.built[id(node)] = mapping
         merged: list[tuple[Node, Node]] = []
         for knode, vnode in node.value:
             if knode.tag == "tag:yaml.org,2002:merge":
@@ -237,14 +279,13 @@ def load_text(text: str, file: str) -> LoadedFile:
             if node is None:  # pragma: no cover - check_node said there is one
                 break
             try:
-                data = builder.build(node)
+                data = builder.document(node)
             except _TooBig as exc:
                 builder.issue("yaml-too-complex", exc.node, str(exc))
                 data = None
             except RecursionError:
                 builder.issue("yaml-too-complex", node, "document is nested too deeply")
                 data = None
-            builder.count = 0
             pos = (node.start_mark.line + 1, node.start_mark.column + 1)
             out.documents.append(Document(file, index, data, pos))
             index += 1

@@ -16,7 +16,7 @@ from types import ModuleType
 from gitops_lb import __version__
 from gitops_lb.errors import GitopsLbError, UsageError
 
-COMMANDS = ("lint", "explain", "reconcile")
+COMMANDS = ("lint", "validate", "compile", "plan", "reconcile", "schema", "explain")
 
 
 class _Parser(argparse.ArgumentParser):

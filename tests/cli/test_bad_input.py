@@ -1,0 +1,68 @@
+"""Bad input of every kind in issue 2 item 2: a located finding or a one-line error, exit 1 or 3."""
+
+import json
+
+import pytest
+
+from gitops_lb.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, dict]:
+    status = main(["lint", "--format", "json", *argv])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    return status, json.loads(out.out)
+
+
+@pytest.mark.parametrize(
+    ("content", "rule", "line"),
+    [
+        (b"apiVersion: v1\nkind: [Service\n", "yaml-syntax", 3),
+        (b"apiVersion: v1\nkind: Service\nkind: Node\n", "yaml-duplicate-key", 3),
+        (b"- just\n- a list\n", "document-not-mapping", 1),
+        (b"metadata: {name: x}\n", "object-missing-type", 1),
+        (b"apiVersion: metallb.io/v1beta1\nkind: IPAddressPol\n", "schema-invalid", 1),
+        (b"kind: Service\napiVersion: v1\nmetadata: {name: \xff}\n", "file-encoding", 3),
+        ("apiVersion: v1\n".encode("utf-16"), "file-encoding", 1),
+    ],
+)
+def test_bad_file_gives_located_finding(tmp_path, capsys, content, rule, line):
+    f = tmp_path / "bad.yaml"
+    f.write_bytes(content)
+    status, doc = run(capsys, str(f))
+    assert status == 1
+    found = [(d["rule"], d["line"]) for d in doc["diagnostics"]]
+    assert (rule, line) in found
+
+
+def test_unreadable_file_exits_3(tmp_path, capsys):
+    link = tmp_path / "dangling.yaml"
+    link.symlink_to(tmp_path / "missing.yaml")
+    status, doc = run(capsys, str(link))
+    assert status == 3
+    assert doc["diagnostics"][0]["rule"] == "file-unreadable"
+
+
+def test_folder_without_yaml_exits_3(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("hello")
+    status, doc = run(capsys, str(tmp_path))
+    assert status == 3
+    assert doc["diagnostics"][0]["rule"] == "file-unreadable"
+
+
+def test_folders_are_read_recursively_and_other_kinds_ignored(tmp_path, capsys):
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    (sub / "x.yml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n")
+    (sub / "y.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (sub / "z.txt").write_text("not yaml: [")
+    status, doc = run(capsys, str(tmp_path))
+    assert status == 0
+    assert doc["summary"]["files"] == 2
+
+
+def test_empty_file_is_clean(tmp_path, capsys):
+    f = tmp_path / "empty.yaml"
+    f.write_text("")
+    status, _ = run(capsys, str(f))
+    assert status == 0
