@@ -1,5 +1,6 @@
-"""Plan facts reconcile needs: which pool holds an address, and which nodes may announce a
-pool's services in L2, on which interfaces (facts §12).
+"""Plan facts reconcile needs: which pool holds an address (MetalLB's poolFor, through
+gitops_lb.metallb.services), and which nodes may announce a pool's services in L2, on which
+interfaces (facts §12).
 
 The speaker plan of `gitops-lb plan` answers the same question for the compiled output; this
 module keeps reconcile independent of it (the two should share one implementation).
@@ -15,6 +16,7 @@ from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import family_value, parse_ip
 from gitops_lb.metallb.selectors import any_matches
 from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.services import services_of
 
 EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
 
@@ -23,23 +25,15 @@ Allowed = dict[str, frozenset[str] | None]
 
 
 def pool_has(cfg: ClusterConfig, pool: Item[m.IPAddressPool], ip_text: str) -> bool:
-    """Whether the address `ip_text` lies in `pool`."""
+    """Whether MetalLB may hand out `ip_text` from `pool` (avoidBuggyIPs respected)."""
     ip = parse_ip(ip_text.strip())
-    if ip is None:
-        return False
-    family, value = family_value(ip)
-    return any(
-        net.contains(family, value) for e in cfg.sem.pool_entries[id(pool)] for net in e.nets
-    )
+    return ip is not None and services_of(cfg).index.admits(pool, family_value(ip))
 
 
 def pool_containing(cfg: ClusterConfig, ip_text: str) -> Item[m.IPAddressPool] | None:
-    """The first pool (by name, as MetalLB sorts them) whose addresses include `ip_text`."""
-    return next((p for p in cfg.pools if pool_has(cfg, p, ip_text)), None)
-
-
-def pool_addresses(pool: Item[m.IPAddressPool]) -> list[str]:
-    return list(pool.model.spec.addresses)
+    """The pool MetalLB takes `ip_text` from (its poolFor), or None."""
+    ip = parse_ip(ip_text.strip())
+    return services_of(cfg).index.pool_for([family_value(ip)]) if ip is not None else None
 
 
 def l2_allowed(

@@ -11,14 +11,15 @@ from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import parse_ip
+from gitops_lb.metallb.services import ADDRESS_POOL, DEPRECATED_PREFIX, LB_IPS, PREFIX, SHARED_IP
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
 from gitops_lb.reconcile.l2plan import pool_containing, pool_has
 from gitops_lb.reconcile.normalize import Path, metadata_differences
 from gitops_lb.reconcile.state import LiveState, mapping, meta, name_of, namespace_of, str_map
 
-PREFIXES = ("metallb.io", "metallb.universe.tf")
-REQUESTS = {"pool": "address-pool", "ips": "loadBalancerIPs", "sharing": "allow-shared-ip"}
+PREFIXES = (PREFIX, DEPRECATED_PREFIX)  # the first wins when present, even empty (§11.1)
+REQUESTS = {"pool": ADDRESS_POOL, "ips": LB_IPS, "sharing": SHARED_IP}
 REQUEST_KEYS = frozenset(f"{p}/{k}" for p in PREFIXES for k in REQUESTS.values())
 INGRESS: Path = ("status", "loadBalancer", "ingress")
 

@@ -340,3 +340,19 @@ def test_bgp_passwords_are_compared_but_never_shown():
     assert "secret" not in text.replace("passwordSecret", "")
     live["spec"]["password"] = "git-secret-1"
     assert compare(Desired("c", config(PEER)), state_of([live])) == []
+
+
+def test_avoid_buggy_ips_pool_never_hands_out_dot_255():
+    """MetalLB skips .0 and .255 in such a pool (facts §10.5): holding one is misassigned."""
+    pool = POOL.replace("  addresses:", "  avoidBuggyIPs: true\n  addresses:")
+    service = SVC.replace(
+        '{metallb.io/loadBalancerIPs: "fc00::0010, 192.168.10.70", team: a}',
+        "{metallb.io/address-pool: web}",
+    )
+    live = live_pool(avoidBuggyIPs=True)
+    ok = svc(["192.168.10.200"], {"metallb.io/address-pool": "web"})
+    assert diffs(pool + service, [live, ok]) == []
+    live["spec"]["addresses"][1] = "192.168.10.200-192.168.10.255"
+    bad = svc(["192.168.10.255"], {"metallb.io/address-pool": "web"})
+    git = (pool + service).replace("192.168.10.210", "192.168.10.255")
+    assert [d[0] for d in diffs(git, [live, bad])] == ["misassigned"]
