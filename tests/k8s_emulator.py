@@ -38,6 +38,12 @@ KINDS = [
     Kind("", "v1", "Node", "nodes", False),
     Kind("", "v1", "Namespace", "namespaces", False),
     Kind("", "v1", "Secret", "secrets", True),
+    Kind("", "v1", "ServiceAccount", "serviceaccounts", True),
+    Kind("batch", "v1", "Job", "jobs", True),
+    *(
+        Kind("rbac.authorization.k8s.io", "v1", kind, kind.lower() + "s", kind.startswith("Role"))
+        for kind in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+    ),
     *(
         Kind("metallb.io", "v1beta1", kind, plural, True)
         for kind, plural in (
