@@ -41,7 +41,7 @@ def applied(tree: Path) -> list[dict[str, Any]]:
                 obj["spec"]["clusterIP"] = "10.4.0.20"
                 obj["status"] = {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]}}
             out.append(obj)
-    return out + [node("node-a"), node("node-b")]
+    return [*out, node("node-a"), node("node-b")]
 
 
 def test_compiled_output_applied_is_in_sync(tmp_path, capsys):
