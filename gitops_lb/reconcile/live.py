@@ -12,35 +12,24 @@ unreadable. No message ever carries a token, password or key from the kubeconfig
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from gitops_lb.errors import GitopsLbError
+from gitops_lb.reconcile.credentials import (
+    Scrubber,
+    captured_logs,
+    kubeconfig_paths,
+    kubeconfig_secrets,
+)
 from gitops_lb.reconcile.state import PLUGIN, PLUGIN_NAME, LiveState, Resource, resources
 
 DEFAULT_TIMEOUT = 30.0
 PAGE_SIZE = 500
 MAX_PAGES = 100_000
-DEFAULT_KUBECONFIG = os.path.join("~", ".kube", "config")
-SECRET_KEYS = frozenset(
-    {
-        "token",
-        "password",
-        "client-key-data",
-        "client-certificate-data",
-        "id-token",
-        "refresh-token",
-        "access-token",
-        "client-secret",
-        "secret",
-    }
-)
-REDACTED = "<redacted>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,80 +40,12 @@ class Connection:
     page_size: int = PAGE_SIZE
 
 
-class Scrubber:
-    """Removes every known secret from a text."""
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self.secrets: set[str] = set()
-        self.add(secrets)
-
-    def add(self, secrets: Iterable[str]) -> None:
-        for raw in secrets:
-            secret = raw.strip()
-            if len(secret) >= 6:
-                self.secrets.add(secret)
-            if secret.lower().startswith(("bearer ", "basic ")):
-                self.add(secret.split(None, 1)[1:])
-
-    def __call__(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        return text
-
-
-def _secret_values(node: Any, key: str = "") -> Iterable[str]:
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _secret_values(v, str(k).lower())
-        if "name" in node and "value" in node:  # exec plugin env entries
-            value = node.get("value")
-            if isinstance(value, str):
-                yield value
-    elif isinstance(node, list):
-        for v in node:
-            yield from _secret_values(v, key)
-    elif isinstance(node, str) and key in SECRET_KEYS:
-        yield node
-
-
-def kubeconfig_secrets(paths: str) -> list[str]:
-    """Credentials in the `users` of the kubeconfig files (read tolerantly)."""
-    import yaml
-
-    found: list[str] = []
-    for path in paths.split(os.pathsep):
-        try:
-            with open(os.path.expanduser(path), encoding="utf-8") as fh:
-                data = yaml.safe_load(fh)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        users = data.get("users") if isinstance(data, dict) else None
-        found.extend(_secret_values(users))
-    return found
-
-
-def _kubeconfig_paths(explicit: str | None) -> str | None:
-    """The kubeconfig path list to use, or None for in-cluster configuration."""
-    if explicit:
-        if not os.path.isfile(os.path.expanduser(explicit)):
-            raise GitopsLbError(f"kubeconfig {explicit}: no such file")
-        return explicit
-    env = os.environ.get("KUBECONFIG", "")
-    if env:
-        if not any(os.path.isfile(os.path.expanduser(p)) for p in env.split(os.pathsep) if p):
-            raise GitopsLbError(f"KUBECONFIG={env} names no existing file")
-        return env
-    if os.path.isfile(os.path.expanduser(DEFAULT_KUBECONFIG)):
-        return DEFAULT_KUBECONFIG
-    return None
-
-
 def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
     """An ApiClient and a description of where it points; its secrets go to `scrub`."""
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
-    paths = _kubeconfig_paths(conn.kubeconfig)
+    paths = kubeconfig_paths(conn.kubeconfig)
     configuration = client.Configuration()
     try:
         if paths is None:
@@ -176,8 +97,8 @@ def _pick_context(config: Any, paths: str, wanted: str | None) -> str:
     return str(active["name"])
 
 
-class _Stop(Exception):
-    """The API server is not answering: read nothing more."""
+class _BadAnswer(Exception):
+    """The API server answered something reconcile cannot use."""
 
 
 class Reader:
@@ -224,7 +145,7 @@ class Reader:
                 f"the API server did not answer GET {path}: {why}"
             )
             return
-        except _Stop as exc:
+        except _BadAnswer as exc:
             state.unreadable[res.kind] = self.scrub(f"GET {path}: {exc}")
             return
         for obj in objects:
@@ -245,7 +166,7 @@ class Reader:
             page = self._json(self._list(res, token))
             items = page.get("items") if isinstance(page, dict) else None
             if not isinstance(items, list):
-                raise _Stop("the answer is not a Kubernetes list")
+                raise _BadAnswer("the answer is not a Kubernetes list")
             for obj in items:
                 if isinstance(obj, dict):
                     obj.setdefault("apiVersion", res.api_version)
@@ -256,9 +177,9 @@ class Reader:
             if not token:
                 return out
             if token in seen:
-                raise _Stop("the server repeated a continue token")
+                raise _BadAnswer("the server repeated a continue token")
             seen.add(token)
-        raise _Stop(f"more than {MAX_PAGES} pages")
+        raise _BadAnswer(f"more than {MAX_PAGES} pages")
 
     def _options(self) -> dict[str, Any]:
         return {"_preload_content": False, "_request_timeout": (self.timeout, self.timeout)}
@@ -284,7 +205,7 @@ class Reader:
         try:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError):
-            raise _Stop("the answer is not JSON") from None
+            raise _BadAnswer("the answer is not JSON") from None
 
 
 def _status_word(status: int) -> str:
@@ -319,31 +240,6 @@ def _transport_message(exc: BaseException, timeout: float) -> str:
     if found:
         return found.group(1).strip()
     return type(exc).__name__
-
-
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.messages.append(record.getMessage())
-        except Exception:  # a malformed log call of a library: keep going
-            self.messages.append(str(record.msg))
-
-
-@contextmanager
-def captured_logs() -> Iterator[list[str]]:
-    """The kubernetes client logs to the root logger (an exec plugin's stderr, for one): keep
-    those messages out of the terminal so that they can be scrubbed before anyone sees them."""
-    root = logging.getLogger()
-    handler = _Capture()
-    root.addHandler(handler)
-    try:
-        yield handler.messages
-    finally:
-        root.removeHandler(handler)
 
 
 def read_live(conn: Connection, namespace: str, *, plugin: bool) -> LiveState:

@@ -265,3 +265,14 @@ def test_in_cluster_without_service_account_files(tmp_path, capsys, monkeypatch)
         "gitops-lb: error: cannot use in-cluster configuration: "
         "Service token file does not exist.\n"
     )
+
+
+def test_an_answer_that_is_not_a_list(tmp_path, capsys):
+    with Emulator(drifted()[0]) as api:
+        api.fail("/bgppeers$", 200, "not what you asked for")  # a 200 carrying a Status
+        code, doc = reconcile(tmp_path, capsys, api)
+    assert code == 3
+    assert [d["message"] for d in doc["differences"]] == [
+        "could not read BGPPeer: GET /apis/metallb.io/v1beta2/namespaces/metallb-system/bgppeers: "
+        "the answer is not a Kubernetes list"
+    ]
