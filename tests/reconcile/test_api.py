@@ -276,3 +276,15 @@ def test_an_answer_that_is_not_a_list(tmp_path, capsys):
         "could not read BGPPeer: GET /apis/metallb.io/v1beta2/namespaces/metallb-system/bgppeers: "
         "the answer is not a Kubernetes list"
     ]
+
+
+def test_unresponsive_server_fails_within_the_timeout(tmp_path, capsys):
+    with Emulator(drifted()[0]) as api:
+        api.slow(".", 30)
+        start = time.monotonic()
+        code, doc = reconcile(tmp_path, capsys, api, "--timeout", "1")
+        elapsed = time.monotonic() - start
+    assert code == 3
+    assert 1 <= elapsed < 3
+    assert len(api.requests) == 1
+    assert len(doc["differences"]) == 11
