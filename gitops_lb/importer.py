@@ -41,6 +41,26 @@ LIVE_ANNOTATIONS = frozenset(
     }
 )
 LABEL = re.compile(sm.DNS1123_LABEL)
+# Service spec fields the site spec holds, the API server fills in, or that have this default
+SERVICE_MODELLED = frozenset(
+    {
+        "type",
+        "ports",
+        "selector",
+        "loadBalancerIP",
+        "loadBalancerClass",
+        "externalTrafficPolicy",
+        "ipFamilyPolicy",
+        "ipFamilies",
+    }
+)
+SERVICE_ASSIGNED = frozenset({"clusterIP", "clusterIPs", "healthCheckNodePort"})
+SERVICE_DEFAULTS: dict[str, Any] = {
+    "sessionAffinity": "None",
+    "internalTrafficPolicy": "Cluster",
+    "allocateLoadBalancerNodePorts": True,
+    "publishNotReadyAddresses": False,
+}
 # reading findings that do not lose an object (the namespace is set where it is applied)
 HARMLESS_INTAKE = frozenset({"object-no-namespace"})
 
@@ -100,8 +120,13 @@ class _Importer:
     def note(self, message: str) -> None:
         self.out.notes.append(message)
 
-    def problem(self, where: Item[Any] | Location, message: str) -> None:
-        loc = where if isinstance(where, Location) else where.locate(("metadata", "name"))
+    def problem(
+        self,
+        where: Item[Any] | Location,
+        message: str,
+        path: tuple[str, ...] = ("metadata", "name"),
+    ) -> None:
+        loc = where if isinstance(where, Location) else where.locate(path)
         self.out.problems.append(Problem(loc, message))
 
     # --- checks ----------------------------------------------------------------------------------
@@ -306,6 +331,7 @@ class _Importer:
         if self.opts.services == "reserve":
             out["emit"] = False
             return out
+        self.check_service_spec(it)
         ports = [self.port(p) for p in spec.ports]
         if ports:
             out["ports"] = ports
@@ -322,6 +348,24 @@ class _Importer:
         if annotations:
             out["annotations"] = dict(sorted(annotations.items()))
         return out
+
+    def check_service_spec(self, it: Item[m.Service]) -> None:
+        """Service fields a site spec cannot hold, set to something else than the default."""
+        spec = it.doc.get("spec") if isinstance(it.doc, dict) else None
+        if not isinstance(spec, dict):
+            return
+        for key, value in spec.items():
+            if key in SERVICE_MODELLED or SERVICE_DEFAULTS.get(key, object()) == value:
+                continue
+            if key in SERVICE_ASSIGNED or value in (None, [], {}):
+                continue
+            self.problem(
+                it,
+                f"Service {it.namespace or 'default'}/{it.name} sets spec.{key}, which a site "
+                "spec cannot hold; import with --services reserve to leave the Service where "
+                "it is",
+                ("spec", key),
+            )
 
     @staticmethod
     def port(p: m.ServicePort) -> dict[str, Any]:

@@ -311,6 +311,24 @@ def test_problems_stop_the_import():
     assert any("[schema-unknown-field]" in m for _, m in problems(typo))
 
 
+def test_service_fields_a_site_spec_cannot_hold():
+    extra = MANIFESTS.replace(
+        "  externalTrafficPolicy: Local\n",
+        "  externalTrafficPolicy: Local\n  loadBalancerSourceRanges: [10.0.0.0/8]\n"
+        "  sessionAffinity: None\n  clusterIP: 10.96.0.5\n",
+    )
+    line = extra.splitlines().index("  loadBalancerSourceRanges: [10.0.0.0/8]") + 1
+    assert problems(extra) == [
+        (
+            line,
+            "Service web/nginx sets spec.loadBalancerSourceRanges, which a site spec cannot "
+            "hold; import with --services reserve to leave the Service where it is",
+        )
+    ]
+    result = import_config(config(extra), ImportOptions(services="reserve"))
+    assert not result.problems
+
+
 def test_deterministic_output_across_processes(tmp_path):
     src = tmp_path / "in.yaml"
     src.write_text(MANIFESTS)
