@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import ClusterConfig
-from gitops_lb.manifests import add_validated
+from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.manifests import add_item, report_validation_error
 from gitops_lb.metallb import models as m
 from gitops_lb.site.load import LoadedSite, SiteLoad
 from gitops_lb.site.models import Site
@@ -80,10 +80,15 @@ def put(target: LocMap, key: str, value: Any, kpos: Pos, vpos: Pos | None = None
 
 
 def copy_fields(target: LocMap, src: LocMap, keys: Iterable[str] | None = None) -> None:
-    """Copy fields the user wrote (all but `name` when keys is None), positions included."""
+    """Copy fields the user wrote (all but `name` when keys is None), positions included.
+
+    A null field is left out, as the API server drops it; the site models accept null only
+    where the MetalLB models do, so nothing deeper needs pruning.
+    """
     wanted = [k for k in src if k != "name"] if keys is None else [k for k in keys if k in src]
     for key in wanted:
-        put(target, key, src[key], src.kpos[key], src.vpos[key])
+        if src[key] is not None:
+            put(target, key, src[key], src.kpos[key], src.vpos[key])
 
 
 def name_pos(src: LocMap) -> tuple[Pos, Pos]:
@@ -132,7 +137,15 @@ class _Lowering:
         self.ns = cfg.namespace
 
     def add(self, obj: LocMap, model: type[BaseModel], kind: str) -> None:
-        add_validated(self.cfg, self.file, obj, model, kind)
+        meta = obj["metadata"]
+        item: Item[Any] = Item(None, kind, meta["name"], meta.get("namespace"), self.file, obj)
+        try:
+            item.model = model.model_validate(obj)
+        except ValidationError as exc:  # the site model accepted it: should not happen
+            for err in exc.errors():
+                report_validation_error(self.cfg, item, model, err)
+            return
+        add_item(self.cfg, item)
 
     def cluster(self, cdoc: LocMap) -> None:
         for pdoc in _seq(cdoc.get("pools")):

@@ -115,7 +115,11 @@ class ServiceSpec(SpecModel):
 class Interface(SpecModel):
     name: str
     network: str | None = Field(default=None, description="name of a network of the site")
-    address: str | None = None
+    address: str | None = Field(
+        default=None,
+        description="the node's address on this interface: an IP, or ip/prefix (gives the subnet "
+        "when no network is named)",
+    )
 
 
 class Node(SpecModel):

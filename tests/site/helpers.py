@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+from gitops_lb.diagnostics import Diagnostic
 from gitops_lb.site.load import SiteLoad, sites_from_files
 from gitops_lb.site.lower import lower_all
 from gitops_lb.site.target import ClusterTarget
+from gitops_lb.site.validate import validate_sites
 from gitops_lb.yamlload import load_text
 
 FILE = "site.yaml"
@@ -41,3 +43,18 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
     found = [i for i, line in enumerate(text.splitlines(), 1) if needle in line]
     assert len(found) >= nth, f"{needle!r} not in text"
     return found[nth - 1]
+
+
+def check(*texts: str, compat: bool = False) -> list[Diagnostic]:
+    """Everything `validate` reports for these site texts."""
+    sl = load(*texts)
+    return validate_sites(sl, lower_all(sl), compat=compat)
+
+
+def hits(rule: str, *texts: str) -> list[tuple[str, int]]:
+    """(file, line) where `rule` fires."""
+    return [(d.location.file, d.location.line) for d in check(*texts) if d.rule == rule]
+
+
+def lines(rule: str, *texts: str) -> list[int]:
+    return [line for _, line in hits(rule, *texts)]

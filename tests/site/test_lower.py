@@ -189,3 +189,22 @@ clusters:
     assert all(
         t.config.namespace == "metallb-system" and t.config.bgp_mode is None for t in targets(text)
     )
+
+
+def test_null_fields_are_left_out_and_models_hold_plain_values():
+    text = site("""\
+clusters:
+  - name: a
+    server: https://a:6443
+    pools:
+      - {name: p, addresses: [10.0.0.0/28], serviceAllocation: null, l2: null}
+    services:
+      - {name: s, ipFamilyPolicy: null, ports: [{port: 80, nodePort: null}]}
+""")
+    (t,) = targets(text)
+    pool = t.config.pools[0]
+    assert pool.model.model_dump(exclude_unset=True)["spec"] == {"addresses": ["10.0.0.0/28"]}
+    assert type(pool.model.spec.addresses) is list
+    assert t.config.l2advs == []  # l2: null is no advertisement
+    svc = t.config.services[0].model
+    assert svc.spec.ipFamilyPolicy == "" and svc.spec.ports[0].nodePort is None
