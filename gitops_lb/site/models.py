@@ -167,6 +167,14 @@ class ArgoCDSettings(SpecModel):
     repoURL: str
     targetRevision: str = "HEAD"
     path: str = "deploy"
+    gateImage: str = Field(
+        default="docker.io/alpine/k8s:1.31.2",
+        min_length=1,
+        description="image of the readiness gate Job (needs sh and kubectl); pin it by tag",
+    )
+    gateTimeoutSeconds: Annotated[int, Field(ge=30, le=7200)] = Field(
+        default=600, description="the readiness gate fails after this long"
+    )
 
 
 class SiteSpec(SpecModel):
