@@ -186,3 +186,9 @@ class Repository:
                 continue
         snap.missing = _missing((p for p, _ in snap.files), paths)
         return snap
+
+
+def staged_files(paths: Sequence[str]) -> list[LoadedFile]:
+    """The files below command-line paths as the index holds them, loaded with positions."""
+    repo = Repository()
+    return repo.staged(repo.relative(paths)).load()

@@ -16,7 +16,17 @@ from types import ModuleType
 from gitops_lb import __version__
 from gitops_lb.errors import GitopsLbError, UsageError
 
-COMMANDS = ("lint", "validate", "compile", "plan", "schema", "explain", "diff", "import")
+COMMANDS = (
+    "lint",
+    "validate",
+    "compile",
+    "plan",
+    "render",
+    "schema",
+    "explain",
+    "diff",
+    "import",
+)
 
 
 class _Parser(argparse.ArgumentParser):
