@@ -113,3 +113,68 @@ def test_lint_hook_blocks_a_bad_manifest_and_passes_a_good_one(
     assert good.returncode == 0, good.stdout + good.stderr
     assert "gitops-lb lint (MetalLB manifests)" in good.stdout + good.stderr
     assert "Passed" in good.stdout + good.stderr
+
+
+SITE_CONFIG = """\
+repos:
+  - repo: {repo}
+    rev: {rev}
+    hooks:
+      - id: gitops-lb-validate
+      - id: gitops-lb-compile-check
+"""
+
+SITE = (ROOT / "examples" / "sites" / "acp-seed.yaml").read_text()
+# the pool takes the network's gateway and the nodes' addresses
+BAD_SITE = SITE.replace("addresses: [192.168.10.64/27]", "addresses: [192.168.10.0/27]")
+
+
+def compile_tree(root: Path, sites: str = "sites/") -> None:
+    subprocess.run(
+        [sys.executable, "-m", "gitops_lb", "compile", sites, "-o", "deploy/"],
+        cwd=root,
+        env={**git_env(), "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_site_hooks_block_a_bad_site_spec_and_a_stale_tree(tmp_path, hook_repo, pre_commit_home):
+    project = Project(tmp_path / "project", hook_repo, pre_commit_home, SITE_CONFIG)
+    repo = project.repo
+    repo.write("sites/dc1.yaml", BAD_SITE)
+    bad = project.commit("bad site")
+    out = bad.stdout + bad.stderr
+    assert bad.returncode != 0, out
+    line = BAD_SITE.splitlines().index("          addresses: [192.168.10.0/27]") + 1
+    assert "gitops-lb validate (site specs, as staged)" in out
+    assert f"sites/dc1.yaml:{line}:23: error: 192.168.10.0/27 in pool 'example' includes" in out
+    assert "[site-pool-reserved]" in out
+    assert repo.git("rev-parse", "--verify", "HEAD", check=False).returncode != 0
+
+    repo.write("sites/dc1.yaml", SITE)  # fixed, but the compiled tree is missing
+    stale = project.commit("no tree")
+    assert stale.returncode != 0
+    assert "is out of date" in stale.stdout + stale.stderr
+
+    compile_tree(repo.root)
+    good = project.commit("good site")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert (good.stdout + good.stderr).count("Passed") == 2
+
+    # validate --staged reads the index: an untracked, broken work-in-progress file in sites/
+    # does not block a commit that does not contain it
+    (repo.root / "sites" / "wip.yaml").write_text(BAD_SITE.replace("acp-seed", "wip"))
+    repo.write("sites/dc1.yaml", SITE.replace("port: 8080, targetPort: 8080", "port: 8081"))
+    compile_tree(repo.root, "sites/dc1.yaml")
+    repo.git("add", "sites/dc1.yaml", "deploy")
+    staged = subprocess.run(
+        ["git", "commit", "-m", "port change"],
+        cwd=repo.root,
+        env={**project.env, "SKIP": "gitops-lb-compile-check"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert staged.returncode == 0, staged.stdout + staged.stderr
+    assert "gitops-lb validate (site specs, as staged)" in staged.stdout + staged.stderr
