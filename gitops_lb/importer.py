@@ -32,6 +32,7 @@ from gitops_lb.site.lower import HOSTNAME_LABEL
 PREFIXES = ("metallb.io", "metallb.universe.tf")  # the first wins when both are set
 SERVICE_KEYS = ("address-pool", "loadBalancerIPs", "allow-shared-ip")
 # annotations that belong to the live object, not to its configuration
+ARGOCD_PREFIX = "argocd.argoproj.io/"  # sync waves and options: the compiler writes its own
 LIVE_ANNOTATIONS = frozenset(
     {
         "kubectl.kubernetes.io/last-applied-configuration",
@@ -109,6 +110,11 @@ def service_annotation(annotations: dict[str, str], key: str) -> str | None:
         if value is not None:
             return value
     return None
+
+
+def _managed_annotation(key: str) -> bool:
+    """Written by a tool (kubectl, Argo CD, MetalLB, the compiler), not configuration."""
+    return key in LIVE_ANNOTATIONS or key.startswith(ARGOCD_PREFIX)
 
 
 class _Importer:
@@ -233,11 +239,11 @@ class _Importer:
     def labels_note(self, it: Item[Any], *, keep_labels: bool = False) -> None:
         meta = it.model.metadata
         lost = [] if keep_labels else sorted(meta.labels)
-        lost += sorted(k for k in meta.annotations if k not in LIVE_ANNOTATIONS)
+        lost += sorted(k for k in meta.annotations if not _managed_annotation(k))
         if lost:
             self.note(
                 f"{it.kind} {it.name!r}: metadata {', '.join(lost)} not kept "
-                "(a site spec holds only a pool's labels; MetalLB does not read the others)"
+                "(site specs keep the labels of pools only; MetalLB reads no other metadata)"
             )
 
     def pool(self, it: Item[m.IPAddressPool]) -> dict[str, Any]:
@@ -310,8 +316,7 @@ class _Importer:
         for prefix in PREFIXES:
             for key in SERVICE_KEYS:
                 annotations.pop(f"{prefix}/{key}", None)
-        for key in LIVE_ANNOTATIONS:
-            annotations.pop(key, None)
+        annotations = {k: v for k, v in annotations.items() if not _managed_annotation(k)}
         ips = [ip.strip() for ip in ips_text.split(",")] if ips_text else []
         if not ips and spec.loadBalancerIP:
             ips = [spec.loadBalancerIP]

@@ -4,11 +4,13 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from gitops_lb.cli import main
 from gitops_lb.importer import ImportOptions, import_config, to_yaml
+from gitops_lb.manifests import config_from_files
 from gitops_lb.site.load import sites_from_files
 from gitops_lb.site.lower import lower_all
 from gitops_lb.yamlload import load_text
@@ -376,3 +378,56 @@ def test_imported_site_validates_as_a_site(services):
     text = to_yaml(imported(services=services).site)
     load = sites_from_files([load_text(textwrap.dedent(text), "s.yaml")])
     assert len(load.sites) == 1 and not load.intake.intake
+
+
+# --- import then compile reproduces the compiled examples ------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "sites"
+
+
+def compiled_examples():
+    from gitops_lb.compile.pipeline import load_checked
+    from gitops_lb.compile.tree import compile_targets
+
+    loaded = load_checked([str(EXAMPLES)])
+    assert not loaded.result.errors
+    return loaded.targets, compile_targets(loaded.targets)
+
+
+def cluster_config(files, cluster_id):
+    """The manifests of DIR/<site>/<cluster>/ read back as `lint` reads them."""
+    prefix = f"{cluster_id}/"
+    docs = [
+        load_text(data.decode(), name)
+        for name, data in sorted(files.items())
+        if name.startswith(prefix) and name != f"{prefix}speaker-plan.yaml"
+    ]
+    return config_from_files(docs)
+
+
+EXAMPLE_TARGETS, EXAMPLE_FILES = compiled_examples()
+
+
+@pytest.mark.parametrize("target", EXAMPLE_TARGETS, ids=lambda t: t.id)
+def test_import_then_compile_reproduces_the_compiled_objects(target):
+    from gitops_lb.compile.pipeline import check
+    from gitops_lb.compile.tree import compile_targets
+
+    source = cluster_config(EXAMPLE_FILES, target.id)
+    assert source.pools and source.services
+    opts = ImportOptions(
+        site=target.site.metadata.name,
+        cluster=target.cluster.name,
+        platform=target.site.spec.platform,
+        bgp_mode=target.site.spec.bgpMode,
+        namespace=target.site.spec.metallb.namespace,
+    )
+    result = import_config(source, opts)
+    assert not result.problems
+    assert not result.notes  # the compiler's own metadata (waves, sync options) is not "lost"
+    assert "argocd.argoproj.io" not in to_yaml(result.site)
+    load = sites_from_files([load_text(to_yaml(result.site), "imported.yaml")])
+    targets = lower_all(load)
+    assert not [d for d in check(load, targets) if str(d.severity) == "error"]
+    again = cluster_config(compile_targets(targets), target.id)
+    assert objects(again) == objects(source)
