@@ -47,6 +47,7 @@ class Project:
     def __init__(self, root: Path, hooks: tuple[Path, str], home: Path, config: str) -> None:
         self.repo = GitRepo(root)
         self.env = git_env({"PRE_COMMIT_HOME": str(home)})
+        self.env.pop("PYTHONPATH", None)  # the hooks run the copy pre-commit installed
         path, rev = hooks
         self.repo.write(".pre-commit-config.yaml", config.format(repo=path, rev=rev))
         self.repo.git("add", ".pre-commit-config.yaml")
