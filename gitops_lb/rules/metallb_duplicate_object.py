@@ -21,7 +21,6 @@ from gitops_lb.metallb.ipnet import family_value, parse_ip
 from gitops_lb.rules._base import Rule
 
 ID = "metallb-duplicate-object"
-KINDS = ("BGPPeer", "BGPAdvertisement")
 
 
 def _ip(text: str) -> Hashable:
@@ -87,7 +86,7 @@ def _freeze(value: Any) -> Hashable:
 
 
 def identical(cfg: ClusterConfig, a: Item[Any], b: Item[Any]) -> bool:
-    """Whether MetalLB's parser sees two objects of one of KINDS as the same."""
+    """Whether MetalLB's parser sees two BGPPeers or two BGPAdvertisements as the same."""
     if a.kind != b.kind or not isinstance(a.model, m.BGPPeer | m.BGPAdvertisement):
         return False
     return _key(cfg, a) == _key(cfg, b)
