@@ -16,9 +16,9 @@ def test_seed_guide_findings():
         (
             25,
             "pool-subnet-edges",
-            "pool 'example': 192.168.10.0/24 is announced in L2 and includes its network and "
-            "broadcast addresses (and probably the gateway); use a range inside the subnet or "
-            "avoidBuggyIPs: true",
+            "pool 'example': 192.168.10.0/24 is announced in L2 and looks like a whole subnet: "
+            "MetalLB can hand out its network and broadcast addresses (and probably the "
+            "gateway); use a range inside it or avoidBuggyIPs: true",
         ),
         (
             53,
