@@ -12,9 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gitops_lb import names
 from gitops_lb.metallb import models as m
-from gitops_lb.names import DNS1123_LABEL, DNS1123_SUBDOMAIN, INTERFACE_NAME, REPO_PATH
+from gitops_lb.names import DNS1123_SUBDOMAIN, INTERFACE_NAME, REPO_PATH
 
+DNS1123_LABEL = names.DNS1123_LABEL  # site names; gitops_lb.importer uses it too
 Name = Annotated[str, Field(pattern=DNS1123_LABEL, description="DNS-1123 label")]
 
 
