@@ -1,6 +1,6 @@
 """Names with '/', '..', spaces, upper case or look-alike letters never pass and never become paths.
 
-Manifests: the API server would refuse such an object (object-invalid-name). Site specs: every
+Manifests: the API server would refuse such an object (object-invalid-metadata). Site specs: every
 name that becomes part of an output path or a Kubernetes object is checked by the schema, with
 a message that names the offending character; compile writes nothing.
 """
@@ -65,7 +65,7 @@ def test_lint_refuses_bad_object_names(tmp_path, capsys, case, where):
     run = cli(capsys, "lint", write(tmp_path, OBJECTS.format(**names)), "--format", "json")
     assert run.status == 1
     line = {"pool": 3, "svc": 12}[where]
-    found = [d for d in run.diagnostics() if d["rule"] == "object-invalid-name"]
+    found = [d for d in run.diagnostics() if d["rule"] == "object-invalid-metadata"]
     assert [d["line"] for d in found] == [line]
     assert "is invalid" in found[0]["message"]
 
@@ -75,7 +75,7 @@ def test_lint_refuses_a_bad_namespace(tmp_path, capsys):
     run = cli(
         capsys, "lint", write(tmp_path, text), "--format", "json", "--namespace", "metallb system"
     )
-    assert ("object-invalid-name", 3) in run.found()
+    assert ("object-invalid-metadata", 3) in run.found()
     assert run.status == 1
 
 
