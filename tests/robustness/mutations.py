@@ -67,7 +67,7 @@ def _replace_line(text: str, n: int, new: str) -> str:
 def text_variants(source: Path, *, bytes_too: bool = True) -> Iterator[Variant]:
     """Syntax edits at every level; with bytes_too also a NUL and an invalid byte there."""
     text = source.read_text()
-    name = source.stem
+    name = source.stem.removeprefix("live-")
     for n, m in key_lines(text):
         line = m.group(0)
         head = line[: m.start("value")]
@@ -105,7 +105,7 @@ def text_variants(source: Path, *, bytes_too: bool = True) -> Iterator[Variant]:
 
 def encoding_variants(source: Path) -> Iterator[Variant]:
     text = source.read_text()
-    name = source.stem
+    name = source.stem.removeprefix("live-")
     yield Variant(f"{name}:utf-16-bom", text.encode("utf-16"), "file-encoding", 1)
     yield Variant(
         f"{name}:utf-16-be-bom", b"\xfe\xff" + text.encode("utf-16-be"), "file-encoding", 1
@@ -233,3 +233,47 @@ def _edits(source: Path, seen: set[tuple[str, Path_]]) -> Iterator[Edit]:
                     bad is not None,
                     without,
                 )
+
+
+# --- a live dump --------------------------------------------------------------------------------
+
+
+def live_dump(site: Path, cluster: str, folder: Path) -> Path:
+    """What `kubectl get -o yaml` shows of a cluster that runs the compiled `cluster` (its
+    objects, its inventory nodes, each Service with an address), written to
+    folder/live-<site>.yaml; reconcile finds it in sync."""
+    import ipaddress
+
+    from gitops_lb.compile.pipeline import load_checked, select
+    from gitops_lb.compile.tree import PLAN_FILE, cluster_files
+
+    loaded = load_checked([str(site)])
+    assert not loaded.result.errors
+    (target,) = select(loaded.targets, cluster)
+    pools = {p.name: p.model.spec.addresses for p in target.config.pools}
+    docs: list[Any] = []
+    for name, data in sorted(cluster_files(target).items()):
+        if name in ("kustomization.yaml", PLAN_FILE):
+            continue
+        obj = yaml.safe_load(data)
+        if obj["kind"] == "Service":
+            notes = obj["metadata"].get("annotations", {})
+            ips = next((v for k, v in notes.items() if k.endswith("/loadBalancerIPs")), None)
+            if ips is None:
+                pool = next(v for k, v in notes.items() if k.endswith("/address-pool"))
+                ips = str(ipaddress.ip_network(pools[pool][0], strict=False)[10])
+            ingress = [{"ip": ip.strip()} for ip in ips.split(",")]
+            obj["status"] = {"loadBalancer": {"ingress": ingress}}
+        docs.append(obj)
+    for node in target.config.nodes:
+        meta = node.model.metadata
+        docs.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": meta.name, "labels": meta.labels},
+            }
+        )
+    path = folder / f"live-{site.stem}.yaml"
+    path.write_text(dump(docs))
+    return path
