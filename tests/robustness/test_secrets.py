@@ -183,3 +183,75 @@ def test_clean_urls_are_not_reported(tmp_path, capsys):
     run = cli(capsys, "validate", str(SITES), "--format", "json")
     assert run.status == 0
     assert not [d for d in run.diagnostics() if d["rule"] == "site-url-credentials"]
+
+
+# --- import and reconcile -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(MANIFESTS))
+def test_import_never_prints_a_secret(tmp_path, capsys, name):
+    f = tmp_path / "in.yaml"
+    f.write_text(MANIFESTS[name])
+    out = tmp_path / "site.yaml"
+    for extra in ([], ["-o", str(out)]):
+        run = cli(capsys, "import", str(f), *extra)
+        assert_no_secret(run.out, run.err, out.read_text() if out.exists() else "")
+
+
+def test_import_puts_a_secret_reference_in_place_of_a_clear_password(tmp_path, capsys):
+    f = tmp_path / "in.yaml"
+    f.write_text(MANIFESTS["peer-password"])
+    site = tmp_path / "site.yaml"
+    run = cli(capsys, "import", str(f), "-o", str(site), "--bgp-mode", "frr")
+    assert run.status == 0
+    assert "create secret generic a-bgp-password --type=kubernetes.io/basic-auth" in run.err
+    out = tmp_path / "deploy"
+    assert cli(capsys, "compile", str(site), "-o", str(out)).status == 0
+    peer = (out / "imported" / "default" / "bgppeer.a.yaml").read_text()
+    assert "passwordSecret:\n    name: a-bgp-password" in peer and "password:" not in peer
+
+
+LIVE_SECRETS = f"""\
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: bgp-auth, namespace: metallb-system}}
+type: kubernetes.io/basic-auth
+data: {{password: {B64}}}
+stringData: {{password: {SECRET}}}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {{name: tor-r1, namespace: metallb-system}}
+spec:
+  myASN: 64512
+  peerASN: 64601
+  peerAddress: 10.10.1.1
+  holdTime: 90s
+  keepaliveTime: 30s
+  bfdProfile: fast
+  password: {SECRET}
+  nodeSelectors:
+    - matchLabels: {{topology.example.com/rack: r1}}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {{name: tor-r2, namespace: metallb-system}}
+spec:
+  myASN: 64512
+  peerASN: 64602
+  peerAddress: 10.10.2.1
+  password: {NUMBER}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_reconcile_never_prints_a_live_secret(tmp_path, capsys, fmt):
+    """Git has no password; the live peers have one (a string, a number): drift, not shown."""
+    live = tmp_path / "live.yaml"
+    live.write_text(LIVE_SECRETS)
+    args = ["--cluster", "bgp-frr/core", "--live", str(live), "--format", fmt]
+    run = cli(capsys, "reconcile", str(SITES / "bgp-frr.yaml"), *args)
+    assert run.status == 1
+    assert "tor-r1" in run.out
+    assert_no_secret(run.out, run.err)
