@@ -255,3 +255,22 @@ def test_reconcile_never_prints_a_live_secret(tmp_path, capsys, fmt):
     assert run.status == 1
     assert "tor-r1" in run.out
     assert_no_secret(run.out, run.err)
+
+
+@pytest.mark.parametrize("how", [[], ["--metallb-compat"], ["--disable", "site-password-in-clear"]])
+@pytest.mark.parametrize(
+    "name", ["site-password", "site-repo-url-password", "site-server-credentials"]
+)
+def test_plan_and_render_never_print_a_secret(tmp_path, capsys, name, how):
+    f = tmp_path / "site.yaml"
+    f.write_text(SITE_SPECS[name])
+    relax = ["--disable", "site-url-credentials", *how] if how else []
+    for argv in (
+        ["plan", str(f), *relax],
+        ["plan", str(f), "--format", "json", *relax],
+        ["render", str(f), "--cluster", "bgp-frr/core", *relax],
+    ):
+        run = cli(capsys, *argv)
+        assert_no_secret(run.out, run.err)
+        if argv[0] == "render":
+            assert run.status == 1  # never a manifest with the secret in it
