@@ -223,7 +223,7 @@ def site_spec(draw: st.DrawFn) -> dict[str, Any]:
                 }
                 if draw(st.booleans()):
                     peer.update(holdTime="90s", keepaliveTime="30s")
-                if nodes and draw(st.booleans()):
+                if len(nodes) > 0 and draw(st.booleans()):
                     peer["nodeSelectors"] = [{"matchLabels": {"rack": f"r{p % 2}"}}]
                 if bfd:
                     peer["bfdProfile"] = "fast"
@@ -245,9 +245,9 @@ def site_spec(draw: st.DrawFn) -> dict[str, Any]:
             how = draw(st.sampled_from(["l2", "bgp"] if peers else ["l2"]))
             if how == "l2":
                 l2: dict[str, Any] = {}
-                if nodes and draw(st.booleans()):
+                if len(nodes) > 0 and draw(st.booleans()):
                     l2["interfaces"] = ["eth0"]
-                if nodes and draw(st.booleans()):
+                if len(nodes) > 0 and draw(st.booleans()):
                     l2["nodeSelectors"] = [{"matchLabels": {"rack": "r0"}}]
                 pool["l2"] = l2
             else:
