@@ -1,8 +1,9 @@
 """Pool address overlaps between clusters (site-pool-overlap, site-pool-overlap-shared-network).
 
 Every pool address block of every cluster is sorted once; aligned blocks are either nested or
-disjoint, so a sweep keeping a stack of the open blocks finds, for each block, exactly the
-blocks that contain it: O(n log n + overlaps) for a whole fleet.
+disjoint, so a sweep keeping a stack of the open blocks finds, for each block, the blocks that
+contain it. Identical blocks share one stack entry, so repeated copies cannot make the sweep
+quadratic: O(n log n + n * nesting depth * clusters) for a whole fleet.
 """
 
 from __future__ import annotations
@@ -79,26 +80,43 @@ def shared_network(a: Block, b: Block, memo: dict[tuple[int, int], set[str]]) ->
     return holder.network.name if holder is not None else None
 
 
+@dataclass(eq=False, slots=True)
+class _Group:
+    """The blocks of one address block (family, first, last), by input order, and the first
+    block of each cluster among them."""
+
+    net: Net
+    first_of: dict[int, Block]  # id(target) -> its first block here
+
+
 def overlaps(targets: Sequence[ClusterTarget]) -> Iterator[Overlap]:
-    """Each pair of overlapping entries of two different clusters once, on the later entry."""
+    """Pairs of overlapping entries of two different clusters, once, on the later entry.
+
+    Each entry is paired with the first entry of every other cluster at each distinct block
+    containing it: repeated copies of one block (a thousand identical entries) add no pairs,
+    so the sweep stays O(n log n + n * nesting depth * clusters) whatever the input.
+    """
     ordered = sorted(
         blocks(targets), key=lambda b: (b.net.family, b.net.first, -b.net.last, b.order)
     )
-    stack: list[Block] = []
+    stack: list[_Group] = []
     seen: set[tuple[tuple[int, int, int], tuple[int, int, int]]] = set()
     memo: dict[tuple[int, int], set[str]] = {}
     for block in ordered:
-        while stack and (
-            stack[-1].net.family != block.net.family or stack[-1].net.last < block.net.first
-        ):
+        net = block.net
+        while stack and (stack[-1].net.family != net.family or stack[-1].net.last < net.first):
             stack.pop()
-        for open_block in stack:  # every open block contains this one
-            if open_block.target is block.target:
-                continue
-            later, earlier = sorted((block, open_block), key=lambda b: b.order, reverse=True)
-            key = (later.order, earlier.order)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield Overlap(later, earlier, shared_network(block, open_block, memo))
-        stack.append(block)
+        for group in stack:  # every open group contains this block (or equals it)
+            for tid, other in group.first_of.items():
+                if tid == id(block.target):
+                    continue
+                later, earlier = sorted((block, other), key=lambda b: b.order, reverse=True)
+                key = (later.order, earlier.order)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield Overlap(later, earlier, shared_network(block, other, memo))
+        if stack and stack[-1].net == net:
+            stack[-1].first_of.setdefault(id(block.target), block)
+        else:
+            stack.append(_Group(net, {id(block.target): block}))

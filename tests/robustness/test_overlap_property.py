@@ -114,3 +114,32 @@ def test_many_copies_of_one_block_stay_linear(tmp_path, capsys):
     assert time.process_time() - start < 30
     found = [d for d in run.diagnostics() if d["rule"] == "pool-overlap"]
     assert len(found) == 16 * (2000 - 16) + sum(range(16))
+
+
+def test_copies_across_clusters_stay_linear(tmp_path, capsys):
+    """1000 copies of one CIDR in each of two clusters: a million cross-cluster pairs before."""
+    import time
+
+    import yaml
+
+    def cluster(c: int) -> dict[str, object]:
+        pools = [{"name": "p", "addresses": ["10.0.0.0/24"] * 1000, "l2": {}}]
+        return {"name": f"c{c}", "server": f"https://10.1.0.{c}:6443", "pools": pools}
+
+    site = {
+        "apiVersion": "gitops-lb.io/v1alpha1",
+        "kind": "Site",
+        "metadata": {"name": "x"},
+        "spec": {
+            "platform": "metallb",
+            "argocd": {"repoURL": "https://git.example.com/lb.git"},
+            "clusters": [cluster(0), cluster(1)],
+        },
+    }
+    f = tmp_path / "site.yaml"
+    f.write_text(yaml.safe_dump(site))
+    start = time.process_time()
+    run = cli(capsys, "validate", str(f), "--format", "json")
+    assert time.process_time() - start < 30
+    found = [d for d in run.diagnostics() if d["rule"] == "site-pool-overlap"]
+    assert len(found) == 1000  # each entry of c1 against the first entry of c0
