@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from gitops_lb.metallb import models as m
@@ -42,11 +43,25 @@ def localpref_compatible(
     pool: Item[m.IPAddressPool],
 ) -> bool:
     """MetalLB's test whether two advertisements of one pool may carry their LOCAL_PREFs."""
-    sa, sb = a.model.spec, b.model.spec
+    return compatible_specs(
+        a.model.spec,
+        b.model.spec,
+        entry_families(cfg, pool),
+        lambda: not node_names(cfg, a) & node_names(cfg, b),
+    )
+
+
+def compatible_specs(
+    sa: m.BGPAdvertisementSpec,
+    sb: m.BGPAdvertisementSpec,
+    families: set[int],
+    disjoint_nodes: Callable[[], bool],
+) -> bool:
+    """localpref_compatible on the specs; the node test (the costly one) is asked last."""
     if sa.localPref == sb.localPref:
         return True
-    if aggregation_differs(sa, sb, entry_families(cfg, pool)):
+    if aggregation_differs(sa, sb, families):
         return True
     if sa.peers and sb.peers and not set(sa.peers) & set(sb.peers):
         return True
-    return not node_names(cfg, a) & node_names(cfg, b)
+    return disjoint_nodes()

@@ -12,33 +12,65 @@ separate their peers or nodes.
 """
 
 from collections.abc import Iterator
-from typing import Any
+from functools import partial
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.bgpadv import localpref_compatible
+from gitops_lb.metallb import models as m
+from gitops_lb.metallb.bgpadv import compatible_specs, entry_families, node_names
 from gitops_lb.rules._base import Rule
 
 ID = "bgpadv-localpref-conflict"
 
 
+Adv = Item[m.BGPAdvertisement]
+SHOWN = 5  # pool names in a message
+
+
+def conflicting(cfg: ClusterConfig, advs: list[Adv], families: set[int]) -> list[tuple[Adv, Adv]]:
+    """(later, earlier) pairs of one pool's advertisements that MetalLB would refuse."""
+    nodes: dict[int, frozenset[str]] = {}  # each advertisement's nodes, computed once
+
+    def disjoint(a: Adv, b: Adv) -> bool:
+        for adv in (a, b):
+            if id(adv) not in nodes:
+                nodes[id(adv)] = frozenset(node_names(cfg, adv))
+        return not nodes[id(a)] & nodes[id(b)]
+
+    out: list[tuple[Adv, Adv]] = []
+    for i, later in enumerate(advs):
+        for earlier in advs[:i]:
+            sa, sb = later.model.spec, earlier.model.spec
+            if sa.localPref == sb.localPref:
+                continue  # the common case, decided without looking further
+            if not compatible_specs(sa, sb, families, partial(disjoint, later, earlier)):
+                out.append((later, earlier))
+    return out
+
+
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     order = {id(adv): i for i, adv in enumerate(cfg.bgpadvs)}
     conflicts: dict[tuple[int, int], list[str]] = {}
-    pairs: dict[tuple[int, int], tuple[Item[Any], Item[Any]]] = {}
+    pairs: dict[tuple[int, int], tuple[Adv, Adv]] = {}
+    # pools that the same advertisements select (by a label selector, typically) and that
+    # have the same families give the same pairs: each set is examined once
+    done: dict[tuple[tuple[int, ...], frozenset[int]], list[tuple[Adv, Adv]]] = {}
     for pool in cfg.pools:
         advs = [a for a in cfg.sem.pool_bgpadvs[id(pool)] if not a.model.spec.serviceSelectors]
-        for i, later in enumerate(advs):
-            for earlier in advs[:i]:
-                if localpref_compatible(cfg, later, earlier, pool):
-                    continue
-                key = (order[id(later)], order[id(earlier)])
-                pairs[key] = (later, earlier)
-                conflicts.setdefault(key, []).append(pool.name)
+        families = entry_families(cfg, pool)
+        sig = (tuple(id(a) for a in advs), frozenset(families))
+        if sig not in done:
+            done[sig] = conflicting(cfg, advs, families)
+        for later, earlier in done[sig]:
+            key = (order[id(later)], order[id(earlier)])
+            pairs[key] = (later, earlier)
+            conflicts.setdefault(key, []).append(pool.name)
     for key in sorted(pairs):
         later, earlier = pairs[key]
         names = conflicts[key]
-        pools = ("pools " if len(names) > 1 else "pool ") + ", ".join(repr(n) for n in names)
+        shown = ", ".join(repr(n) for n in names[:SHOWN])
+        more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+        pools = ("pools " if len(names) > 1 else "pool ") + shown + more
         yield Finding(
             f"BGPAdvertisement {later.name!r} localPref {later.model.spec.localPref} conflicts "
             f"with {earlier.name!r} localPref {earlier.model.spec.localPref} for {pools}",
