@@ -166,7 +166,7 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
 
 
 def convert_peer(old: m.BGPPeerV1Beta1) -> m.BGPPeer:
-    """v1beta1 -> v1beta2 as MetalLB's conversion webhook does: timers always become set."""
+    """v1beta1 -> v1beta2 as MetalLB's conversion webhook does: absent timers become "0s"."""
     s = old.spec
     selectors = [
         m.LabelSelector.model_construct(
@@ -188,9 +188,9 @@ def convert_peer(old: m.BGPPeerV1Beta1) -> m.BGPPeer:
         routerID=s.routerID,
         password=s.password,
         bfdProfile=s.bfdProfile,
-        peerPort=s.peerPort,
-        holdTime=s.holdTime or "0s",
-        keepaliveTime=s.keepaliveTime or "0s",
+        peerPort=s.peerPort or 179,  # 0 is omitted when stored, then v1beta2 defaults it
+        holdTime="0s" if s.holdTime is None else s.holdTime,
+        keepaliveTime="0s" if s.keepaliveTime is None else s.keepaliveTime,
         nodeSelectors=selectors,
         ebgpMultiHop=s.ebgpMultiHop,
     )

@@ -16,9 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 UINT32_MAX = 4294967295
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
 
 Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
 UInt32 = Annotated[int, Field(ge=0, le=UINT32_MAX)]
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 
 
 class Strict(BaseModel):
@@ -63,7 +66,8 @@ class Resource(Strict):
 
 
 class ServiceAllocation(Strict):
-    priority: Int32 = 0
+    # CRD `integer` without format or bounds, Go `int`: any 64-bit value is accepted
+    priority: Int64 = 0
     namespaces: list[str] = Field(default_factory=list)
     namespaceSelectors: list[LabelSelector] = Field(default_factory=list)
     serviceSelectors: list[LabelSelector] = Field(default_factory=list)
@@ -180,8 +184,8 @@ class BGPPeerV1Beta1Spec(Strict):
     password: str = ""
     bfdProfile: str = ""
     peerPort: Annotated[int, Field(ge=0, le=16384)] = 0
-    holdTime: str = ""
-    keepaliveTime: str = ""
+    holdTime: str | None = None  # absent and "" differ: "" is not a duration
+    keepaliveTime: str | None = None
     nodeSelectors: list[LegacyNodeSelector] = Field(default_factory=list)
     ebgpMultiHop: bool = False
 

@@ -1,0 +1,50 @@
+"""An IPv6 address would be announced over BGP in native mode.
+
+MetalLB's native BGP speaker announces IPv4 only. In native mode MetalLB rejects the
+configuration when any pool that a BGPAdvertisement applies to (by name, by label selector,
+or because the advertisement names and selects no pool and so applies to all) has an IPv6
+address. Move the IPv6 addresses to pools announced by L2Advertisements only, narrow the
+advertisement's pool selection, or switch to the FRR-based modes.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_lb.config import ClusterConfig, Finding, Item, Rel
+from gitops_lb.diagnostics import Severity
+from gitops_lb.rules._base import Rule
+
+ID = "native-ipv6-bgp-pool"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    selected_by: dict[int, Item[Any]] = {}
+    for adv in cfg.bgpadvs:
+        for pool in cfg.sem.attached_pools(adv):
+            selected_by.setdefault(id(pool), adv)
+    for pool in cfg.pools:
+        owner = selected_by.get(id(pool))
+        if owner is None:
+            continue
+        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+            if any(net.family == 6 for net in entry.nets):
+                yield Finding(
+                    f"pool {pool.name!r} has IPv6 address {entry.text!r} and is announced by "
+                    f"BGPAdvertisement {owner.name!r}; native BGP mode supports IPv4 only",
+                    pool,
+                    ("spec", "addresses", i),
+                    related=(
+                        Rel(f"BGPAdvertisement {owner.name!r} selects the pool", owner, ("spec",)),
+                    ),
+                )
+
+
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    modes=frozenset({"native"}),
+)
