@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from gitops_lb.manifests import config_from_files
+from gitops_lb.rules import run_rules
 from gitops_lb.yamlload import _FastLoader, load_text, plain
 
 SAMPLES = [
@@ -75,3 +80,18 @@ def test_documents_read_as_pyyaml_reads_them():
     text = "a: [1, 1.5, true, null, ~, 0x10, '1', .inf, x, yes, 10.0.0.1]\nb: {c: Off, d: ''}\n"
     (doc,) = load_text(text, "t.yaml").documents
     assert plain(doc.data) == yaml.safe_load(text)
+
+
+def test_a_dropped_configuration_is_freed_without_the_cycle_collector():
+    text = "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\n"
+    text += "metadata: {name: a, namespace: metallb-system}\nspec: {addresses: [10.0.0.0/24]}\n"
+    gc.disable()
+    try:
+        cfg = config_from_files([load_text(text, "t.yaml")])
+        run_rules(cfg)  # fills cfg.sem and its caches
+        assert cfg.sem.cfg is cfg and cfg.sem.pool_entries
+        ref = weakref.ref(cfg)
+        del cfg
+        assert ref() is None  # freed by reference counting alone
+    finally:
+        gc.enable()
