@@ -19,6 +19,7 @@ from gitops_lb.yamlload import PathPart, locate
 
 if TYPE_CHECKING:
     from gitops_lb.metallb.semantics import Semantics
+    from gitops_lb.site.target import ClusterTarget
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -100,6 +101,9 @@ class ClusterConfig:
     secrets: list[Item[m.Secret]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)
+    # the site spec cluster this configuration was lowered from (None for plain manifests);
+    # site rules read it and skip when it is None
+    site: ClusterTarget | None = None
 
     def add_intake(self, rule: str, finding: Finding) -> None:
         self.intake.setdefault(rule, []).append(finding)

@@ -11,7 +11,12 @@ from gitops_lb.rules._base import CATEGORIES, Rule
 def _facts(rule: Rule) -> str:
     modes = ", ".join(sorted(rule.modes)) if rule.modes else "all"
     enforced = "yes" if rule.enforced else "no (a warning under --metallb-compat)"
-    return f"- severity: {rule.severity}\n- enforced by MetalLB: {enforced}\n- BGP modes: {modes}\n"
+    out = f"- severity: {rule.severity}\n- enforced by MetalLB: {enforced}\n- BGP modes: {modes}\n"
+    if rule.check_sites is not None:
+        out += "- scope: all site specs given, compared with each other\n"
+    if rule.replaces:
+        out += f"- on site specs, reported instead of: {', '.join(rule.replaces)}\n"
+    return out
 
 
 def explain(rule_id: str) -> str | None:

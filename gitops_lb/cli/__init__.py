@@ -16,7 +16,7 @@ from types import ModuleType
 from gitops_lb import __version__
 from gitops_lb.errors import GitopsLbError, UsageError
 
-COMMANDS = ("lint", "explain")
+COMMANDS = ("lint", "validate", "compile", "plan", "schema", "explain")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING, TypeVar
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Diagnostic, Related, Severity
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.rules._base import Rule
+
+if TYPE_CHECKING:
+    from gitops_lb.site.target import ClusterTarget
+
+T = TypeVar("T")
 
 
 @cache
@@ -64,15 +70,34 @@ def run_rules(
             continue
         if rule.modes is not None and cfg.bgp_mode not in rule.modes:
             continue
-        severity = rule.severity
-        if compat and not rule.enforced:
-            severity = Severity.WARNING
-        try:
-            for finding in rule.check(cfg):
-                out.append(to_diagnostic(rule, severity, finding))
-        except Exception as exc:  # a bug, not bad input: say which rule, exit 3
-            raise GitopsLbError(
-                f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "
-                "(please report this with the input that caused it)"
-            ) from exc
+        out.extend(_run(rule, compat, rule.check, cfg))
     return out
+
+
+def run_site_rules(
+    targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """Run the whole-repository rules (Rule.check_sites) once over all lowered clusters."""
+    skip = set(disabled)
+    out: list[Diagnostic] = []
+    for rule in all_rules().values():
+        check = rule.check_sites
+        if check is None or rule.id in skip:
+            continue
+        out.extend(_run(rule, compat, check, targets))
+    return out
+
+
+def _run(
+    rule: Rule, compat: bool, check: Callable[[T], Iterable[Finding]], arg: T
+) -> list[Diagnostic]:
+    severity = rule.severity
+    if compat and not rule.enforced:
+        severity = Severity.WARNING
+    try:
+        return [to_diagnostic(rule, severity, finding) for finding in check(arg)]
+    except Exception as exc:  # a bug, not bad input: say which rule, exit 3
+        raise GitopsLbError(
+            f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "
+            "(please report this with the input that caused it)"
+        ) from exc

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 
+if TYPE_CHECKING:
+    from gitops_lb.site.target import ClusterTarget
+
 Check = Callable[[ClusterConfig], Iterable[Finding]]
+# whole-repository rules: one call over every cluster of every site spec given
+SitesCheck = Callable[[Sequence["ClusterTarget"]], Iterable[Finding]]
 
 CATEGORIES = {
     "input": "Reading the input",
@@ -27,6 +33,10 @@ class Rule:
     reports; under --metallb-compat every rule that is not enforced reports warnings only.
     modes: the BGP modes the rule applies to (None: all); mode rules are skipped when the mode
     is unknown.
+    check_sites: set for rules that compare all site spec clusters at once (overlaps between
+    clusters, duplicate site names); `check` of such a rule finds nothing (see `no_check`).
+    replaces: manifest rules that report the same problem in other words; `validate` skips them
+    on site specs while this rule is enabled.
     """
 
     id: str
@@ -36,6 +46,8 @@ class Rule:
     check: Check
     enforced: bool = False
     modes: frozenset[str] | None = None
+    check_sites: SitesCheck | None = None
+    replaces: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -49,3 +61,8 @@ def intake(rule_id: str) -> Check:
         return cfg.intake.get(rule_id, ())
 
     return check
+
+
+def no_check(cfg: ClusterConfig) -> Iterable[Finding]:
+    """Per-cluster check of a whole-repository rule (it works in `check_sites`)."""
+    return ()

@@ -115,7 +115,11 @@ class ServiceSpec(SpecModel):
 class Interface(SpecModel):
     name: str
     network: str | None = Field(default=None, description="name of a network of the site")
-    address: str | None = None
+    address: str | None = Field(
+        default=None,
+        description="the node's address on this interface: an IP, or ip/prefix (gives the subnet "
+        "when no network is named)",
+    )
 
 
 class Node(SpecModel):
@@ -163,6 +167,14 @@ class ArgoCDSettings(SpecModel):
     repoURL: str
     targetRevision: str = "HEAD"
     path: str = "deploy"
+    gateImage: str = Field(
+        default="docker.io/alpine/k8s:1.31.2",
+        min_length=1,
+        description="image of the readiness gate Job (needs sh and kubectl); pin it by tag",
+    )
+    gateTimeoutSeconds: Annotated[int, Field(ge=30, le=7200)] = Field(
+        default=600, description="the readiness gate fails after this long"
+    )
 
 
 class SiteSpec(SpecModel):

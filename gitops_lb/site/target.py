@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gitops_lb.config import ClusterConfig
-from gitops_lb.site.models import Cluster, Site
 from gitops_lb.yamlload import LocMap, PathPart
+
+if TYPE_CHECKING:
+    from gitops_lb.site.models import Cluster, Site
 
 
 @dataclass(eq=False)

@@ -11,6 +11,10 @@ kind: IPAddressPool
 metadata: {name: a, namespace: metallb-system}
 spec:
   addresses: [10.0.0.0/24, 10.0.0.5/32]
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: l2, namespace: metallb-system}
 """
 
 

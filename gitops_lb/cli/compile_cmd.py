@@ -1,0 +1,99 @@
+"""Validate site specs, then write the Argo CD source tree to DIR.
+
+DIR gets one folder per cluster (DIR/<site>/<cluster>/: MetalLB's installation, a readiness
+gate, the MetalLB objects and Services in sync waves, a kustomization.yaml and the speaker
+plan) and DIR/argocd/ with one Application per cluster. Nothing is written when validation
+finds an error. Only files listed in DIR/.gitops-lb-manifest are ever rewritten or deleted;
+a non-empty DIR without that file is refused. --check writes nothing: it prints a unified diff
+and exits 1 when DIR is not what compile would write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from gitops_lb.cli import _options
+
+if TYPE_CHECKING:
+    from gitops_lb.compile.writer import Change
+
+HELP = "validate site specs and write the Argo CD source tree"
+DELAY_ENV = "GITOPS_LB_TEST_WRITE_DELAY"  # seconds between file writes (kill tests)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the output folder")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a diff when DIR differs from the compiled tree",
+    )
+    _options.add_format(p)
+    _options.add_rule_options(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from gitops_lb.compile import writer
+    from gitops_lb.compile.pipeline import load_checked
+    from gitops_lb.compile.tree import CompileError, compile_targets
+    from gitops_lb.errors import UsageError
+
+    _options.check_rules_exist(args.disable)
+    if "-" in args.paths:
+        raise UsageError("compile reads site spec files, not standard input")
+    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
+    result = loaded.result
+    if result.fatal or result.errors:
+        _options.emit(result, args.format, "compile")
+        print("gitops-lb: nothing written: fix the errors above first", file=sys.stderr)
+        return result.exit_status()
+    if result.diagnostics or args.format not in (None, "text"):
+        _options.emit(result, args.format, "compile")
+    try:
+        files = compile_targets(loaded.targets)
+    except CompileError as exc:
+        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        return 1
+    root = Path(args.output)
+    shown = root.as_posix().rstrip("/") or "."
+    notes = sys.stdout if args.format in (None, "text") else sys.stderr
+    if args.check:
+        todo = writer.changes(root, files)
+        if not todo:
+            print(f"{shown} is up to date", file=sys.stderr)
+            return 0
+        notes.write(writer.unified_diff(todo, shown))
+        notes.flush()
+        print(
+            f"gitops-lb: {shown} is out of date ({_count(todo)}); "
+            "run `gitops-lb compile` to update it",
+            file=sys.stderr,
+        )
+        return 1
+    delay = _delay()
+    done = writer.write_tree(root, files, pause=writer.sleeper(delay))
+    if done:
+        print(f"wrote {shown}: {_count(done)}", file=sys.stderr)
+    else:
+        print(f"{shown} is up to date", file=sys.stderr)
+    return 0
+
+
+def _delay() -> float:
+    try:
+        return float(os.environ.get(DELAY_ENV) or 0)
+    except ValueError:
+        return 0.0
+
+
+def _count(changes: Sequence[Change]) -> str:
+    kinds = [c.kind for c in changes]
+    parts = [f"{kinds.count(k)} {k}" for k in ("added", "changed", "deleted") if k in kinds]
+    return ", ".join(parts)

@@ -1,0 +1,52 @@
+"""Print the speaker plan: per node, which addresses it may announce, where and to whom.
+
+L2: the pools whose L2Advertisements select the node, on which interfaces. BGP: the pools
+whose BGPAdvertisements select the node, to which peers (the peers whose nodeSelectors select
+the node, restricted to the advertisement's peers). Plus the memberlist port (TCP and UDP
+7946) that must be open between the nodes. The site specs are validated first; with errors,
+the errors are printed instead of a plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gitops_lb.cli import _options
+
+HELP = "print what each node announces (L2 interfaces, BGP peers)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    p.add_argument("--cluster", metavar="SITE/CLUSTER", help="only this cluster")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format")
+    _options.add_rule_options(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from gitops_lb import __version__
+    from gitops_lb.compile.pipeline import load_checked, select
+    from gitops_lb.compile.plan import render_text, speaker_plan
+    from gitops_lb.errors import UsageError
+
+    _options.check_rules_exist(args.disable)
+    if "-" in args.paths:
+        raise UsageError("plan reads site spec files, not standard input")
+    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
+    result = loaded.result
+    if result.fatal or result.errors:
+        return _options.emit(result, args.format, "plan")
+    chosen = select(loaded.targets, args.cluster)
+    if args.cluster and not chosen:
+        known = ", ".join(t.id for t in loaded.targets) or "none"
+        raise UsageError(f"no cluster {args.cluster} in the site specs (clusters: {known})")
+    plans = [speaker_plan(t) for t in sorted(chosen, key=lambda t: t.id)]
+    if args.format == "json":
+        doc = {"tool": "gitops-lb", "version": __version__, "plans": plans}
+        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write("\n".join(render_text(p) for p in plans))
+    return 0

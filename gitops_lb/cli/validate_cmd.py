@@ -1,0 +1,38 @@
+"""Check site specs: everything MetalLB would reject in the compiled objects, the mistakes it
+accepts silently, and the site rules (pools against networks, nodes and other clusters).
+
+PATH is a file or a folder (every *.yaml / *.yml below it). All site specs given are checked
+together, so overlaps between clusters of different files are found.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from gitops_lb.cli import _options
+
+HELP = "check site specs"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _options.add_format(p)
+    _options.add_rule_options(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gitops_lb.diagnostics import Result
+    from gitops_lb.site.load import load_sites
+    from gitops_lb.site.lower import lower_all
+    from gitops_lb.site.validate import validate_sites
+
+    _options.check_rules_exist(args.disable)
+    if "-" in args.paths:
+        from gitops_lb.errors import UsageError
+
+        raise UsageError("validate reads site spec files and folders, not standard input")
+    load = load_sites(args.paths)
+    targets = lower_all(load)
+    result = Result(files=len(load.files), fatal=load.fatal)
+    result.extend(validate_sites(load, targets, compat=args.metallb_compat, disabled=args.disable))
+    return _options.emit(result, args.format, "validate")

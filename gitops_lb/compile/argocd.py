@@ -1,0 +1,65 @@
+"""Argo CD Applications (app-of-apps children) and kustomizations of the compiled tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from gitops_lb.compile import waves
+from gitops_lb.site.target import ClusterTarget
+
+FINALIZER = "resources-finalizer.argocd.argoproj.io"  # deleting the Application cascades
+
+
+def retry_policy() -> dict[str, Any]:
+    """Retry failed syncs with backoff (a webhook that is not serving yet, a failed gate)."""
+    return {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
+
+
+def application_name(target: ClusterTarget) -> str:
+    return f"{target.site.metadata.name}-{target.cluster.name}"
+
+
+def source_path(base: str, site: str, cluster: str) -> str:
+    base = base.strip("/")
+    return f"{base}/{site}/{cluster}" if base and base != "." else f"{site}/{cluster}"
+
+
+def cluster_application(target: ClusterTarget) -> dict[str, Any]:
+    """The Application that syncs DIR/<site>/<cluster>/ to the cluster."""
+    spec = target.site.spec
+    argo = spec.argocd
+    options = ["CreateNamespace=true"] if spec.platform == "metallb" else []
+    # ACP: the plugin creates MetalLB's namespace; creating it first could clash with it
+    policy: dict[str, Any] = {"automated": {"prune": True, "selfHeal": True}}
+    if options:
+        policy["syncOptions"] = options
+    policy["retry"] = retry_policy()
+    obj = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {
+            "name": application_name(target),
+            "namespace": argo.namespace,
+            "finalizers": [FINALIZER],
+        },
+        "spec": {
+            "project": argo.project,
+            "source": {
+                "repoURL": argo.repoURL,
+                "targetRevision": argo.targetRevision,
+                "path": source_path(argo.path, target.site.metadata.name, target.cluster.name),
+            },
+            "destination": {"server": target.cluster.server, "namespace": spec.metallb.namespace},
+            "syncPolicy": policy,
+        },
+    }
+    return waves.annotate(obj, waves.APP_CLUSTER)
+
+
+def kustomization(resources: Iterable[str]) -> dict[str, Any]:
+    return {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": list(resources),
+    }

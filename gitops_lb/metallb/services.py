@@ -1,0 +1,416 @@
+"""What MetalLB's controller makes of a LoadBalancer Service (facts §10.3-§11.4).
+
+Annotations (two prefixes, `metallb.io` winning when present even empty), the requested IPs as
+`getDesiredLbIPs` parses them, the Service's IP family, sharing and backend keys, whether a
+pool's serviceAllocation admits a Service, and which pools the automatic choice may use (which
+pool holds an address is gitops_lb.metallb.poolspace). Computed once per configuration
+(`services_of(cfg)`) and shared by the service rules.
+
+Namespaces are often unknown offline: a Service without metadata.namespace goes wherever it is
+applied, and namespaceSelectors match Namespace objects that are rarely part of the input. Such
+questions answer None ("cannot tell") and the rules report only what is certain.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from gitops_lb.metallb import models as m
+from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
+from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
+from gitops_lb.metallb.selectors import matches
+from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.yamlload import PathPart
+
+if TYPE_CHECKING:
+    from gitops_lb.config import ClusterConfig, Item
+
+PREFIX = "metallb.io"
+DEPRECATED_PREFIX = "metallb.universe.tf"
+ADDRESS_POOL = "address-pool"
+LB_IPS = "loadBalancerIPs"
+SHARED_IP = "allow-shared-ip"
+
+Path = tuple[PathPart, ...]
+Family = frozenset[int]  # {4}, {6} or {4, 6} (dual stack)
+
+V4: Family = frozenset({4})
+V6: Family = frozenset({6})
+DUAL: Family = frozenset({4, 6})
+
+
+def family_name(family: Family | int) -> str:
+    if isinstance(family, int):
+        return f"IPv{family}"
+    return "dual-stack" if family == DUAL else f"IPv{min(family)}"
+
+
+# --- annotations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    key: str  # the full key as written
+    value: str
+
+    @property
+    def path(self) -> Path:
+        return ("metadata", "annotations", self.key)
+
+
+def annotation(svc: m.Service, name: str) -> Annotation | None:
+    """The annotation MetalLB reads for `name`: metallb.io/ wins whenever it is present."""
+    annotations = svc.metadata.annotations
+    for prefix in (PREFIX, DEPRECATED_PREFIX):
+        key = f"{prefix}/{name}"
+        if key in annotations:
+            return Annotation(key, annotations[key])
+    return None
+
+
+# --- requested IPs ----------------------------------------------------------------------------
+
+
+def family_of(ips: Sequence[IP]) -> Family | None:
+    """One address: its family; two of different families: dual; anything else: invalid."""
+    if len(ips) == 1:
+        return frozenset({ips[0][0]})
+    if len(ips) == 2 and ips[0][0] != ips[1][0]:
+        return DUAL
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """IPs asked for in one place: the loadBalancerIPs annotation or spec.loadBalancerIP."""
+
+    label: str  # "metallb.io/loadBalancerIPs" or "spec.loadBalancerIP"
+    path: Path
+    text: str
+    ips: tuple[IP, ...] = ()
+    error: str | None = None
+
+    @property
+    def family(self) -> Family | None:
+        return family_of(self.ips)
+
+    def shown(self) -> str:
+        return ", ".join(ip_text(ip) for ip in self.ips)
+
+
+def parse_request(label: str, path: Path, text: str, *, single: bool) -> Request:
+    """MetalLB's parsing: split on ',' and trim (annotation) or one address as is (spec field)."""
+    parts = [text] if single else [p.strip() for p in text.split(",")]
+    ips: list[IP] = []
+    for part in parts:
+        ip = parse_ip(part)
+        if ip is None:
+            what = "an empty element" if part == "" else f"{part!r}, which is not an IP address"
+            return Request(label, path, text, error=f"{label} {text!r} has {what}")
+        ips.append(family_value(ip))
+    if len(ips) > 2:
+        return Request(label, path, text, error=f"{label} {text!r} has more than two addresses")
+    if family_of(ips) is None:
+        fam = family_name(ips[0][0])
+        return Request(
+            label,
+            path,
+            text,
+            error=f"{label} {text!r} has two {fam} addresses; a second address must be of "
+            "the other family",
+        )
+    return Request(label, path, text, tuple(ips))
+
+
+def requests_of(svc: m.Service) -> tuple[Request, ...]:
+    """Every non-empty place the Service requests IPs (MetalLB refuses the Service if two)."""
+    out: list[Request] = []
+    ann = annotation(svc, LB_IPS)
+    if ann is not None and ann.value != "":
+        out.append(parse_request(ann.key, ann.path, ann.value, single=False))
+    if svc.spec.loadBalancerIP != "":
+        out.append(
+            parse_request(
+                "spec.loadBalancerIP",
+                ("spec", "loadBalancerIP"),
+                svc.spec.loadBalancerIP,
+                single=True,
+            )
+        )
+    return tuple(out)
+
+
+# --- the Service ------------------------------------------------------------------------------
+
+
+def service_family(spec: m.ServiceSpec) -> Family | None:
+    """From clusterIPs/clusterIP when written, else ipFamilyPolicy/ipFamilies (default IPv4)."""
+    written = spec.clusterIPs or ([spec.clusterIP] if spec.clusterIP else [])
+    if written:
+        parsed = [parse_ip(t) for t in written]
+        ips = [family_value(ip) for ip in parsed if ip is not None]
+        return family_of(ips) if len(ips) == len(parsed) else None
+    families = spec.ipFamilies
+    if spec.ipFamilyPolicy == "RequireDualStack" or (
+        spec.ipFamilyPolicy == "PreferDualStack" and len(set(families)) == 2
+    ):
+        return DUAL
+    if families and families[0] == "IPv6":
+        return V6
+    return V4
+
+
+@dataclass(eq=False)
+class ServiceView:
+    """One LoadBalancer Service as MetalLB's controller sees it."""
+
+    item: Item[m.Service]
+
+    @property
+    def svc(self) -> m.Service:
+        return self.item.model
+
+    @property
+    def namespace(self) -> str | None:
+        return self.item.namespace
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.svc.metadata.labels
+
+    @property
+    def ref(self) -> str:
+        return f"{self.namespace}/{self.item.name}" if self.namespace else self.item.name
+
+    @cached_property
+    def family(self) -> Family | None:
+        return service_family(self.svc.spec)
+
+    @property
+    def prefer_dual(self) -> bool:
+        return self.svc.spec.ipFamilyPolicy == "PreferDualStack" and self.family == DUAL
+
+    @cached_property
+    def requests(self) -> tuple[Request, ...]:
+        return requests_of(self.svc)
+
+    @property
+    def desired(self) -> Request | None:
+        """The one valid request MetalLB acts on (none when absent, invalid or doubled)."""
+        if len(self.requests) == 1 and self.requests[0].error is None:
+            return self.requests[0]
+        return None
+
+    @cached_property
+    def pool_annotation(self) -> Annotation | None:
+        ann = annotation(self.svc, ADDRESS_POOL)
+        return ann if ann is not None and ann.value != "" else None
+
+    @property
+    def automatic(self) -> bool:
+        return not self.requests and self.pool_annotation is None
+
+    @cached_property
+    def sharing(self) -> Annotation | None:
+        return annotation(self.svc, SHARED_IP)
+
+    @property
+    def sharing_key(self) -> str:
+        return self.sharing.value if self.sharing is not None else ""
+
+    @property
+    def backend_key(self) -> str:
+        """ "" for Cluster; the sorted pod selector for Local (empty selector: like Cluster)."""
+        if self.svc.spec.externalTrafficPolicy != "Local":
+            return ""
+        return ",".join(f"{k}={v}" for k, v in sorted(self.svc.spec.selector.items()))
+
+    @property
+    def ports(self) -> list[tuple[str, int]]:
+        return [(p.protocol, p.port) for p in self.svc.spec.ports]
+
+
+def is_metallb_service(svc: m.Service) -> bool:
+    return svc.spec.type == "LoadBalancer" and not svc.spec.loadBalancerClass
+
+
+# --- serviceAllocation ------------------------------------------------------------------------
+
+
+def both(a: bool | None, b: bool | None) -> bool | None:
+    """Three-valued AND (None: cannot tell)."""
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def either(a: bool | None, b: bool | None) -> bool | None:
+    """Three-valued OR."""
+    if a is True or b is True:
+        return True
+    if a is None or b is None:
+        return None
+    return False
+
+
+class ServiceSemantics:
+    def __init__(self, cfg: ClusterConfig) -> None:
+        self.cfg = cfg
+        self._candidates: dict[object, list[tuple[Item[m.IPAddressPool], bool | None]]] = {}
+
+    @cached_property
+    def views(self) -> list[ServiceView]:
+        return [ServiceView(s) for s in self.cfg.services if is_metallb_service(s.model)]
+
+    @cached_property
+    def index(self) -> PoolIndex:
+        blocks: list[tuple[Net, int, Item[m.IPAddressPool]]] = []
+        for order, pool in enumerate(self.cfg.pools):
+            for entry in self.cfg.sem.pool_entries[id(pool)]:
+                blocks.extend((net, order, pool) for net in entry.nets)
+        return PoolIndex(blocks)
+
+    @cached_property
+    def _families(self) -> dict[int, set[int]]:
+        return {id(p): self.cfg.sem.pool_families(p) for p in self.cfg.pools}
+
+    def families(self, pool: Item[m.IPAddressPool]) -> set[int]:
+        return self._families[id(pool)]
+
+    def nets(self, pool: Item[m.IPAddressPool]) -> list[Net]:
+        return [n for e in self.cfg.sem.pool_entries[id(pool)] for n in e.nets]
+
+    def capacity(self, pool: Item[m.IPAddressPool], family: int) -> int:
+        return capacity(self.nets(pool), family, pool.model.spec.avoidBuggyIPs)
+
+    # namespace membership in a pool's resolved namespace set (facts §11.3) -----------------
+
+    def in_namespaces(self, sa: m.ServiceAllocation, ns: str | None) -> bool | None:
+        """Is ns in `namespaces` or a Namespace namespaceSelectors match? None: unknown."""
+        if ns is not None and ns in sa.namespaces:
+            return True
+        if not sa.namespaceSelectors:
+            return False if ns is not None else None
+        labels = self.cfg.sem.namespace_labels
+        if ns is None or ns not in labels or not selectors_valid(sa.namespaceSelectors):
+            return None
+        return any(matches(s, labels[ns]) for s in sa.namespaceSelectors)
+
+    def namespace_set_nonempty(self, sa: m.ServiceAllocation) -> bool | None:
+        if sa.namespaces:
+            return True
+        if not sa.namespaceSelectors:
+            return False
+        labels = self.cfg.sem.namespace_labels
+        if selectors_valid(sa.namespaceSelectors) and any(
+            matches(s, lbl) for lbl in labels.values() for s in sa.namespaceSelectors
+        ):
+            return True
+        return None  # Namespaces outside the input may match
+
+    def namespace_ok(self, sa: m.ServiceAllocation, ns: str | None) -> bool | None:
+        """The namespace is in the resolved set, or the set is empty."""
+        nonempty = self.namespace_set_nonempty(sa)
+        empty = None if nonempty is None else not nonempty
+        return either(self.in_namespaces(sa, ns), empty)
+
+    def labels_ok(self, sa: m.ServiceAllocation, view: ServiceView) -> bool | None:
+        """No serviceSelectors, or one of them matches the Service's labels."""
+        if not sa.serviceSelectors:
+            return True
+        if not selectors_valid(sa.serviceSelectors):
+            return None
+        return any(matches(s, view.labels) for s in sa.serviceSelectors)
+
+    def compatible(self, pool: Item[m.IPAddressPool], view: ServiceView) -> bool | None:
+        """isPoolCompatibleWithService: namespace set (when non-empty) AND serviceSelectors."""
+        sa = pool.model.spec.serviceAllocation
+        if sa is None:
+            return True
+        return both(self.namespace_ok(sa, view.namespace), self.labels_ok(sa, view))
+
+    def why_incompatible(self, pool: Item[m.IPAddressPool], view: ServiceView) -> str:
+        sa = pool.model.spec.serviceAllocation
+        parts = []
+        if sa is not None and self.namespace_ok(sa, view.namespace) is False:
+            if sa.namespaces:
+                parts.append("namespaces " + ", ".join(sorted(sa.namespaces)))
+            else:
+                parts.append("the Namespaces its namespaceSelectors match")
+        if sa is not None and self.labels_ok(sa, view) is False:
+            parts.append("Services its serviceSelectors match")
+        return "its serviceAllocation admits only " + " and ".join(parts or ["other Services"])
+
+    # automatic assignment (facts §11.3) ------------------------------------------------------
+
+    def pinned(self, pool: Item[m.IPAddressPool], view: ServiceView) -> bool | None:
+        sa = pool.model.spec.serviceAllocation
+        if sa is None:
+            return False
+        select_all = not (sa.namespaces or sa.namespaceSelectors or sa.serviceSelectors)
+        by_selector = bool(sa.serviceSelectors) or select_all
+        return either(self.in_namespaces(sa, view.namespace), by_selector)
+
+    def candidate(self, pool: Item[m.IPAddressPool], view: ServiceView) -> tuple[bool | None, str]:
+        """Can automatic assignment give this Service an address from the pool? And why not."""
+        spec = pool.model.spec
+        if not spec.autoAssign:
+            return False, "has autoAssign false"
+        if spec.serviceAllocation is not None:
+            ok = both(self.pinned(pool, view), self.compatible(pool, view))
+            if ok is False:
+                if self.compatible(pool, view) is False:
+                    return False, f"is not for it ({self.why_incompatible(pool, view)})"
+                return False, "has a serviceAllocation whose namespaceSelectors skip its namespace"
+        else:
+            ok = True
+        families = self.families(pool)
+        if view.family is not None:
+            wanted = view.family
+            if view.prefer_dual and families & wanted:
+                pass
+            elif not wanted <= families:
+                missing = ", ".join(family_name(f) for f in sorted(wanted - families))
+                return False, f"has no {missing} addresses"
+        return ok, ""
+
+    def candidates(self, view: ServiceView) -> list[tuple[Item[m.IPAddressPool], bool | None]]:
+        """Pools automatic assignment may use (True) or might use (None: cannot tell)."""
+        # Services alike in everything the choice looks at share one answer
+        sig = (view.namespace, tuple(sorted(view.labels.items())), view.family, view.prefer_dual)
+        found = self._candidates.get(sig)
+        if found is None:
+            found = []
+            for pool in self.cfg.pools:
+                ok, _ = self.candidate(pool, view)
+                if ok is not False:
+                    found.append((pool, ok))
+            self._candidates[sig] = found
+        return found
+
+    def landing(self, view: ServiceView) -> list[Item[m.IPAddressPool]]:
+        """The pools the Service's address may come from (empty: none, or cannot tell)."""
+        if view.requests:
+            pool = self.index.pool_for(view.desired.ips) if view.desired else None
+            return [pool] if pool is not None else []
+        if view.pool_annotation is not None:
+            named = self.cfg.sem.pools_by_name.get(view.pool_annotation.value)
+            return [named] if named is not None else []
+        return [pool for pool, _ in self.candidates(view)]
+
+
+_CACHE: weakref.WeakKeyDictionary[ClusterConfig, ServiceSemantics] = weakref.WeakKeyDictionary()
+
+
+def services_of(cfg: ClusterConfig) -> ServiceSemantics:
+    """The shared ServiceSemantics of a configuration (computed once)."""
+    found = _CACHE.get(cfg)
+    if found is None:
+        found = _CACHE[cfg] = ServiceSemantics(cfg)
+    return found

@@ -1,0 +1,45 @@
+"""An advertisement names or selects pools, but none of them exists: it announces nothing.
+
+An L2Advertisement or BGPAdvertisement with empty `ipAddressPools` and empty
+`ipAddressPoolSelectors` applies to every pool. As soon as either field is set, it applies only
+to the named pools that exist and the pools whose labels match a selector. When that is no pool
+at all, MetalLB accepts the advertisement and it does nothing (the CRD description claims it
+then applies to all pools; the code does not). Name an existing pool, fix the selector or the
+pool labels, or delete the advertisement. Advertisements with an invalid pool selector are left
+to `selector-invalid`.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_lb.config import ClusterConfig, Finding, Item
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.rules._base import Rule
+
+ID = "adv-selects-no-pool"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
+    for adv in advs:
+        spec = adv.model.spec
+        if not spec.ipAddressPools and not spec.ipAddressPoolSelectors:
+            continue
+        if not selectors_valid(spec.ipAddressPoolSelectors) or cfg.sem.attached_pools(adv):
+            continue
+        field = "ipAddressPools" if spec.ipAddressPools else "ipAddressPoolSelectors"
+        what = {
+            (True, False): "names no existing pool",
+            (False, True): "has pool selectors that match no pool",
+            (True, True): "names no existing pool and its pool selectors match none",
+        }[(bool(spec.ipAddressPools), bool(spec.ipAddressPoolSelectors))]
+        yield Finding(
+            f"{adv.kind} {adv.name!r} {what}, so it announces nothing",
+            adv,
+            ("spec", field),
+            key=True,
+        )
+
+
+RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)

@@ -1,0 +1,36 @@
+"""An L2Advertisement or BGPAdvertisement names an IPAddressPool that does not exist.
+
+MetalLB silently ignores pool names in `spec.ipAddressPools` that match no pool in its
+namespace: the advertisement simply does not announce that pool, and nothing tells you. This is
+usually a typo or a pool that was renamed or removed. Fix the name (pool names are exact and
+case-sensitive) or remove the entry.
+"""
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_lb.config import ClusterConfig, Finding, Item
+from gitops_lb.diagnostics import Severity
+from gitops_lb.rules._base import Rule
+
+ID = "adv-unknown-pool"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    known = cfg.sem.pools_by_name
+    advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
+    for adv in advs:
+        for i, name in enumerate(adv.model.spec.ipAddressPools):
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            yield Finding(
+                f"{adv.kind} {adv.name!r} names pool {name!r}, which does not exist{hint}",
+                adv,
+                ("spec", "ipAddressPools", i),
+            )
+
+
+RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)

@@ -1,0 +1,44 @@
+"""A nodeSelectors list selects none of the Nodes in the input.
+
+Checked only when the input contains Node objects (for example a `kubectl get nodes -o yaml`
+dump next to the manifests). An L2Advertisement whose node selectors match no node is announced
+from nowhere; a BGPAdvertisement then has no next hop; a BGPPeer opens its session on no node.
+MetalLB accepts all of these without a word. Compare the labels with `kubectl get nodes
+--show-labels`: the usual culprits are a hostname written in another case than the
+`kubernetes.io/hostname` label, or a label that only some clusters carry. Invalid selectors are
+reported by `selector-invalid` and skipped here.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_lb.config import ClusterConfig, Finding, Item
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.rules._base import Rule
+
+ID = "node-selector-matches-nothing"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if not cfg.nodes:
+        return
+    names = [n.name for n in cfg.nodes]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    objects: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs, *cfg.peers]
+    for obj in objects:
+        sels = obj.model.spec.nodeSelectors
+        if not sels or not selectors_valid(sels) or cfg.sem.selected_nodes(sels):
+            continue
+        single = len(sels) == 1  # point at the selector, or at the list of several
+        path = ("spec", "nodeSelectors", 0) if single else ("spec", "nodeSelectors")
+        yield Finding(
+            f"the nodeSelectors of {obj.kind} {obj.name!r} match none of the {len(names)} "
+            f"Nodes in the input ({shown})",
+            obj,
+            path,
+            key=not single,
+        )
+
+
+RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)

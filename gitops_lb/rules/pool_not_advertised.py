@@ -1,0 +1,32 @@
+"""No L2Advertisement or BGPAdvertisement announces this pool.
+
+MetalLB hands out addresses from every pool, but it only makes them reachable when an
+advertisement attaches to the pool: an L2Advertisement (ARP/NDP) or a BGPAdvertisement (routes
+to BGP peers). Without one, Services get an external IP that nobody answers for. This is one of
+the most common MetalLB mistakes since the move to CRDs. Add an advertisement that names the
+pool (or selects it by label, or an advertisement with no pool fields, which covers all pools).
+"""
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Severity
+from gitops_lb.rules._base import Rule
+
+ID = "pool-not-advertised"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    l2, bgp = cfg.sem.pool_l2advs, cfg.sem.pool_bgpadvs
+    for pool in cfg.pools:
+        if l2[id(pool)] or bgp[id(pool)]:
+            continue
+        yield Finding(
+            f"pool {pool.name!r} is not announced by any L2Advertisement or BGPAdvertisement: "
+            "its addresses are assigned but unreachable",
+            pool,
+            ("metadata", "name"),
+        )
+
+
+RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)

@@ -1,0 +1,50 @@
+"""A Service sets the same MetalLB annotation under both prefixes with different values.
+
+For address-pool, loadBalancerIPs and allow-shared-ip, MetalLB reads `metallb.io/<key>` and,
+only when that key is absent, the deprecated `metallb.universe.tf/<key>`. When both are
+written, the `metallb.universe.tf` value is ignored even if the `metallb.io` one is empty, so
+the Service does not get what the old annotation says. Delete the `metallb.universe.tf`
+annotation (or make the two agree while migrating).
+"""
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding, Rel
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.services import (
+    ADDRESS_POOL,
+    DEPRECATED_PREFIX,
+    LB_IPS,
+    PREFIX,
+    SHARED_IP,
+    services_of,
+)
+from gitops_lb.rules._base import Rule
+
+ID = "service-annotation-prefix-conflict"
+KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)  # the annotations MetalLB reads
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    for view in services_of(cfg).views:
+        annotations = view.svc.metadata.annotations
+        for old_key, old in annotations.items():
+            prefix, _, name = old_key.partition("/")
+            new_key = f"{PREFIX}/{name}"
+            if prefix != DEPRECATED_PREFIX or name not in KEYS or new_key not in annotations:
+                continue
+            new = annotations[new_key]
+            if new == old:
+                continue
+            yield Finding(
+                f"Service {view.ref}: {old_key} {old!r} is ignored because {new_key} {new!r} "
+                "is set",
+                view.item,
+                ("metadata", "annotations", old_key),
+                related=(
+                    Rel(f"{new_key} set here", view.item, ("metadata", "annotations", new_key)),
+                ),
+            )
+
+
+RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)

@@ -1,0 +1,78 @@
+"""A Service requests an IP that MetalLB will not give it from any pool.
+
+MetalLB assigns a requested address only if all of the Service's requested addresses lie in one
+IPAddressPool. The Service stays pending ("... is not allowed in config") when an address is in
+no pool, when its two addresses (dual stack) are in two different pools, or when the address
+ends in .0 or .255 and its pool sets `avoidBuggyIPs`. With an address-pool annotation as well,
+the addresses must be in that pool. `autoAssign: false` does not matter for requested
+addresses. Checked only when the input contains at least one IPAddressPool.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_lb.config import ClusterConfig, Finding, Item, Rel
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.poolspace import ip_text
+from gitops_lb.metallb.services import ServiceSemantics, ServiceView, services_of
+from gitops_lb.rules._base import Rule
+
+ID = "service-ip-outside-pool"
+
+
+def pool_rel(pool: Item[Any], text: str) -> Rel:
+    return Rel(f"pool {pool.name!r} {text}", pool, ("metadata", "name"))
+
+
+def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ...]] | None:
+    request = view.desired
+    assert request is not None
+    pools: list[Item[Any]] = []
+    for ip in request.ips:
+        holders = ss.index.holders(ip)
+        if not holders:
+            return f"{ip_text(ip)} is not inside any IPAddressPool", ()
+        usable = [p for p in holders if ss.index.admits(p, ip)]
+        if not usable:
+            pool = holders[0]
+            return (
+                f"{ip_text(ip)} ends in .0 or .255 and pool {pool.name!r} sets avoidBuggyIPs",
+                (Rel("avoidBuggyIPs set here", pool, ("spec", "avoidBuggyIPs")),),
+            )
+        pools.append(usable[0])
+    found = ss.index.pool_for(request.ips)
+    if found is None and pools[0] is not pools[-1]:
+        a, b = pools[0], pools[-1]
+        return (
+            f"{request.shown()} are in two pools ({a.name!r} and {b.name!r}); both addresses "
+            "must come from one pool",
+            (pool_rel(a, "defined here"), pool_rel(b, "defined here")),
+        )
+    if found is None:
+        return None  # only overlapping pools get here; pool-overlap reports them
+    named = view.pool_annotation
+    if named is not None and named.value != found.name and named.value in ss.cfg.sem.pools_by_name:
+        return (
+            f"{request.shown()} is in pool {found.name!r}, not in pool {named.value!r} named by "
+            f"{named.key}",
+            (pool_rel(found, "holds the address"),),
+        )
+    return None
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if not cfg.pools:
+        return
+    ss = services_of(cfg)
+    for view in ss.views:
+        if view.desired is None:
+            continue
+        found = problem(ss, view)
+        if found is not None:
+            message, related = found
+            yield Finding(
+                f"Service {view.ref}: {message}", view.item, view.desired.path, related=related
+            )
+
+
+RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)

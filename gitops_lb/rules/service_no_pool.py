@@ -1,0 +1,41 @@
+"""A Service asks for an automatic address, but no pool can give it one.
+
+A LoadBalancer Service with no requested IP and no address-pool annotation gets its address
+from a pool MetalLB picks: first the pools whose `serviceAllocation` selects the Service, then
+any pool with `autoAssign: true` and no serviceAllocation. A pool counts only if it offers the
+Service's family (a dual-stack Service needs one pool with both families; PreferDualStack is
+satisfied by either). When no pool qualifies, the Service stays pending with "no available
+IPs". Typical causes: every pool has `autoAssign: false` (request a pool or an IP explicitly),
+serviceAllocation reserves the pools for other namespaces or Services, or no pool has IPv6
+addresses. Checked only when the input contains at least one IPAddressPool.
+"""
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.services import services_of
+from gitops_lb.rules._base import Rule
+
+ID = "service-no-pool"
+SHOWN = 3
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if not cfg.pools:
+        return
+    ss = services_of(cfg)
+    for view in ss.views:
+        if not view.automatic or ss.candidates(view):
+            continue
+        reasons = [f"pool {p.name!r} {ss.candidate(p, view)[1]}" for p in cfg.pools]
+        more = len(reasons) - SHOWN
+        text = "; ".join(reasons[:SHOWN]) + (f"; and {more} more" if more > 0 else "")
+        yield Finding(
+            f"Service {view.ref} asks for an automatic address but no pool can give one: {text}",
+            view.item,
+            ("spec", "type"),
+        )
+
+
+RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)

@@ -1,0 +1,36 @@
+"""A Service's address-pool annotation names an IPAddressPool that does not exist.
+
+MetalLB answers "unknown pool" in an event and leaves the Service pending. Pool names are exact
+and case-sensitive. Checked only when the input contains at least one IPAddressPool (otherwise
+the MetalLB configuration is not part of what is being linted).
+"""
+
+import difflib
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.services import services_of
+from gitops_lb.rules._base import Rule
+
+ID = "service-unknown-pool"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if not cfg.pools:
+        return
+    known = sorted(cfg.sem.pools_by_name)
+    for view in services_of(cfg).views:
+        ann = view.pool_annotation
+        if ann is None or ann.value in cfg.sem.pools_by_name:
+            continue
+        close = difflib.get_close_matches(ann.value, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        yield Finding(
+            f"Service {view.ref}: {ann.key} names pool {ann.value!r}, which does not exist{hint}",
+            view.item,
+            ann.path,
+        )
+
+
+RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)

@@ -1,0 +1,118 @@
+"""Two things that must have different names have the same one.
+
+Names are how the compiled output, Argo CD and MetalLB tell things apart, so each must be
+unique in its scope: site names across all site spec files (each becomes an output folder),
+cluster and network names within a site, and within a cluster the inventory node names, the
+names per kind of the MetalLB objects (pools, BGP peers, communities, BFD profiles, L2 and BGP
+advertisements, including those the `l2:` and `bgp:` shorthands create with the pool's name)
+and the namespace/name of services. With a duplicate, one object silently replaces the other.
+The later definition is reported, with the first as the related location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gitops_lb.config import Finding, Item, Rel
+from gitops_lb.diagnostics import Location, Severity
+from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.site.facts import cluster_index, site_item
+from gitops_lb.yamlload import PathPart
+
+if TYPE_CHECKING:
+    from gitops_lb.site.target import ClusterTarget
+
+ID = "site-duplicate-name"
+
+Named = tuple[str, Item[Any], tuple[PathPart, ...]]  # (key, item, path of the name)
+
+
+def duplicates(named: Iterable[Named], what: str, scope: str = "") -> Iterator[Finding]:
+    first: dict[str, Named] = {}
+    for entry in named:
+        key, item, path = entry
+        if key not in first:
+            first[key] = entry
+            continue
+        _, f_item, f_path = first[key]
+        yield Finding(
+            f"{what} {key!r} is defined twice{scope}",
+            item,
+            path,
+            related=(Rel("first defined here", f_item, f_path),),
+        )
+
+
+def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
+    sites: dict[int, ClusterTarget] = {}
+    for t in targets:
+        sites.setdefault(id(t.site_doc), t)
+    name = ("metadata", "name")
+    yield from duplicates(
+        ((t.site.metadata.name, site_item(t), name) for t in sites.values()), "site"
+    )
+    for t in sites.values():
+        item = site_item(t)
+        yield from duplicates(
+            (
+                (c.name, item, ("spec", "clusters", i, "name"))
+                for i, c in enumerate(t.site.spec.clusters)
+            ),
+            "cluster",
+            f" in site {t.site.metadata.name!r}",
+        )
+        yield from duplicates(
+            (
+                (n.name, item, ("spec", "networks", i, "name"))
+                for i, n in enumerate(t.site.spec.networks)
+            ),
+            "network",
+            f" in site {t.site.metadata.name!r}",
+        )
+    for t in targets:
+        yield from cluster_duplicates(t)
+
+
+def cluster_duplicates(t: ClusterTarget) -> Iterator[Finding]:
+    item, ci = site_item(t), cluster_index(t)
+    nodes = t.cluster.nodes
+    yield from duplicates(
+        ((n.name, item, ("spec", "clusters", ci, "nodes", i, "name")) for i, n in enumerate(nodes)),
+        "node",
+        f" in cluster {t.id}",
+    )
+    cfg = t.config
+    name = ("metadata", "name")
+    for items in (cfg.pools, cfg.peers, cfg.communities, cfg.bfdprofiles, cfg.l2advs, cfg.bgpadvs):
+        if items:
+            yield from duplicates(
+                ((it.name, it, name) for it in _in_order(items)),
+                items[0].kind,
+                f" in cluster {t.id}",
+            )
+    yield from duplicates(
+        ((f"{s.namespace}/{s.name}", s, name) for s in _in_order(cfg.services)),
+        "Service",
+        f" in cluster {t.id}",
+    )
+
+
+def _in_order(items: list[Item[Any]]) -> list[Item[Any]]:
+    """Back in the order of the site file (lists are sorted by name)."""
+    return sorted(items, key=lambda it: _where(it.locate(("metadata", "name"))))
+
+
+def _where(loc: Location) -> tuple[int, int]:
+    return loc.line, loc.column
+
+
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "site",
+    __doc__ or "",
+    no_check,
+    check_sites=check_sites,
+    replaces=("object-duplicate",),
+)

@@ -1,0 +1,45 @@
+"""An L2 advertisement names an interface that none of its selected nodes has.
+
+`interfaces` restricts the interfaces MetalLB answers ARP/NDP on. When the cluster lists its
+nodes with their interfaces, each name is checked against the nodes the advertisement
+selects: a name no selected node has (a typo, `eth3` instead of `ens3`) means MetalLB announces
+nothing for the pool and only logs an `announceFailed` event. Nodes whose interfaces are not
+listed could have any interface, so the rule stays silent when a selected node lists none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Severity
+from gitops_lb.rules._base import Rule
+from gitops_lb.site.facts import inventory_nodes
+
+ID = "site-interface-not-on-node"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if cfg.site is None or not cfg.site.cluster.nodes:
+        return
+    inventory = inventory_nodes(cfg)
+    for adv in cfg.l2advs:
+        names = adv.model.spec.interfaces
+        if not names:
+            continue
+        nodes = [inventory[n.name] for n in cfg.sem.selected_nodes(adv.model.spec.nodeSelectors)]
+        if not nodes or any(not node.interfaces for node in nodes):
+            continue
+        present = {iface.name for node in nodes for iface in node.interfaces}
+        shown = ", ".join(node.name for node in nodes[:3]) + (" ..." if len(nodes) > 3 else "")
+        for j, name in enumerate(names):
+            if name not in present:
+                yield Finding(
+                    f"interface {name!r} of L2Advertisement {adv.name!r} is on none of the "
+                    f"{len(nodes)} selected nodes ({shown})",
+                    adv,
+                    ("spec", "interfaces", j),
+                )
+
+
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)

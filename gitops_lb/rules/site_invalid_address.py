@@ -1,0 +1,100 @@
+"""An address in the site description (network, gateway, reserved entry, node, CIDRs) is invalid.
+
+The site's own addresses are what pools are checked against: a network `cidr`, its `gateway`
+(which must lie inside the network), its `reserved` entries (an address, a CIDR or a
+`start-end` range), the clusters' `clusterCIDRs` and `serviceCIDRs`, and node interface
+addresses (`ip` or `ip/prefix`, inside the interface's network when it names one). An entry
+that cannot be parsed, or that contradicts its network, would make those checks blind, so it is
+reported here. Pool addresses and Service IPs are checked by the MetalLB rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gitops_lb.config import Finding, Item
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.ipnet import parse_cidr
+from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.site.facts import address_net, facts, ip_value, site_item
+
+if TYPE_CHECKING:
+    from gitops_lb.site.target import ClusterTarget
+
+ID = "site-invalid-address"
+
+
+def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
+    done: set[int] = set()
+    for target in targets:
+        if id(target.site_doc) in done:
+            continue
+        done.add(id(target.site_doc))
+        yield from check_site(target)
+
+
+def check_site(target: ClusterTarget) -> Iterator[Finding]:
+    item = site_item(target)
+    sf = facts(target.site)
+    for info in sf.networks:
+        network = info.network
+        if info.net is None:
+            yield Finding(
+                f"network {network.name!r}: invalid CIDR {network.cidr!r}",
+                item,
+                (*info.path, "cidr"),
+            )
+        if network.gateway is not None:
+            gw = ip_value(network.gateway)
+            if gw is None or "/" in network.gateway:
+                yield Finding(
+                    f"network {network.name!r}: invalid gateway address {network.gateway!r}",
+                    item,
+                    (*info.path, "gateway"),
+                )
+            elif info.net is not None and not info.net.contains(*gw):
+                yield Finding(
+                    f"network {network.name!r}: gateway {network.gateway} is outside "
+                    f"{network.cidr}",
+                    item,
+                    (*info.path, "gateway"),
+                )
+        for j, text in enumerate(network.reserved):
+            if address_net(text) is None:
+                yield Finding(
+                    f"network {network.name!r}: invalid reserved entry {text!r} "
+                    "(an address, a CIDR or a start-end range)",
+                    item,
+                    (*info.path, "reserved", j),
+                )
+    for ci, cluster in enumerate(target.site.spec.clusters):
+        for key in ("clusterCIDRs", "serviceCIDRs"):
+            for j, text in enumerate(getattr(cluster, key)):
+                if parse_cidr(text) is None:
+                    yield Finding(
+                        f"cluster {cluster.name!r}: invalid CIDR {text!r} in {key}",
+                        item,
+                        ("spec", "clusters", ci, key, j),
+                    )
+    yield from check_interfaces(target, item)
+
+
+def check_interfaces(target: ClusterTarget, item: Item[Any]) -> Iterator[Finding]:
+    for info in facts(target.site).interfaces:
+        text = info.iface.address
+        if text is None:
+            continue
+        path = (*info.path, info.index, "address")
+        what = f"address {text!r} of interface {info.iface.name!r} on node {info.node.name!r}"
+        if info.ip is None or ("/" in text and parse_cidr(text) is None):
+            yield Finding(f"{what} is not an IP address (or ip/prefix)", item, path)
+            continue
+        net = info.network.net if info.network is not None else None
+        if net is not None and info.iface.network is not None and not net.contains(*info.ip):
+            yield Finding(
+                f"{what} is outside its network {info.iface.network!r} ({net})", item, path
+            )
+
+
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)

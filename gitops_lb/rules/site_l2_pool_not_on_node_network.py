@@ -1,0 +1,83 @@
+"""An L2 pool's addresses are not on the network of every node that may announce them.
+
+In layer 2 mode one of the nodes an L2 advertisement selects wins the election for a service
+address and answers ARP/NDP for it on its interfaces (only the listed `interfaces`, when the
+advertisement lists some). If that node has no interface on a subnet holding the address, the
+address is unreachable while that node holds it. Using the inventory, each address of an L2
+pool is checked against the networks of the interfaces of every selected node.
+
+Nodes whose relevant interfaces are not all known (no network, no address prefix) are skipped,
+as are address families a node has no known network of. Addresses outside every network of
+the site are left to site-pool-outside-network. Fix the pool, the advertisement's node
+selectors or interfaces, or the inventory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding, Rel
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb import models as m
+from gitops_lb.metallb.ipnet import Net
+from gitops_lb.rules._base import Rule
+from gitops_lb.site.facts import InterfaceInfo, cluster_index, contains, facts
+
+ID = "site-l2-pool-not-on-node-network"
+
+
+def node_nets(
+    cfg: ClusterConfig, adv: m.L2Advertisement, by_node: dict[str, list[InterfaceInfo]]
+) -> dict[str, list[Net]]:
+    """Known subnets per selected node able to announce (None-free: unknown nodes left out)."""
+    out: dict[str, list[Net]] = {}
+    wanted = set(adv.spec.interfaces)
+    for node in cfg.sem.selected_nodes(adv.spec.nodeSelectors):
+        ifaces = by_node.get(node.name, [])
+        if wanted:
+            ifaces = [i for i in ifaces if i.iface.name in wanted]
+            if not ifaces and by_node.get(node.name):
+                continue  # cannot announce at all: site-interface-not-on-node
+        if not ifaces or any(i.net is None for i in ifaces):
+            continue  # unknown
+        out[node.name] = [i.net for i in ifaces if i.net is not None]
+    return out
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if cfg.site is None or not cfg.site.cluster.nodes:
+        return
+    sf = facts(cfg.site.site)
+    families = sf.network_families()
+    by_node: dict[str, list[InterfaceInfo]] = {}
+    for info in sf.cluster_interfaces(cluster_index(cfg.site)):
+        by_node.setdefault(info.node.name, []).append(info)
+    for pool in cfg.pools:
+        for adv in cfg.sem.pool_l2advs[id(pool)]:
+            nets = node_nets(cfg, adv.model, by_node)
+            for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+                blocks = [
+                    n for n in entry.nets if n.family not in families or sf.network_holding(n)
+                ]
+                missing = sorted(
+                    name
+                    for name, known in nets.items()
+                    if any(
+                        any(k.family == b.family for k in known)
+                        and not any(contains(k, b) for k in known)
+                        for b in blocks
+                    )
+                )
+                if not missing:
+                    continue
+                shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
+                yield Finding(
+                    f"{entry.text} in L2 pool {pool.name!r} is on no network of "
+                    f"{len(missing)} node(s) L2Advertisement {adv.name!r} selects ({shown})",
+                    pool,
+                    ("spec", "addresses", i),
+                    related=(Rel(f"L2Advertisement {adv.name!r}", adv, ("metadata", "name")),),
+                )
+
+
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)

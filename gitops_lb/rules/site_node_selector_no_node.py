@@ -1,0 +1,50 @@
+"""A node selector matches no node of the cluster's inventory.
+
+When a cluster lists its `nodes`, every node selector of its advertisements (the `l2:` and
+`bgp:` shorthands and the full forms) and BGP peers is matched against them. A selector that
+picks no node is almost always a typo in a label key or value: in a list of selectors it is
+dead weight, and when it is the only one, the advertisement is announced from no node or the
+peer session is opened from no node. MetalLB accepts it silently. Fix the label, or add the
+node (with its labels) to the inventory. Invalid selectors are reported by their own rule and
+skipped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from gitops_lb.config import ClusterConfig, Finding, Item
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.selectors import matches, selector_problems
+from gitops_lb.rules._base import Rule
+
+ID = "site-node-selector-no-node"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if cfg.site is None or not cfg.site.cluster.nodes:
+        return
+    labels = [labels for _, labels in cfg.sem.node_labels]
+    objects: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs, *cfg.peers]
+    for obj in objects:
+        for i, sel in enumerate(obj.model.spec.nodeSelectors):
+            if next(selector_problems(sel), None) is not None:
+                continue
+            if not any(matches(sel, node) for node in labels):
+                yield Finding(
+                    f"nodeSelectors[{i}] of {obj.kind} {obj.name!r} matches none of the "
+                    f"{len(labels)} inventory nodes of cluster {cfg.name}",
+                    obj,
+                    ("spec", "nodeSelectors", i),
+                )
+
+
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "site",
+    __doc__ or "",
+    check,
+    replaces=("node-selector-matches-nothing",),
+)

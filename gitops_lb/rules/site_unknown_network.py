@@ -1,0 +1,41 @@
+"""An inventory interface names a network the site does not declare.
+
+`interfaces[].network` must be the name of one of the site's `networks`. A misspelt name cuts
+the interface off from every check that needs its subnet (pools on the node's network, pools
+clear of node addresses, overlaps between clusters sharing a segment). Declare the network
+under `spec.networks` or fix the name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Severity
+from gitops_lb.manifests import did_you_mean
+from gitops_lb.rules._base import Rule
+from gitops_lb.site.facts import cluster_index, facts, site_item
+
+ID = "site-unknown-network"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if cfg.site is None:
+        return
+    sf = facts(cfg.site.site)
+    names = list(sf.network_by_name)
+    for info in sf.cluster_interfaces(cluster_index(cfg.site)):
+        wanted = info.iface.network
+        if wanted is None or wanted in sf.network_by_name:
+            continue
+        hint = did_you_mean(wanted, names)
+        yield Finding(
+            f"interface {info.iface.name!r} of node {info.node.name!r} is on network "
+            f"{wanted!r}, which the site does not declare"
+            + (f"; did you mean {hint!r}?" if hint else ""),
+            site_item(cfg.site),
+            (*info.path, info.index, "network"),
+        )
+
+
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)

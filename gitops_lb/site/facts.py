@@ -1,0 +1,165 @@
+"""What the site rules derive from a site spec: parsed networks, interfaces, node addresses.
+
+Every function tolerates invalid input (site-invalid-address reports it) by leaving the
+unparsable part out. Paths are relative to the site document, for findings on `site_item`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.metallb.ipnet import Net, family_value, parse_cidr, parse_entry, parse_ip
+from gitops_lb.yamlload import PathPart
+
+if TYPE_CHECKING:
+    from gitops_lb.site.models import Interface, Network, Node, Site
+    from gitops_lb.site.target import ClusterTarget
+
+Path = tuple[PathPart, ...]
+
+
+def site_item(target: ClusterTarget) -> Item[Site]:
+    """The site document as an Item, for findings on site fields (networks, inventory...)."""
+    return Item(target.site, "Site", target.site.metadata.name, None, target.file, target.site_doc)
+
+
+def ip_value(text: str | None) -> tuple[int, int] | None:
+    """(family, integer) of an address written `ip` or `ip/prefix`."""
+    if not text:
+        return None
+    ip = parse_ip(text.partition("/")[0])
+    return family_value(ip) if ip is not None else None
+
+
+def address_net(text: str) -> Net | None:
+    """An address-or-range entry (reserved list): an IP, a CIDR or a `start-end` range."""
+    if "/" not in text and "-" not in text:
+        value = ip_value(text)
+        if value is None:
+            return None
+        return Net(value[0], value[1], value[1], 32 if value[0] == 4 else 128)
+    entry = parse_entry(text)
+    if entry.error or not entry.nets:
+        return None
+    nets = entry.nets
+    return Net(nets[0].family, nets[0].first, nets[-1].last, nets[0].prefixlen)
+
+
+def contains(outer: Net, inner: Net) -> bool:
+    return outer.family == inner.family and outer.first <= inner.first and inner.last <= outer.last
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkInfo:
+    index: int
+    network: Network
+    net: Net | None
+
+    @property
+    def path(self) -> Path:
+        return ("spec", "networks", self.index)
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceInfo:
+    """One inventory interface of a node, with the network it is on (when known)."""
+
+    cluster_index: int
+    node_index: int
+    index: int
+    node: Node
+    iface: Interface
+    network: NetworkInfo | None  # declared network (by name, or the one holding its address)
+    net: Net | None  # the subnet it is on: its network's CIDR, else the address's /prefix
+    ip: tuple[int, int] | None
+
+    @property
+    def path(self) -> Path:
+        return ("spec", "clusters", self.cluster_index, "nodes", self.node_index, "interfaces")
+
+
+class SiteFacts:
+    """Parsed view of one site (networks, every node interface of every cluster)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    @cached_property
+    def networks(self) -> list[NetworkInfo]:
+        return [
+            NetworkInfo(i, n, parse_cidr(n.cidr)) for i, n in enumerate(self.site.spec.networks)
+        ]
+
+    @cached_property
+    def network_by_name(self) -> dict[str, NetworkInfo]:
+        out: dict[str, NetworkInfo] = {}
+        for info in self.networks:
+            out.setdefault(info.network.name, info)
+        return out
+
+    def network_holding(self, net: Net) -> NetworkInfo | None:
+        for info in self.networks:
+            if info.net is not None and contains(info.net, net):
+                return info
+        return None
+
+    def network_families(self) -> set[int]:
+        return {info.net.family for info in self.networks if info.net is not None}
+
+    @cached_property
+    def interfaces(self) -> list[InterfaceInfo]:
+        out: list[InterfaceInfo] = []
+        for ci, cluster in enumerate(self.site.spec.clusters):
+            for ni, node in enumerate(cluster.nodes):
+                for ii, iface in enumerate(node.interfaces):
+                    out.append(self._interface(ci, ni, ii, node, iface))
+        return out
+
+    def _interface(self, ci: int, ni: int, ii: int, node: Node, iface: Interface) -> InterfaceInfo:
+        ip = ip_value(iface.address)
+        network: NetworkInfo | None = None
+        if iface.network is not None:
+            network = self.network_by_name.get(iface.network)
+        elif ip is not None:
+            network = self.network_holding(Net(ip[0], ip[1], ip[1], 0))
+        net = network.net if network is not None else None
+        if net is None and iface.address and "/" in iface.address:
+            net = parse_cidr(iface.address)
+        return InterfaceInfo(ci, ni, ii, node, iface, network, net, ip)
+
+    def cluster_interfaces(self, cluster_index: int) -> list[InterfaceInfo]:
+        return [i for i in self.interfaces if i.cluster_index == cluster_index]
+
+
+# Site models are not hashable (they hold lists): memo by identity, kept small
+_FACTS: dict[int, tuple[Site, SiteFacts]] = {}
+
+
+def facts(site: Site) -> SiteFacts:
+    """SiteFacts of a site, computed once per Site object (all its clusters share it)."""
+    hit = _FACTS.get(id(site))
+    if hit is None or hit[0] is not site:
+        if len(_FACTS) > 256:
+            _FACTS.clear()
+        hit = (site, SiteFacts(site))
+        _FACTS[id(site)] = hit
+    return hit[1]
+
+
+def cluster_index(target: ClusterTarget) -> int:
+    index = target.cluster_path[-1]
+    assert isinstance(index, int)
+    return index
+
+
+def inventory_nodes(cfg: ClusterConfig) -> dict[str, Node]:
+    """Inventory nodes of a lowered cluster by name (first wins); empty without a site."""
+    if cfg.site is None:
+        return {}
+    out: dict[str, Node] = {}
+    for node in cfg.site.cluster.nodes:
+        out.setdefault(node.name, node)
+    return out

@@ -1,0 +1,263 @@
+"""Site spec -> one ClusterConfig per cluster (the form every rule and the compiler read).
+
+Each lowered object gets a LocMap in Kubernetes shape whose positions are those of the site
+spec: values the user wrote keep their own positions (the LocMap/LocSeq of the site document is
+reused as is), and what lowering adds (apiVersion, kind, metadata, the pool reference of a
+shorthand advertisement, Service annotations) points at the site element it came from. Models
+are validated from plain copies of those documents, so `model_dump(exclude_unset=True)` gives
+back exactly what the user wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.manifests import add_item, report_validation_error
+from gitops_lb.metallb import models as m
+from gitops_lb.site.load import LoadedSite, SiteLoad
+from gitops_lb.site.models import Site
+from gitops_lb.site.target import ClusterTarget
+from gitops_lb.yamlload import LocMap, LocSeq, Pos
+
+HOSTNAME_LABEL = "kubernetes.io/hostname"
+
+# site spec fields -> the MetalLB spec fields they become (same names)
+POOL_SPEC_FIELDS = ("addresses", "autoAssign", "avoidBuggyIPs", "serviceAllocation")
+SERVICE_SPEC_FIELDS = ("ports", "selector", "externalTrafficPolicy", "ipFamilyPolicy", "ipFamilies")
+
+
+def lower_all(load: SiteLoad) -> list[ClusterTarget]:
+    """Every cluster of every valid site, in input order."""
+    out: list[ClusterTarget] = []
+    for ls in load.sites:
+        out.extend(lower_site(ls))
+    return out
+
+
+def lower_site(ls: LoadedSite) -> list[ClusterTarget]:
+    return lower(ls.site, ls.file, ls.doc)
+
+
+def lower(site: Site, file: str, doc: LocMap) -> list[ClusterTarget]:
+    """One ClusterTarget per cluster of a validated site document."""
+    spec = _map(doc.get("spec"))
+    clusters = _seq(spec.get("clusters"))
+    out: list[ClusterTarget] = []
+    for i, cluster in enumerate(site.spec.clusters):
+        cdoc = _map(clusters[i]) if i < len(clusters) else LocMap(doc.pos)
+        cfg = ClusterConfig(
+            name=f"{site.metadata.name}/{cluster.name}",
+            namespace=site.spec.metallb.namespace,
+            bgp_mode=site.spec.bgpMode,
+        )
+        _Lowering(cfg, file, site.spec.metallb.annotationPrefix).cluster(cdoc)
+        cfg.sort()
+        target = ClusterTarget(site, cluster, file, doc, ("spec", "clusters", i), cfg)
+        cfg.site = target
+        out.append(target)
+    return out
+
+
+# --- LocMap construction -------------------------------------------------------------------------
+
+
+def _map(value: Any) -> LocMap:
+    return value if isinstance(value, LocMap) else LocMap()
+
+
+def _seq(value: Any) -> LocSeq:
+    return value if isinstance(value, LocSeq) else LocSeq()
+
+
+def put(target: LocMap, key: str, value: Any, kpos: Pos, vpos: Pos | None = None) -> None:
+    target[key] = value
+    target.kpos[key] = kpos
+    target.vpos[key] = kpos if vpos is None else vpos
+
+
+def copy_fields(target: LocMap, src: LocMap, keys: Iterable[str] | None = None) -> None:
+    """Copy fields the user wrote (all but `name` when keys is None), positions included.
+
+    A null field is left out, as the API server drops it; the site models accept null only
+    where the MetalLB models do, so nothing deeper needs pruning.
+    """
+    wanted = [k for k in src if k != "name"] if keys is None else [k for k in keys if k in src]
+    for key in wanted:
+        if src[key] is not None:
+            put(target, key, src[key], src.kpos[key], src.vpos[key])
+
+
+def name_pos(src: LocMap) -> tuple[Pos, Pos]:
+    """(key, value) position of the element's `name:`, or of the element itself."""
+    if "name" in src:
+        return src.kpos["name"], src.vpos["name"]
+    return src.pos, src.pos
+
+
+def k8s_object(
+    api_version: str,
+    kind: str,
+    name: str,
+    *,
+    namespace: str | None,
+    at: LocMap,
+    spec: LocMap | None,
+) -> LocMap:
+    """A Kubernetes-shaped LocMap whose synthesised parts point at `at`'s name line."""
+    kpos, vpos = name_pos(at)
+    obj = LocMap(at.pos)
+    put(obj, "apiVersion", api_version, kpos, vpos)
+    put(obj, "kind", kind, kpos, vpos)
+    meta = LocMap(vpos)
+    put(meta, "name", name, kpos, vpos)
+    if namespace is not None:
+        put(meta, "namespace", namespace, kpos, vpos)
+    put(obj, "metadata", meta, kpos, vpos)
+    if spec is not None:
+        put(obj, "spec", spec, at.pos, at.pos)
+    return obj
+
+
+def name_seq(name: str, pos: Pos) -> LocSeq:
+    out = LocSeq(pos)
+    out.append(name)
+    out.ipos.append(pos)
+    return out
+
+
+class _Lowering:
+    def __init__(self, cfg: ClusterConfig, file: str, prefix: str) -> None:
+        self.cfg = cfg
+        self.file = file
+        self.prefix = prefix
+        self.ns = cfg.namespace
+
+    def add(self, obj: LocMap, model: type[BaseModel], kind: str) -> None:
+        meta = obj["metadata"]
+        item: Item[Any] = Item(None, kind, meta["name"], meta.get("namespace"), self.file, obj)
+        try:
+            item.model = model.model_validate(obj)
+        except ValidationError as exc:  # the site model accepted it: should not happen
+            for err in exc.errors():
+                report_validation_error(self.cfg, item, model, err)
+            return
+        add_item(self.cfg, item)
+
+    def cluster(self, cdoc: LocMap) -> None:
+        for pdoc in _seq(cdoc.get("pools")):
+            self.pool(_map(pdoc))
+        full = (
+            ("bgpPeers", "metallb.io/v1beta2", "BGPPeer", m.BGPPeer),
+            ("l2Advertisements", "metallb.io/v1beta1", "L2Advertisement", m.L2Advertisement),
+            ("bgpAdvertisements", "metallb.io/v1beta1", "BGPAdvertisement", m.BGPAdvertisement),
+            ("communities", "metallb.io/v1beta1", "Community", m.Community),
+            ("bfdProfiles", "metallb.io/v1beta1", "BFDProfile", m.BFDProfile),
+        )
+        for key, api, kind, model in full:
+            for edoc in _seq(cdoc.get(key)):
+                e = _map(edoc)
+                spec = LocMap(e.pos)
+                copy_fields(spec, e)
+                name = str(e.get("name", ""))
+                obj = k8s_object(api, kind, name, namespace=self.ns, at=e, spec=spec)
+                self.add(obj, model, kind)
+        for sdoc in _seq(cdoc.get("services")):
+            self.service(_map(sdoc))
+        for ndoc in _seq(cdoc.get("nodes")):
+            self.node(_map(ndoc))
+
+    def pool(self, p: LocMap) -> None:
+        name = str(p.get("name", ""))
+        spec = LocMap(p.pos)
+        copy_fields(spec, p, POOL_SPEC_FIELDS)
+        api = "metallb.io/v1beta1"
+        obj = k8s_object(api, "IPAddressPool", name, namespace=self.ns, at=p, spec=spec)
+        if "labels" in p:
+            put(obj["metadata"], "labels", p["labels"], p.kpos["labels"], p.vpos["labels"])
+        self.add(obj, m.IPAddressPool, "IPAddressPool")
+        _, npos = name_pos(p)
+        for key, kind, model in (
+            ("l2", "L2Advertisement", m.L2Advertisement),
+            ("bgp", "BGPAdvertisement", m.BGPAdvertisement),
+        ):
+            short = p.get(key)
+            if not isinstance(short, LocMap):
+                continue  # absent or null: no advertisement
+            spec = LocMap(short.pos)
+            put(spec, "ipAddressPools", name_seq(name, npos), p.kpos[key], npos)
+            copy_fields(spec, short)
+            # the advertisement's synthesised parts point at the `l2:` / `bgp:` key
+            at = LocMap(p.kpos[key])
+            put(at, "name", name, p.kpos[key])
+            obj = k8s_object(api, kind, name, namespace=self.ns, at=at, spec=None)
+            put(obj, "spec", spec, p.kpos[key], p.vpos[key])
+            self.add(obj, model, kind)
+
+    def service(self, s: LocMap) -> None:
+        name = str(s.get("name", ""))
+        kpos, vpos = name_pos(s)
+        namespace = str(s.get("namespace", "default"))
+        obj = k8s_object("v1", "Service", name, namespace=namespace, at=s, spec=LocMap(s.pos))
+        meta: LocMap = obj["metadata"]
+        if "namespace" in s:
+            put(meta, "namespace", namespace, s.kpos["namespace"], s.vpos["namespace"])
+        if "labels" in s:
+            put(meta, "labels", s["labels"], s.kpos["labels"], s.vpos["labels"])
+        annotations = self.annotations(s)
+        if annotations:
+            at = s.kpos.get("annotations", kpos)
+            put(meta, "annotations", annotations, at, s.vpos.get("annotations", vpos))
+        spec: LocMap = obj["spec"]
+        put(spec, "type", "LoadBalancer", kpos, vpos)
+        copy_fields(spec, s, SERVICE_SPEC_FIELDS)
+        self.add(obj, m.Service, "Service")
+
+    def annotations(self, s: LocMap) -> LocMap:
+        src = s.get("annotations")
+        out = LocMap(src.pos if isinstance(src, LocMap) else s.pos)
+        if isinstance(src, LocMap):
+            copy_fields(out, src, list(src))
+        pool = s.get("pool")
+        if isinstance(pool, str):
+            put(out, f"{self.prefix}/address-pool", pool, s.kpos["pool"], s.vpos["pool"])
+        ips = s.get("ips")
+        if isinstance(ips, list) and ips:
+            text = ",".join(str(ip) for ip in ips)
+            put(out, f"{self.prefix}/loadBalancerIPs", text, s.kpos["ips"], s.vpos["ips"])
+        key = s.get("sharingKey")
+        if isinstance(key, str):
+            at = (s.kpos["sharingKey"], s.vpos["sharingKey"])
+            put(out, f"{self.prefix}/allow-shared-ip", key, *at)
+        return out
+
+    def node(self, n: LocMap) -> None:
+        name = str(n.get("name", ""))
+        kpos, vpos = name_pos(n)
+        obj = k8s_object("v1", "Node", name, namespace=None, at=n, spec=None)
+        labels = LocMap(n.vpos.get("labels", vpos))
+        src = n.get("labels")
+        if isinstance(src, LocMap):
+            copy_fields(labels, src, list(src))
+        if HOSTNAME_LABEL not in labels:  # the kubelet sets it; selectors use it
+            put(labels, HOSTNAME_LABEL, name, kpos, vpos)
+        put(obj["metadata"], "labels", labels, n.kpos.get("labels", kpos), labels.pos)
+        addresses = LocSeq(n.pos)
+        for idoc in _seq(n.get("interfaces")):
+            iface = _map(idoc)
+            address = iface.get("address")
+            if not isinstance(address, str):
+                continue
+            entry = LocMap(iface.pos)
+            at = (iface.kpos["address"], iface.vpos["address"])
+            put(entry, "type", "InternalIP", *at)
+            put(entry, "address", address.partition("/")[0], *at)
+            addresses.append(entry)
+            addresses.ipos.append(iface.vpos["address"])
+        status = LocMap(n.pos)
+        put(status, "addresses", addresses, n.kpos.get("interfaces", kpos), addresses.pos)
+        put(obj, "status", status, n.kpos.get("interfaces", kpos), n.pos)
+        self.add(obj, m.Node, "Node")

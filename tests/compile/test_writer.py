@@ -1,0 +1,179 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gitops_lb.compile import writer
+from gitops_lb.compile.writer import MANIFEST, OutputError, changes, unified_diff, write_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = {"a.yaml": b"a: 1\n", "s/c/b.yaml": b"b: 1\n", "s/c/kustomization.yaml": b"k: 1\n"}
+
+
+def snapshot(root):
+    out = {}
+    for dirpath, _, filenames in os.walk(root):
+        for f in filenames:
+            p = Path(dirpath) / f
+            out[p.relative_to(root).as_posix()] = p.read_bytes()
+    return out
+
+
+def test_first_write_creates_files_and_manifest(tmp_path):
+    out = tmp_path / "deploy"
+    done = write_tree(out, FILES)
+    assert {c.path for c in done} == {*FILES, MANIFEST}
+    snap = snapshot(out)
+    assert {k: v for k, v in snap.items() if k != MANIFEST} == FILES
+    listed = [ln for ln in snap[MANIFEST].decode().splitlines() if not ln.startswith("#")]
+    assert listed == sorted(FILES)
+    assert not [p for p in tmp_path.iterdir() if p.name != "deploy"]  # no leftovers
+
+
+def test_unchanged_tree_is_not_rewritten(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    inode = (out / "a.yaml").stat().st_ino
+    assert write_tree(out, FILES) == []
+    assert (out / "a.yaml").stat().st_ino == inode
+
+
+def test_foreign_files_are_kept_untouched(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    (out / "README.md").write_text("mine\n")
+    (out / "s" / "c" / "notes.txt").write_text("mine too\n")
+    (out / "other").mkdir()
+    (out / "other" / "x.yaml").write_text("x: 1\n")
+    (out / "empty").mkdir()
+    (out / "link").symlink_to("README.md")
+    before = {p: (out / p).lstat() for p in ["README.md", "s/c/notes.txt", "other/x.yaml", "link"]}
+    new = {"a.yaml": b"a: 2\n", "s/c/kustomization.yaml": b"k: 1\n"}  # b.yaml goes away
+    done = write_tree(out, new)
+    assert {(c.path, c.kind) for c in done} == {
+        ("a.yaml", "changed"),
+        ("s/c/b.yaml", "deleted"),
+        (MANIFEST, "changed"),
+    }
+    for p, st in before.items():
+        now = (out / p).lstat()
+        assert (now.st_ino, now.st_mtime_ns, now.st_size) == (st.st_ino, st.st_mtime_ns, st.st_size)
+    assert (out / "empty").is_dir()
+    assert os.readlink(out / "link") == "README.md"
+    assert not (out / "s" / "c" / "b.yaml").exists()
+    assert (out / "a.yaml").read_bytes() == b"a: 2\n"
+
+
+def test_refuses_a_folder_it_did_not_write(tmp_path):
+    out = tmp_path / "deploy"
+    out.mkdir()
+    (out / "precious.yaml").write_text("x: 1\n")
+    with pytest.raises(OutputError, match=r"no \.gitops-lb-manifest"):
+        write_tree(out, FILES)
+    assert snapshot(out) == {"precious.yaml": b"x: 1\n"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_tree(empty, FILES)  # an empty folder is fine
+
+
+def test_refuses_to_overwrite_a_foreign_file(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    (out / "new.yaml").write_text("mine\n")
+    with pytest.raises(OutputError, match="not written by gitops-lb"):
+        write_tree(out, {**FILES, "new.yaml": b"x: 1\n"})
+    assert (out / "new.yaml").read_text() == "mine\n"
+
+
+def test_refuses_unsafe_manifest_entries(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    (out / MANIFEST).write_text("../../etc/passwd\n")
+    with pytest.raises(OutputError, match="not a path inside"):
+        write_tree(out, FILES)
+
+
+def test_check_reports_changed_added_and_deleted(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    assert changes(out, FILES) == []
+    (out / "a.yaml").write_text("a: edited\n")
+    (out / "s" / "c" / "b.yaml").unlink()
+    new = {k: v for k, v in FILES.items() if k != "s/c/kustomization.yaml"}
+    (out / MANIFEST).write_bytes(writer.manifest_bytes(FILES))
+    found = changes(out, new)
+    kinds = {c.path: c.kind for c in found}
+    assert kinds == {
+        "a.yaml": "changed",
+        "s/c/b.yaml": "added",
+        "s/c/kustomization.yaml": "deleted",
+        MANIFEST: "changed",
+    }
+    diff = unified_diff(found, "deploy")
+    assert "--- a/deploy/a.yaml\n+++ b/deploy/a.yaml\n" in diff
+    assert "-a: edited\n+a: 1\n" in diff
+    assert "--- /dev/null\n+++ b/deploy/s/c/b.yaml\n" in diff
+    assert "--- a/deploy/s/c/kustomization.yaml\n+++ /dev/null\n" in diff
+
+
+def test_recovers_from_a_kill_between_two_renames(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    old = tmp_path / ".deploy.gitops-lb-old-abc"
+    os.rename(out, old)  # as if killed between the renames of the fallback swap
+    (tmp_path / ".deploy.gitops-lb-tmp-xyz").mkdir()
+    assert write_tree(out, FILES) == []
+    assert snapshot(out) == {**FILES, MANIFEST: writer.manifest_bytes(FILES)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy"]
+
+
+def test_fallback_swap_without_renameat2(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    (out / "mine.txt").write_text("keep\n")
+    write_tree(out, {"a.yaml": b"a: 3\n"})
+    assert snapshot(out) == {
+        "a.yaml": b"a: 3\n",
+        "mine.txt": b"keep\n",
+        MANIFEST: writer.manifest_bytes({"a.yaml": b""}),
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy"]
+
+
+KILLED = """
+import sys, time
+from pathlib import Path
+from gitops_lb.compile.writer import write_tree
+files = {f"s/c/f{i:02}.yaml": b"new: %d\\n" % i for i in range(40)}
+write_tree(Path(sys.argv[1]), files, pause=lambda: time.sleep(0.05))
+"""
+
+
+def test_sigkill_mid_write_leaves_the_previous_tree(tmp_path):
+    out = tmp_path / "deploy"
+    old = {f"s/c/f{i:02}.yaml": b"old: %d\n" % i for i in range(40)}
+    write_tree(out, old)
+    (out / "mine.txt").write_text("keep\n")
+    before = snapshot(out)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(out)], env=env)
+    try:
+        deadline = time.monotonic() + 30
+        staged: list[Path] = []
+        while time.monotonic() < deadline and len(staged) < 5:
+            stages = [p for p in tmp_path.iterdir() if ".gitops-lb-tmp-" in p.name]
+            staged = [f for s in stages for f in (s / "s" / "c").glob("f*.yaml")]
+            time.sleep(0.01)
+        assert staged, "the compile never started writing"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(out) == before
+    write_tree(out, old)  # the next run cleans up what the killed one left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy"]
