@@ -240,7 +240,7 @@ class Fleet:
             "nodes": nodes,
             "pools": pool_specs,
             "bgpPeers": peers,
-            "l2Advertisements": [shared_l2],
+            "l2Advertisements": [shared_l2] if any(pl.index % 6 == 3 for pl in pools) else [],
             "communities": communities,
             "bfdProfiles": bfd,
             "services": services,
@@ -309,7 +309,7 @@ class Fleet:
         if pl.index % 7 == 3:
             spec["serviceAllocation"] = {"priority": 10, "namespaces": [team_of(pl.index)]}
         if pl.kind == "l2":
-            if pl.index % 6 == 4:
+            if pl.index % 6 == 3:
                 spec["labels"] = {"tier": "shared"}  # announced by the full-form shared-l2
             else:
                 l2: dict[str, Any] = {"interfaces": [f"eth{pl.segment + 1}"]}
@@ -480,9 +480,16 @@ MANIFEST_FILES = (
 )
 
 
+class _PlainDumper(_Dumper):
+    """Writes shared Python objects out in full, as people write YAML (no &id anchors)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump(docs: Sequence[Any], *, flow: bool | None) -> str:
     text: str = yaml.dump_all(
-        docs, Dumper=_Dumper, sort_keys=False, default_flow_style=flow, width=120
+        docs, Dumper=_PlainDumper, sort_keys=False, default_flow_style=flow, width=120
     )
     return text
 

@@ -35,6 +35,8 @@ def test_fleet_is_deterministic(tmp_path):
     for sub in ("sites", "manifests"):
         assert not filecmp.dircmp(tmp_path / "a" / sub, tmp_path / "b" / sub).diff_files
     assert a.site_bytes == b.site_bytes and a.manifest_bytes == b.manifest_bytes
+    for path in a.site_files:  # written out in full, as people write YAML
+        assert "&id" not in (tmp_path / "a" / "sites" / path.rsplit("/", 1)[1]).read_text()
 
 
 def test_larger_fleet_contains_the_smaller_one(tmp_path):
