@@ -260,9 +260,19 @@ def either(a: bool | None, b: bool | None) -> bool | None:
 
 
 class ServiceSemantics:
+    """Kept in a WeakKeyDictionary under its ClusterConfig, so it must not hold that key
+    strongly (the entry, and the whole configuration, would never be freed)."""
+
     def __init__(self, cfg: ClusterConfig) -> None:
-        self.cfg = cfg
+        self._cfg = weakref.ref(cfg)
         self._candidates: dict[object, list[tuple[Item[m.IPAddressPool], bool | None]]] = {}
+
+    @property
+    def cfg(self) -> ClusterConfig:
+        cfg = self._cfg()
+        if cfg is None:  # pragma: no cover - only reachable through services_of(cfg)
+            raise ReferenceError("the configuration of these semantics is gone")
+        return cfg
 
     @cached_property
     def views(self) -> list[ServiceView]:
