@@ -21,18 +21,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gitops_lb.diagnostics import Result
-    from gitops_lb.site.load import load_sites
-    from gitops_lb.site.lower import lower_all
-    from gitops_lb.site.validate import validate_sites
+    from gitops_lb.site.validate import check_paths
 
     _options.check_rules_exist(args.disable)
     if "-" in args.paths:
         from gitops_lb.errors import UsageError
 
         raise UsageError("validate reads site spec files and folders, not standard input")
-    load = load_sites(args.paths)
-    targets = lower_all(load)
-    result = Result(files=len(load.files), fatal=load.fatal)
-    result.extend(validate_sites(load, targets, compat=args.metallb_compat, disabled=args.disable))
+    result = check_paths(args.paths, compat=args.metallb_compat, disabled=args.disable)
     return _options.emit(result, args.format, "validate")

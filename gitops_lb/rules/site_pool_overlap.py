@@ -10,35 +10,48 @@ site-pool-overlap-shared-network (an error) instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from gitops_lb.config import Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule, no_check
-from gitops_lb.site.overlap import overlaps
+from gitops_lb.site.overlap import Overlap, overlaps, overlaps_across
 
 if TYPE_CHECKING:
+    from gitops_lb.site.summary import SiteSummary
     from gitops_lb.site.target import ClusterTarget
 
 ID = "site-pool-overlap"
 
 
 def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
-    for o in overlaps(targets):
-        if o.shared is not None:
-            continue
+    return findings(o for o in overlaps(targets) if o.shared is None)
+
+
+def check_across(summaries: Sequence[SiteSummary]) -> Iterator[Finding]:
+    return findings(overlaps_across([b for s in summaries for b in s.blocks]))
+
+
+def findings(found: Iterable[Overlap]) -> Iterator[Finding]:
+    for o in found:
         e = o.earlier
         yield Finding(
             o.message(),
             o.later.pool,
             ("spec", "addresses", o.later.entry),
             related=(
-                Rel(
-                    f"pool {e.pool.name!r} of {e.target.id}", e.pool, ("spec", "addresses", e.entry)
-                ),
+                Rel(f"pool {e.pool.name!r} of {e.cluster}", e.pool, ("spec", "addresses", e.entry)),
             ),
         )
 
 
-RULE = Rule(ID, Severity.WARNING, "site", __doc__ or "", no_check, check_sites=check_sites)
+RULE = Rule(
+    ID,
+    Severity.WARNING,
+    "site",
+    __doc__ or "",
+    no_check,
+    check_sites=check_sites,
+    check_across=check_across,
+)

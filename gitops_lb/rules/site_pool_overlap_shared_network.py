@@ -34,9 +34,7 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
             o.later.pool,
             ("spec", "addresses", o.later.entry),
             related=(
-                Rel(
-                    f"pool {e.pool.name!r} of {e.target.id}", e.pool, ("spec", "addresses", e.entry)
-                ),
+                Rel(f"pool {e.pool.name!r} of {e.cluster}", e.pool, ("spec", "addresses", e.entry)),
             ),
         )
 

@@ -22,10 +22,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Block:
     net: Net
-    order: tuple[int, int, int]  # target, pool, entry: input order
-    target: ClusterTarget
+    order: tuple[int, int, int]  # target, pool, entry: input order (the target number is unique)
+    cluster: str  # SITE/CLUSTER, for messages
+    site: int  # identity of the site document the cluster is in
     pool: Item[Any]
     entry: int
+    # the lowered cluster; None in the blocks kept to compare sites after they are dropped
+    target: ClusterTarget | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,22 +40,44 @@ class Overlap:
     def message(self) -> str:
         a, b = self.later, self.earlier
         text = (
-            f"{a.pool.model.spec.addresses[a.entry]} in pool {a.pool.name!r} of {a.target.id} "
+            f"{a.pool.model.spec.addresses[a.entry]} in pool {a.pool.name!r} of {a.cluster} "
             f"overlaps {b.pool.model.spec.addresses[b.entry]} in pool {b.pool.name!r} of "
-            f"{b.target.id}"
+            f"{b.cluster}"
         )
         if self.shared:
             return f"{text}; both clusters are on network {self.shared!r}"
         return text
 
 
-def blocks(targets: Sequence[ClusterTarget]) -> list[Block]:
+def blocks(
+    targets: Sequence[ClusterTarget],
+    first: int = 0,
+    site: int | None = None,
+    *,
+    keep_targets: bool = True,
+) -> list[Block]:
+    """Every pool address block; targets are numbered from `first` (input order). `site` is
+    the number of the site all targets belong to (default: told apart by their document).
+    Without keep_targets the blocks do not hold on to the clusters (summaries)."""
     out: list[Block] = []
-    for ti, target in enumerate(targets):
+    for ti, target in enumerate(targets, first):
         cfg = target.config
+        site_key = id(target.site_doc) if site is None else site
+        cluster = target.id
         for pi, pool in enumerate(cfg.pools):
             for ei, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
-                out.extend(Block(n, (ti, pi, ei), target, pool, ei) for n in entry.nets)
+                out.extend(
+                    Block(
+                        n,
+                        (ti, pi, ei),
+                        cluster,
+                        site_key,
+                        pool,
+                        ei,
+                        target if keep_targets else None,
+                    )
+                    for n in entry.nets
+                )
     return out
 
 
@@ -67,7 +92,7 @@ def cluster_networks(target: ClusterTarget) -> set[str]:
 
 def shared_network(a: Block, b: Block, memo: dict[tuple[int, int], set[str]]) -> str | None:
     """The network two clusters of the same site share, for blocks `a` (nested in) `b`."""
-    if a.target.site is not b.target.site:
+    if a.site != b.site or a.target is None or b.target is None:
         return None
     key = (id(a.target), id(b.target))
     if key not in memo:
@@ -79,26 +104,47 @@ def shared_network(a: Block, b: Block, memo: dict[tuple[int, int], set[str]]) ->
     return holder.network.name if holder is not None else None
 
 
-def overlaps(targets: Sequence[ClusterTarget]) -> Iterator[Overlap]:
-    """Each pair of overlapping entries of two different clusters once, on the later entry."""
-    ordered = sorted(
-        blocks(targets), key=lambda b: (b.net.family, b.net.first, -b.net.last, b.order)
-    )
+def pairs(found: Sequence[Block], *, across_sites: bool = False) -> Iterator[tuple[Block, Block]]:
+    """(block, open block containing it) for blocks of two different clusters, each pair once
+    (of two different sites only, with across_sites)."""
+    ordered = sorted(found, key=lambda b: (b.net.family, b.net.first, -b.net.last, b.order))
     stack: list[Block] = []
     seen: set[tuple[tuple[int, int, int], tuple[int, int, int]]] = set()
-    memo: dict[tuple[int, int], set[str]] = {}
     for block in ordered:
         while stack and (
             stack[-1].net.family != block.net.family or stack[-1].net.last < block.net.first
         ):
             stack.pop()
         for open_block in stack:  # every open block contains this one
-            if open_block.target is block.target:
+            if open_block.order[0] == block.order[0]:
                 continue
-            later, earlier = sorted((block, open_block), key=lambda b: b.order, reverse=True)
+            if across_sites and open_block.site == block.site:
+                continue
+            later, earlier = (
+                (block, open_block) if block.order > open_block.order else (open_block, block)
+            )
             key = (later.order, earlier.order)
             if key in seen:
                 continue
             seen.add(key)
-            yield Overlap(later, earlier, shared_network(block, open_block, memo))
+            yield block, open_block
         stack.append(block)
+
+
+def overlaps(targets: Sequence[ClusterTarget]) -> Iterator[Overlap]:
+    """Each pair of overlapping entries of two different clusters once, on the later entry."""
+    memo: dict[tuple[int, int], set[str]] = {}
+    for block, open_block in pairs(blocks(targets)):
+        later, earlier = (
+            (block, open_block) if block.order > open_block.order else (open_block, block)
+        )
+        yield Overlap(later, earlier, shared_network(block, open_block, memo))
+
+
+def overlaps_across(found: Sequence[Block]) -> Iterator[Overlap]:
+    """Overlaps between clusters of different sites (which never share a network)."""
+    for block, open_block in pairs(found, across_sites=True):
+        later, earlier = (
+            (block, open_block) if block.order > open_block.order else (open_block, block)
+        )
+        yield Overlap(later, earlier, None)

@@ -5,11 +5,15 @@ Shared by `gitops-lb validate` and the commands that validate before they act (c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from gitops_lb.diagnostics import Diagnostic
-from gitops_lb.rules import all_rules, run_rules, run_site_rules
-from gitops_lb.site.load import SiteLoad
+from gitops_lb.config import ClusterConfig
+from gitops_lb.diagnostics import Diagnostic, Result
+from gitops_lb.rules import all_rules, run_across_rules, run_one_site_rules, run_rules
+from gitops_lb.site.facts import forget_facts
+from gitops_lb.site.load import SiteLoad, add_file, note_no_site, read_files
+from gitops_lb.site.lower import lower_site
+from gitops_lb.site.summary import SiteSummary, by_site, summarize
 from gitops_lb.site.target import ClusterTarget
 
 # Manifest rules that need objects a site spec never holds: the BGP password Secret is
@@ -31,10 +35,78 @@ def validate_sites(
     disabled: Iterable[str] = (),
 ) -> list[Diagnostic]:
     """All diagnostics, deduplicated and sorted by location."""
-    skip = set(disabled)
-    on_clusters = skip | replaced_rules(skip) | NOT_FOR_SITES
-    found: list[Diagnostic] = run_rules(load.intake, compat=compat, disabled=skip)
+    checker = SiteChecker(compat=compat, disabled=disabled)
+    for group in by_site(targets):
+        checker.site(group)
+    return checker.finish(load.intake)
+
+
+class SiteChecker:
+    """validate's checks, one site at a time: each site's clusters can be let go once it has
+    been checked; only the findings and a summary of the site (for the rules that compare
+    sites) are kept."""
+
+    def __init__(self, *, compat: bool = False, disabled: Iterable[str] = ()) -> None:
+        self.compat = compat
+        self.skip = set(disabled)
+        self.on_clusters = self.skip | replaced_rules(self.skip) | NOT_FOR_SITES
+        self.found: list[Diagnostic] = []
+        self.summaries: list[SiteSummary] = []
+        self.targets = 0  # clusters checked so far: numbers them in input order
+
+    def site(self, targets: Sequence[ClusterTarget]) -> None:
+        """Check the clusters of one site (as lowering returns them)."""
+        if not targets:
+            return
+        for target in targets:
+            self.found.extend(
+                run_rules(target.config, compat=self.compat, disabled=self.on_clusters)
+            )
+        self.found.extend(run_one_site_rules(targets, compat=self.compat, disabled=self.skip))
+        self.summaries.append(summarize(targets, len(self.summaries), self.targets))
+        self.targets += len(targets)
+
+    def finish(self, intake: ClusterConfig) -> list[Diagnostic]:
+        """Reading findings, the findings of every site, and the comparisons between sites."""
+        found = run_rules(intake, compat=self.compat, disabled=self.skip)
+        found.extend(self.found)
+        found.extend(run_across_rules(self.summaries, compat=self.compat, disabled=self.skip))
+        return sorted(set(found), key=Diagnostic.sort_key)
+
+
+def check_paths(
+    paths: Iterable[str],
+    *,
+    compat: bool = False,
+    disabled: Iterable[str] = (),
+    each_site: Callable[[list[ClusterTarget]], None] | None = None,
+) -> Result:
+    """Read, lower and check site spec files one at a time (what `validate` and `compile`
+    do): memory holds one file's sites, whatever the size of the repository. `each_site`
+    gets the lowered clusters of every valid site before they are let go (it must not keep
+    them: they are taken apart)."""
+    checker = SiteChecker(compat=compat, disabled=disabled)
+    load = SiteLoad()
+    for lf in read_files(paths):
+        add_file(load, lf)
+        lf.documents.clear()  # only its issues are needed from here on
+        while load.sites:
+            targets = lower_site(load.sites.pop(0))
+            checker.site(targets)
+            if each_site is not None:
+                each_site(targets)
+            let_go(targets)
+            del targets
+    note_no_site(load)
+    result = Result(files=len(load.files), fatal=load.fatal)
+    result.extend(checker.finish(load.intake))
+    return result
+
+
+def let_go(targets: Sequence[ClusterTarget]) -> None:
+    """Break what ties a site's clusters together so reference counting frees them at once
+    (commands run without the cycle collector): each configuration refers back to its
+    ClusterTarget, and the site's facts are memoised."""
     for target in targets:
-        found.extend(run_rules(target.config, compat=compat, disabled=on_clusters))
-    found.extend(run_site_rules(targets, compat=compat, disabled=skip))
-    return sorted(set(found), key=Diagnostic.sort_key)
+        target.config.site = None
+        forget_facts(target.site)
