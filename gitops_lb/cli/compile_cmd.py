@@ -41,15 +41,20 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from gitops_lb.compile import writer
-    from gitops_lb.compile.pipeline import load_checked
-    from gitops_lb.compile.tree import CompileError, compile_targets
+    from gitops_lb.compile.tree import ClusterPart, CompileError, assemble, cluster_part
     from gitops_lb.errors import UsageError
+    from gitops_lb.site.validate import check_paths
 
     _options.check_rules_exist(args.disable)
     if "-" in args.paths:
         raise UsageError("compile reads site spec files, not standard input")
-    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
-    result = loaded.result
+    parts: list[ClusterPart] = []  # each site is compiled as soon as it is checked
+    result = check_paths(
+        args.paths,
+        compat=args.metallb_compat,
+        disabled=args.disable,
+        each_site=lambda targets: parts.extend(cluster_part(t) for t in targets),
+    )
     if result.fatal or result.errors:
         _options.emit(result, args.format, "compile")
         print("gitops-lb: nothing written: fix the errors above first", file=sys.stderr)
@@ -57,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if result.diagnostics or args.format not in (None, "text"):
         _options.emit(result, args.format, "compile")
     try:
-        files = compile_targets(loaded.targets)
+        files = assemble(parts)
     except CompileError as exc:
         print(f"gitops-lb: error: {exc}", file=sys.stderr)
         return 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from gitops_lb.config import ClusterConfig
-from gitops_lb.diagnostics import Diagnostic, Result
+from gitops_lb.diagnostics import Diagnostic, Result, Severity
 from gitops_lb.rules import all_rules, run_across_rules, run_one_site_rules, run_rules
 from gitops_lb.site.facts import forget_facts
 from gitops_lb.site.load import SiteLoad, add_file, note_no_site, read_files
@@ -54,10 +54,11 @@ class SiteChecker:
         self.summaries: list[SiteSummary] = []
         self.targets = 0  # clusters checked so far: numbers them in input order
 
-    def site(self, targets: Sequence[ClusterTarget]) -> None:
-        """Check the clusters of one site (as lowering returns them)."""
+    def site(self, targets: Sequence[ClusterTarget]) -> bool:
+        """Check the clusters of one site (as lowering returns them); True if no error."""
         if not targets:
-            return
+            return True
+        before = len(self.found)
         for target in targets:
             self.found.extend(
                 run_rules(target.config, compat=self.compat, disabled=self.on_clusters)
@@ -65,6 +66,7 @@ class SiteChecker:
         self.found.extend(run_one_site_rules(targets, compat=self.compat, disabled=self.skip))
         self.summaries.append(summarize(targets, len(self.summaries), self.targets))
         self.targets += len(targets)
+        return all(d.severity is not Severity.ERROR for d in self.found[before:])
 
     def finish(self, intake: ClusterConfig) -> list[Diagnostic]:
         """Reading findings, the findings of every site, and the comparisons between sites."""
@@ -83,8 +85,8 @@ def check_paths(
 ) -> Result:
     """Read, lower and check site spec files one at a time (what `validate` and `compile`
     do): memory holds one file's sites, whatever the size of the repository. `each_site`
-    gets the lowered clusters of every valid site before they are let go (it must not keep
-    them: they are taken apart)."""
+    gets the lowered clusters of every site without errors of its own before they are let go
+    (it must not keep them: they are taken apart)."""
     checker = SiteChecker(compat=compat, disabled=disabled)
     load = SiteLoad()
     for lf in read_files(paths):
@@ -92,8 +94,7 @@ def check_paths(
         lf.documents.clear()  # only its issues are needed from here on
         while load.sites:
             targets = lower_site(load.sites.pop(0))
-            checker.site(targets)
-            if each_site is not None:
+            if checker.site(targets) and each_site is not None:
                 each_site(targets)
             let_go(targets)
             del targets
