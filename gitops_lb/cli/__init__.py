@@ -18,7 +18,18 @@ from types import ModuleType
 from gitops_lb import __version__
 from gitops_lb.errors import GitopsLbError, UsageError
 
-COMMANDS = ("lint", "validate", "compile", "plan", "schema", "explain")
+COMMANDS = (
+    "lint",
+    "validate",
+    "compile",
+    "plan",
+    "render",
+    "reconcile",
+    "diff",
+    "import",
+    "schema",
+    "explain",
+)
 
 
 class _Parser(argparse.ArgumentParser):

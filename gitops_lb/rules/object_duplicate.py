@@ -4,8 +4,9 @@ Two documents with the same kind, namespace and name describe one Kubernetes obj
 they are applied, the later one silently replaces the earlier one (Argo CD flags the
 resource as repeated). Usually a copied block was not renamed. Rename one of them, or delete
 the copy. MetalLB objects without a namespace count as being in MetalLB's
-namespace. Pools and BFD profiles are reported by `metallb-duplicate-name`, since MetalLB's
-parser rejects those.
+namespace. Pools and BFD profiles are reported by `metallb-duplicate-name`, and exact copies
+of a BGPPeer or BGPAdvertisement by `metallb-duplicate-object`, since MetalLB's parser rejects
+those.
 """
 
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.rules._base import Rule
 from gitops_lb.rules.metallb_duplicate_name import KINDS as REPORTED_ELSEWHERE
+from gitops_lb.rules.metallb_duplicate_object import identical
 
 ID = "object-duplicate"
 
@@ -54,7 +56,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             namespace = cfg.namespace
         key = (item.kind, namespace, name)
         earlier = first.setdefault(key, item)
-        if earlier is item:
+        if earlier is item or identical(cfg, earlier, item):
             continue
         yield Finding(
             f"{item.kind} {name!r} is defined more than once; only one definition is applied",

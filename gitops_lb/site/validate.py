@@ -15,6 +15,7 @@ from gitops_lb.site.load import SiteLoad, add_file, note_no_site, read_files
 from gitops_lb.site.lower import lower_site
 from gitops_lb.site.summary import SiteSummary, by_site, summarize
 from gitops_lb.site.target import ClusterTarget
+from gitops_lb.yamlload import LoadedFile
 
 # Manifest rules that need objects a site spec never holds: the BGP password Secret is
 # delivered outside Git (sealed or external secrets), so its absence is not a mistake here.
@@ -87,9 +88,20 @@ def check_paths(
     do): memory holds one file's sites, whatever the size of the repository. `each_site`
     gets the lowered clusters of every site without errors of its own before they are let go
     (it must not keep them: they are taken apart)."""
+    return check_files(read_files(paths), compat=compat, disabled=disabled, each_site=each_site)
+
+
+def check_files(
+    files: Iterable[LoadedFile],
+    *,
+    compat: bool = False,
+    disabled: Iterable[str] = (),
+    each_site: Callable[[list[ClusterTarget]], None] | None = None,
+) -> Result:
+    """check_paths() on files already read (or read one by one as they are iterated)."""
     checker = SiteChecker(compat=compat, disabled=disabled)
     load = SiteLoad()
-    for lf in read_files(paths):
+    for lf in files:
         add_file(load, lf)
         lf.documents.clear()  # only its issues are needed from here on
         while load.sites:

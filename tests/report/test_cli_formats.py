@@ -11,6 +11,7 @@ kind: IPAddressPool
 metadata: {name: a, namespace: metallb-system}
 spec:
   addresses: [10.0.0.0/24, 10.0.0.5/32]
+  avoidBuggyIPs: true
 ---
 apiVersion: metallb.io/v1beta1
 kind: L2Advertisement

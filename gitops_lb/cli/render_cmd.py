@@ -1,0 +1,71 @@
+"""Print the manifests of one cluster as a single YAML stream on standard output.
+
+The Argo CD Config Management Plugin runs this as its generate step (argocd-cmp/plugin.yaml).
+The site specs are checked exactly as `compile` checks them and compiled in memory; the
+output is the cluster's folder of the compiled tree (<site>/<cluster>/) in the order of its
+kustomization.yaml. Findings go to standard error. It never succeeds with an empty output, since
+Argo CD would prune everything the Application manages: errors exit 1, an unknown or missing
+--cluster exits 2, unreadable input exits 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gitops_lb.cli import _options
+
+HELP = "print one cluster's compiled manifests (Argo CD plugin)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    p.add_argument("--cluster", required=True, metavar="SITE/CLUSTER", help="the cluster")
+    _options.add_rule_options(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import yaml
+
+    from gitops_lb.compile.pipeline import load_checked, select
+    from gitops_lb.compile.tree import CompileError, compile_targets
+    from gitops_lb.errors import UsageError
+    from gitops_lb.report import get_reporter
+
+    _options.check_rules_exist(args.disable)
+    if "-" in args.paths:
+        raise UsageError("render reads site spec files, not standard input")
+    if not args.cluster:
+        raise UsageError(
+            "no cluster given: set the plugin parameter `cluster` or the plugin env CLUSTER "
+            "to SITE/CLUSTER"
+        )
+    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
+    result = loaded.result
+    if result.diagnostics:
+        get_reporter("text")(result, sys.stderr, command="render")
+    if result.fatal or result.errors:
+        print("gitops-lb: nothing rendered: fix the errors above first", file=sys.stderr)
+        return result.exit_status()
+    if not select(loaded.targets, args.cluster):
+        known = ", ".join(sorted(t.id for t in loaded.targets)) or "none"
+        raise UsageError(f"no cluster {args.cluster!r} in the site specs (known: {known})")
+    try:
+        files = compile_targets(loaded.targets)
+    except CompileError as exc:
+        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        return 1
+    folder = f"{args.cluster}/"
+    kustomization = yaml.safe_load(files[f"{folder}kustomization.yaml"])
+    resources = kustomization.get("resources") if isinstance(kustomization, dict) else None
+    resources = resources if isinstance(resources, list) else []
+    texts = [files.get(f"{folder}{name}") for name in resources]
+    if not texts or any(t is None for t in texts):
+        print(f"gitops-lb: error: nothing to render for {args.cluster}", file=sys.stderr)
+        return 1
+    out = sys.stdout
+    for i, text in enumerate(texts):
+        assert text is not None
+        out.write(("---\n" if i else "") + text.decode("utf-8"))
+    out.flush()
+    return 0

@@ -1,0 +1,194 @@
+"""Read YAML files from Git: a revision, the index (staged), or the working tree as Git sees it.
+
+The only module that imports GitPython. Commands import this module inside run(), so the
+commands that do not need Git never load it. Problems that stop a command (not a repository,
+an unknown revision, no `git` executable) raise GitopsLbError: exit status 3, one line.
+
+File names are repository-relative POSIX paths; the YAML is loaded with
+gitops_lb.yamlload.load_text, so positions and syntax findings work as for files on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from gitops_lb.diagnostics import Location
+from gitops_lb.errors import GitopsLbError, UsageError
+from gitops_lb.yamlload import YAML_SUFFIXES, LoadedFile, LoadIssue, decode, load_text
+
+try:
+    import git
+except ImportError as exc:  # GitPython refuses to import without a working `git` executable
+    raise GitopsLbError(f"Git is not available: {str(exc).splitlines()[0]}") from exc
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The YAML files found under some paths at one state of a repository."""
+
+    label: str  # "revision HEAD~1 (0123abcd)", "index", "working tree"
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (repo path, content)
+    missing: list[str] = field(default_factory=list)  # paths named that hold nothing there
+    unmerged: list[str] = field(default_factory=list)  # index paths with merge conflicts
+
+    def load(self, *, missing_is_fatal: bool = True) -> list[LoadedFile]:
+        """Each file decoded (UTF-8 only) and parsed with positions, in path order.
+
+        Unmerged paths, and (with missing_is_fatal) named paths that hold nothing, come back
+        as files with a fatal `file-unreadable` issue, as gitops_lb.yamlload.load_paths does.
+        """
+        out: list[LoadedFile] = []
+        for path, raw in self.files:
+            text, issue = decode(raw, path)
+            if text is None:
+                lf = LoadedFile(path)
+                if issue is not None:
+                    lf.issues.append(issue)
+                out.append(lf)
+            else:
+                out.append(load_text(text, path))
+        problems = [(p, "has unresolved merge conflicts in the index") for p in self.unmerged]
+        if missing_is_fatal:
+            problems += [(p, f"no such file or folder in the {self.label}") for p in self.missing]
+        for path, message in problems:
+            lf = LoadedFile(path)
+            lf.issues.append(LoadIssue("file-unreadable", Location(path), message, fatal=True))
+            out.append(lf)
+        return out
+
+
+def _selected(path: str, prefixes: Sequence[str]) -> bool:
+    """Is a repository file below one of the named paths ("" = the whole repository)?
+
+    A file named exactly is taken whatever its suffix; below a folder only *.yaml / *.yml
+    files outside hidden folders are taken, as gitops_lb.yamlload.expand_paths does on disk.
+    """
+    for prefix in prefixes:
+        if path == prefix:
+            return True
+        if prefix and not path.startswith(prefix + "/"):
+            continue
+        rest = path[len(prefix) + 1 :] if prefix else path
+        parts = rest.split("/")
+        if any(p.startswith(".") for p in parts[:-1]):
+            continue
+        if parts[-1].endswith(YAML_SUFFIXES):
+            return True
+    return False
+
+
+def _missing(found: Iterable[str], prefixes: Sequence[str]) -> list[str]:
+    paths = list(found)
+    return [p for p in prefixes if p and not any(f == p or f.startswith(p + "/") for f in paths)]
+
+
+class Repository:
+    """A Git repository found from a folder (default: the current one) upwards."""
+
+    def __init__(self, where: str | os.PathLike[str] = ".") -> None:
+        try:
+            self.repo = git.Repo(where, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise GitopsLbError(f"not a Git repository: {os.path.abspath(where)}") from None
+        if self.repo.working_tree_dir is None:
+            raise GitopsLbError(f"a bare repository has no working tree: {self.repo.git_dir}")
+        self.root = Path(self.repo.working_tree_dir).resolve()
+
+    def relative(self, paths: Sequence[str]) -> list[str]:
+        """Command-line paths (relative to the current folder) as repository paths."""
+        if not paths:
+            return [""]
+        out: list[str] = []
+        for raw in paths:
+            full = Path(os.path.abspath(raw))
+            try:
+                rel = full.relative_to(self.root)
+            except ValueError:
+                try:
+                    rel = full.resolve().relative_to(self.root)
+                except ValueError:
+                    raise UsageError(f"{raw} is outside the repository {self.root}") from None
+            text = PurePosixPath(*rel.parts).as_posix()
+            out.append("" if text == "." else text)
+        return sorted(set(out))
+
+    def resolve(self, rev: str) -> git.Commit:
+        """The commit a revision names; GitopsLbError (exit 3) when there is none."""
+        try:
+            sha = self.repo.git.rev_parse(
+                "--verify", "--quiet", "--end-of-options", rev + "^{commit}"
+            )
+        except git.GitCommandError:
+            raise GitopsLbError(f"unknown revision {rev!r}") from None
+        return self.repo.commit(sha.strip())
+
+    def at_revision(self, rev: str, paths: Sequence[str]) -> Snapshot:
+        commit = self.resolve(rev)
+        snap = Snapshot(f"revision {rev} ({commit.hexsha[:8]})")
+        for blob in self._tree_blobs(commit.tree, paths):
+            snap.files.append((str(blob.path), blob.data_stream.read()))
+        snap.files.sort()
+        snap.missing = _missing((p for p, _ in snap.files), paths)
+        return snap
+
+    def _tree_blobs(self, tree: git.Tree, paths: Sequence[str]) -> Iterator[git.Blob]:
+        seen: set[str] = set()
+        for prefix in paths:
+            try:
+                start = tree / prefix if prefix else tree
+            except KeyError:
+                continue
+            objs: Iterable[object] = [start] if isinstance(start, git.Blob) else start.traverse()
+            for obj in objs:
+                if not isinstance(obj, git.Blob) or stat.S_ISLNK(obj.mode):
+                    continue
+                path = str(obj.path)
+                if path not in seen and _selected(path, paths):
+                    seen.add(path)
+                    yield obj
+
+    def staged(self, paths: Sequence[str]) -> Snapshot:
+        """What `git commit` would record: the index, stage 0 (unmerged paths are reported)."""
+        snap = Snapshot("index")
+        unmerged: set[str] = set()
+        for (raw_path, stage), entry in self.repo.index.entries.items():
+            path = str(raw_path)
+            if not _selected(path, paths):
+                continue
+            if stage != 0:
+                unmerged.add(path)
+                continue
+            if not stat.S_ISREG(entry.mode):  # links and submodules
+                continue
+            snap.files.append((path, self.repo.odb.stream(entry.binsha).read()))
+        snap.files.sort()
+        snap.unmerged = sorted(unmerged)
+        snap.missing = _missing([p for p, _ in snap.files] + snap.unmerged, paths)
+        return snap
+
+    def working_tree(self, paths: Sequence[str]) -> Snapshot:
+        """Files Git tracks or would track (untracked but not ignored), read from disk."""
+        snap = Snapshot("working tree")
+        listing = self.repo.git.ls_files("--cached", "--others", "--exclude-standard", "-z")
+        for path in sorted(set(filter(None, listing.split("\0")))):
+            if not _selected(path, paths):
+                continue
+            full = self.root / path
+            if full.is_symlink() or not full.is_file():
+                continue  # deleted in the working tree, a submodule, or a link
+            try:
+                snap.files.append((path, full.read_bytes()))
+            except OSError:
+                continue
+        snap.missing = _missing((p for p, _ in snap.files), paths)
+        return snap
+
+
+def staged_files(paths: Sequence[str]) -> list[LoadedFile]:
+    """The files below command-line paths as the index holds them, loaded with positions."""
+    repo = Repository()
+    return repo.staged(repo.relative(paths)).load()

@@ -1,0 +1,461 @@
+"""Existing MetalLB manifests (or a live `kubectl get -o yaml` dump) -> one site spec document.
+
+The site spec compiles back to equivalent objects: the same pools, advertisements, peers,
+communities and BFD profiles with the same names and specs (fields equal to MetalLB's defaults
+are left out), and the LoadBalancer Services MetalLB serves. An advertisement named after the
+one pool it names, selecting no other pool, becomes the pool's `l2:` / `bgp:` shorthand (the
+compiler names shorthand advertisements after their pool); every other one keeps its full form.
+
+What a site spec cannot hold is reported as a note (labels of advertisements, node addresses
+without interface names, Service fields the site spec does not model); what would make the
+output wrong stops the import (objects the reader dropped, duplicate names, names that are not
+DNS-1123 labels).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.diagnostics import Location
+from gitops_lb.metallb import models as m
+from gitops_lb.site import models as sm
+from gitops_lb.site.lower import HOSTNAME_LABEL
+
+PREFIXES = ("metallb.io", "metallb.universe.tf")  # the first wins when both are set
+SERVICE_KEYS = ("address-pool", "loadBalancerIPs", "allow-shared-ip")
+# annotations that belong to the live object, not to its configuration
+ARGOCD_PREFIX = "argocd.argoproj.io/"  # sync waves and options: the compiler writes its own
+LIVE_ANNOTATIONS = frozenset(
+    {
+        "kubectl.kubernetes.io/last-applied-configuration",
+        "argocd.argoproj.io/tracking-id",
+        "metallb.io/ip-allocated-from-pool",
+        "metallb.universe.tf/ip-allocated-from-pool",
+    }
+)
+LABEL = re.compile(sm.DNS1123_LABEL)
+# Service spec fields the site spec holds, the API server fills in, or that have this default
+SERVICE_MODELLED = frozenset(
+    {
+        "type",
+        "ports",
+        "selector",
+        "loadBalancerIP",
+        "loadBalancerClass",
+        "externalTrafficPolicy",
+        "ipFamilyPolicy",
+        "ipFamilies",
+    }
+)
+SERVICE_ASSIGNED = frozenset({"clusterIP", "clusterIPs", "healthCheckNodePort"})
+SERVICE_DEFAULTS: dict[str, Any] = {
+    "sessionAffinity": "None",
+    "internalTrafficPolicy": "Cluster",
+    "allocateLoadBalancerNodePorts": True,
+    "publishNotReadyAddresses": False,
+}
+# reading findings that do not lose an object (the namespace is set where it is applied)
+HARMLESS_INTAKE = frozenset({"object-no-namespace"})
+
+ServiceMode = Literal["emit", "reserve", "skip"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    site: str = "imported"
+    cluster: str = "default"
+    platform: Literal["acp", "metallb"] = "metallb"
+    server: str = "https://kubernetes.default.svc"
+    repo_url: str = "https://git.example.com/platform/lb.git"
+    bgp_mode: Literal["native", "frr", "frr-k8s"] | None = None
+    namespace: str = "metallb-system"
+    version: str | None = None
+    annotation_prefix: str | None = None  # None: the one the Services use
+    services: ServiceMode = "emit"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    location: Location
+    message: str
+
+
+@dataclass(slots=True)
+class ImportResult:
+    site: dict[str, Any] = field(default_factory=dict)  # plain data, keys in output order
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def spec_fields(model: BaseModel, *, drop: Iterable[str] = ()) -> dict[str, Any]:
+    """The fields of a spec that differ from MetalLB's defaults, in schema order."""
+    out = model.model_dump(mode="json", exclude_defaults=True)
+    for key in drop:
+        out.pop(key, None)
+    return out
+
+
+def service_annotation(annotations: dict[str, str], key: str) -> str | None:
+    """MetalLB's reading: metallb.io/KEY when present (even empty), else the deprecated one."""
+    for prefix in PREFIXES:
+        value = annotations.get(f"{prefix}/{key}")
+        if value is not None:
+            return value
+    return None
+
+
+def _managed_annotation(key: str) -> bool:
+    """Written by a tool (kubectl, Argo CD, MetalLB, the compiler), not configuration."""
+    return key in LIVE_ANNOTATIONS or key.startswith(ARGOCD_PREFIX)
+
+
+class _Importer:
+    def __init__(self, cfg: ClusterConfig, opts: ImportOptions) -> None:
+        self.cfg = cfg
+        self.opts = opts
+        self.out = ImportResult()
+
+    def note(self, message: str) -> None:
+        self.out.notes.append(message)
+
+    def problem(
+        self,
+        where: Item[Any] | Location,
+        message: str,
+        path: tuple[str, ...] = ("metadata", "name"),
+    ) -> None:
+        loc = where if isinstance(where, Location) else where.locate(path)
+        self.out.problems.append(Problem(loc, message))
+
+    # --- checks ----------------------------------------------------------------------------------
+
+    def check_input(self) -> None:
+        for rule, findings in sorted(self.cfg.intake.items()):
+            if rule in HARMLESS_INTAKE:
+                continue
+            for f in findings:
+                self.out.problems.append(Problem(f.where(), f"{f.message} [{rule}]"))
+        groups = (
+            self.cfg.pools,
+            self.cfg.l2advs,
+            self.cfg.bgpadvs,
+            self.cfg.peers,
+            self.cfg.communities,
+            self.cfg.bfdprofiles,
+            self.services(),
+            self.cfg.nodes,
+        )
+        for items in groups:
+            seen: dict[str, Item[Any]] = {}
+            for it in items:
+                if it.kind != "Node" and not LABEL.match(it.name):
+                    self.problem(
+                        it,
+                        f"{it.kind} name {it.name!r} is not a DNS-1123 label "
+                        "(lower case letters, digits and '-'), which site specs require",
+                    )
+                key = it.name
+                if it.kind == "Service":
+                    key = f"{it.namespace or 'default'}/{it.name}"
+                    if not LABEL.match(it.namespace or "default"):
+                        self.problem(
+                            it, f"Service namespace {it.namespace!r} is not a DNS-1123 label"
+                        )
+                first = seen.setdefault(key, it)
+                if first is not it:
+                    also = first.locate(("metadata", "name"))
+                    self.problem(it, f"{it.kind} {key!r} is defined twice (also at {also})")
+
+    # --- the site document -----------------------------------------------------------------------
+
+    def site(self) -> dict[str, Any]:
+        o = self.opts
+        metallb: dict[str, Any] = {"namespace": o.namespace}
+        metallb["annotationPrefix"] = o.annotation_prefix or self.annotation_prefix()
+        if o.version:
+            metallb["version"] = o.version
+        spec: dict[str, Any] = {"platform": o.platform}
+        if o.bgp_mode:
+            spec["bgpMode"] = o.bgp_mode
+        elif self.cfg.peers:
+            self.note("BGP peers were imported: set spec.bgpMode (native, frr or frr-k8s)")
+        spec["metallb"] = metallb
+        spec["argocd"] = {"repoURL": o.repo_url}
+        spec["clusters"] = [self.cluster()]
+        return {
+            "apiVersion": "gitops-lb.io/v1alpha1",
+            "kind": "Site",
+            "metadata": {"name": o.site},
+            "spec": spec,
+        }
+
+    def annotation_prefix(self) -> str:
+        used: Counter[str] = Counter()
+        for svc in self.services():
+            for key in svc.model.metadata.annotations:
+                prefix, _, rest = key.partition("/")
+                if prefix in PREFIXES and rest in SERVICE_KEYS:
+                    used[prefix] += 1
+        if used["metallb.universe.tf"] and not used["metallb.io"]:
+            return "metallb.universe.tf"
+        return "metallb.io"
+
+    def cluster(self) -> dict[str, Any]:
+        c: dict[str, Any] = {"name": self.opts.cluster, "server": self.opts.server}
+        nodes = [self.node(n) for n in self.cfg.nodes]
+        if nodes:
+            c["nodes"] = nodes
+        pools = {p.name: self.pool(p) for p in self.cfg.pools}
+        l2 = [a for a in self.cfg.l2advs if not self.shorthand(a, pools, "l2", m.L2Advertisement)]
+        bgp = [
+            a for a in self.cfg.bgpadvs if not self.shorthand(a, pools, "bgp", m.BGPAdvertisement)
+        ]
+        if pools:
+            c["pools"] = list(pools.values())
+        full: list[tuple[str, list[Item[Any]]]] = [
+            ("bgpPeers", list(self.cfg.peers)),
+            ("l2Advertisements", l2),
+            ("bgpAdvertisements", bgp),
+            ("communities", list(self.cfg.communities)),
+            ("bfdProfiles", list(self.cfg.bfdprofiles)),
+        ]
+        for key, items in full:
+            if items:
+                c[key] = [self.full_form(it) for it in items]
+        if self.opts.services != "skip":
+            services = [self.service(s) for s in self.services()]
+            if services:
+                c["services"] = services
+        return c
+
+    def labels_note(self, it: Item[Any], *, keep_labels: bool = False) -> None:
+        meta = it.model.metadata
+        lost = [] if keep_labels else sorted(meta.labels)
+        lost += sorted(k for k in meta.annotations if not _managed_annotation(k))
+        if lost:
+            self.note(
+                f"{it.kind} {it.name!r}: metadata {', '.join(lost)} not kept "
+                "(site specs keep the labels of pools only; MetalLB reads no other metadata)"
+            )
+
+    def pool(self, it: Item[m.IPAddressPool]) -> dict[str, Any]:
+        self.labels_note(it, keep_labels=True)
+        out: dict[str, Any] = {"name": it.name, "addresses": list(it.model.spec.addresses)}
+        out.update(spec_fields(it.model.spec, drop=("addresses",)))
+        labels = it.model.metadata.labels
+        if labels:
+            out["labels"] = dict(sorted(labels.items()))
+        return out  # the l2: / bgp: shorthands are added after these keys
+
+    def shorthand(
+        self,
+        adv: Item[Any],
+        pools: dict[str, dict[str, Any]],
+        key: str,
+        model: type[m.L2Advertisement] | type[m.BGPAdvertisement],
+    ) -> bool:
+        """Fold an advertisement into its pool's shorthand when that compiles to the same object."""
+        spec = adv.model.spec
+        pool = pools.get(adv.name)
+        if (
+            pool is None
+            or key in pool
+            or spec.ipAddressPools != [adv.name]
+            or spec.ipAddressPoolSelectors
+        ):
+            return False
+        self.labels_note(adv)
+        pool[key] = spec_fields(spec, drop=("ipAddressPools",))
+        return True
+
+    def full_form(self, it: Item[Any]) -> dict[str, Any]:
+        self.labels_note(it)
+        spec = it.model.spec
+        if isinstance(spec, m.BGPPeerSpec):
+            if spec.password:
+                self.note(
+                    f"BGPPeer {it.name!r} has its password in clear; validate reports it: "
+                    "put it in a Secret and refer to it with passwordSecret"
+                )
+            if spec.passwordSecret is not None:
+                self.note(
+                    f"BGPPeer {it.name!r} uses Secret {spec.passwordSecret.name!r}: "
+                    "the site spec does not hold Secrets; keep applying it separately"
+                )
+        out = {"name": it.name, **spec_fields(spec)}
+        if isinstance(spec, m.BGPPeerSpec) and _v1beta1_without_port(it):
+            out.pop("peerPort", None)  # conversion gave it MetalLB's default, 179
+            self.note(f"BGPPeer {it.name!r} has no peerPort; the site spec uses port 179")
+        return out
+
+    # --- services --------------------------------------------------------------------------------
+
+    def services(self) -> list[Item[m.Service]]:
+        """LoadBalancer Services of no load-balancer class: the ones MetalLB serves."""
+        out = []
+        for s in self.cfg.services:
+            spec = s.model.spec
+            if spec.type == "LoadBalancer" and spec.loadBalancerClass is None:
+                out.append(s)
+        return sorted(out, key=lambda s: (s.namespace or "default", s.name))
+
+    def service(self, it: Item[m.Service]) -> dict[str, Any]:
+        meta, spec = it.model.metadata, it.model.spec
+        annotations = dict(meta.annotations)
+        pool = service_annotation(annotations, "address-pool")
+        ips_text = service_annotation(annotations, "loadBalancerIPs")
+        sharing = service_annotation(annotations, "allow-shared-ip")
+        for prefix in PREFIXES:
+            for key in SERVICE_KEYS:
+                annotations.pop(f"{prefix}/{key}", None)
+        annotations = {k: v for k, v in annotations.items() if not _managed_annotation(k)}
+        ips = [ip.strip() for ip in ips_text.split(",")] if ips_text else []
+        if not ips and spec.loadBalancerIP:
+            ips = [spec.loadBalancerIP]
+            self.note(
+                f"Service {it.namespace or 'default'}/{it.name}: spec.loadBalancerIP "
+                "(deprecated) becomes the loadBalancerIPs annotation"
+            )
+        out: dict[str, Any] = {"name": it.name, "namespace": it.namespace or "default"}
+        if pool is not None:
+            out["pool"] = pool
+        if self.opts.services == "reserve" and not ips:
+            ips = [i.ip for i in it.model.status.loadBalancer.ingress if i.ip]
+        if ips:
+            out["ips"] = ips
+        if sharing is not None:
+            out["sharingKey"] = sharing
+        if self.opts.services == "reserve":
+            out["emit"] = False
+            return out
+        self.check_service_spec(it)
+        ports = [self.port(p) for p in spec.ports]
+        if ports:
+            out["ports"] = ports
+        if spec.selector:
+            out["selector"] = dict(sorted(spec.selector.items()))
+        if spec.externalTrafficPolicy != "Cluster":
+            out["externalTrafficPolicy"] = spec.externalTrafficPolicy
+        if spec.ipFamilyPolicy:
+            out["ipFamilyPolicy"] = spec.ipFamilyPolicy
+        if spec.ipFamilies:
+            out["ipFamilies"] = list(spec.ipFamilies)
+        if meta.labels:
+            out["labels"] = dict(sorted(meta.labels.items()))
+        if annotations:
+            out["annotations"] = dict(sorted(annotations.items()))
+        return out
+
+    def check_service_spec(self, it: Item[m.Service]) -> None:
+        """Service fields a site spec cannot hold, set to something else than the default."""
+        spec = it.doc.get("spec") if isinstance(it.doc, dict) else None
+        if not isinstance(spec, dict):
+            return
+        for key, value in spec.items():
+            if key in SERVICE_MODELLED or SERVICE_DEFAULTS.get(key, object()) == value:
+                continue
+            if key in SERVICE_ASSIGNED or value in (None, [], {}):
+                continue
+            self.problem(
+                it,
+                f"Service {it.namespace or 'default'}/{it.name} sets spec.{key}, which a site "
+                "spec cannot hold; import with --services reserve to leave the Service where "
+                "it is",
+                ("spec", key),
+            )
+
+    @staticmethod
+    def port(p: m.ServicePort) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if p.name:
+            out["name"] = p.name
+        out["port"] = p.port
+        if p.targetPort is not None:
+            out["targetPort"] = p.targetPort
+        if p.protocol != "TCP":
+            out["protocol"] = p.protocol
+        if p.nodePort is not None:
+            out["nodePort"] = p.nodePort
+        return out
+
+    # --- nodes -----------------------------------------------------------------------------------
+
+    def node(self, it: Item[m.Node]) -> dict[str, Any]:
+        labels = dict(sorted(it.model.metadata.labels.items()))
+        if labels.get(HOSTNAME_LABEL) == it.name:
+            del labels[HOSTNAME_LABEL]  # lowering adds it back, as the kubelet does
+        out: dict[str, Any] = {"name": it.name}
+        if labels:
+            out["labels"] = labels
+        addresses = [a.address for a in it.model.status.addresses if a.type == "InternalIP"]
+        if addresses:
+            self.note(
+                f"Node {it.name!r} has address {', '.join(addresses)}: add its interfaces "
+                "(name, network, address) to the inventory to enable the interface checks"
+            )
+        return out
+
+
+def import_config(cfg: ClusterConfig, opts: ImportOptions) -> ImportResult:
+    """Build the site document; problems, when any, mean the document must not be used."""
+    imp = _Importer(cfg, opts)
+    imp.check_input()
+    imp.out.site = imp.site()
+    if not imp.out.problems:
+        try:
+            sm.Site.model_validate(imp.out.site)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                message = f"the site spec would be invalid: {where}: {err['msg']}"
+                imp.out.problems.append(Problem(Location("<import>"), message))
+    return imp.out
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, except lists of plain values, which stay on one line."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # indent list items under their key
+
+    def represent_list(self, data: Any) -> yaml.SequenceNode:
+        node = super().represent_list(data)
+        if data and all(not isinstance(v, dict | list) for v in data):
+            node.flow_style = True
+        return node
+
+
+_Dumper.add_representer(list, _Dumper.represent_list)
+
+
+def to_yaml(doc: dict[str, Any]) -> str:
+    """Deterministic YAML: keys in the order built, two-space indentation, LF line ends."""
+    text: str = yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=100,
+        indent=2,
+    )
+    return text
+
+
+def _v1beta1_without_port(it: Item[Any]) -> bool:
+    doc = it.doc
+    spec = doc.get("spec") if isinstance(doc, dict) else None
+    return (
+        isinstance(doc, dict)
+        and doc.get("apiVersion") == "metallb.io/v1beta1"
+        and isinstance(spec, dict)
+        and not spec.get("peerPort")
+    )

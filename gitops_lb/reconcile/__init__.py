@@ -1,0 +1,11 @@
+"""`gitops-lb reconcile`: compare one cluster's desired state (from Git) with its live state.
+
+state.py        what reconcile reads (the resource table) and the LiveState both readers fill
+live.py         the Kubernetes API reader; the only module that imports `kubernetes`
+credentials.py  where the credentials are, and the filter that keeps their secrets out of output
+dump.py         the `--live FILE...` reader (`kubectl get ... -o yaml` output)
+desired.py      the desired state: a lowered site spec cluster, or plain manifests
+drift.py        the pure comparison -> differences, with normalize.py (what counts as equal),
+                services.py, nodes.py and l2plan.py (who may announce what in L2)
+difference.py   a difference and the report; report.py renders it as text or JSON
+"""

@@ -1,0 +1,148 @@
+"""The desired state of one cluster: a lowered site spec cluster, or Kubernetes manifests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig
+from gitops_lb.diagnostics import Diagnostic, Location
+from gitops_lb.errors import GitopsLbError, UsageError
+from gitops_lb.site.target import ClusterTarget
+from gitops_lb.yamlload import LoadedFile, LocMap, LocSeq, load_paths, locate
+
+
+@dataclass(eq=False)
+class Desired:
+    """What Git says one cluster should hold."""
+
+    cluster: str  # "site/cluster", or the manifest paths
+    config: ClusterConfig
+    plugin: bool = False  # ACP: the `metallb` ClusterPluginInstance must exist
+    plugin_location: Location | None = None  # where Git asks for it
+    # Services declared with `emit: false`: reservations whose Service lives elsewhere
+    reserved: frozenset[tuple[str, str]] = frozenset()
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # problems reading Git
+
+
+def from_target(target: ClusterTarget) -> Desired:
+    reserved = frozenset((s.namespace, s.name) for s in target.cluster.services if not s.emit)
+    (line, col), _ = locate(target.site_doc, ("spec", "platform"))
+    return Desired(
+        cluster=target.id,
+        config=target.config,
+        plugin=target.site.spec.platform == "acp",
+        plugin_location=Location(target.file, line, col),
+        reserved=reserved,
+    )
+
+
+def from_manifests(files: list[LoadedFile], cfg: ClusterConfig, label: str) -> Desired:
+    """Manifests (a compiled tree, or hand-written ones): the ACP plugin is required when
+    they hold the `metallb` ClusterPluginInstance."""
+    where = plugin_declared(files)
+    return Desired(cluster=label, config=cfg, plugin=where is not None, plugin_location=where)
+
+
+def _objects(value: object) -> Iterator[LocMap]:
+    if not isinstance(value, LocMap):
+        return
+    items = value.get("items")
+    if str(value.get("kind", "")).endswith("List") and isinstance(items, LocSeq):
+        for item in items:
+            yield from _objects(item)
+    else:
+        yield value
+
+
+def plugin_declared(files: Iterable[LoadedFile]) -> Location | None:
+    """Where the manifests hold the `metallb` ClusterPluginInstance, if they do."""
+    for lf in files:
+        for doc in lf.documents:
+            for obj in _objects(doc.data):
+                spec = obj.get("spec")
+                if (
+                    obj.get("kind") == "ClusterPluginInstance"
+                    and str(obj.get("apiVersion", "")).startswith("cluster.alauda.io/")
+                    and isinstance(spec, dict)
+                    and spec.get("pluginName") == "metallb"
+                ):
+                    return Location(doc.file, *obj.pos)
+    return None
+
+
+def intake_diagnostics(cfg: ClusterConfig) -> list[Diagnostic]:
+    """The findings made while reading (syntax, schema...), through the rule registry."""
+    from gitops_lb.rules import all_rules, run_rules
+
+    return run_rules(cfg, disabled=[r for r in all_rules() if r not in cfg.intake])
+
+
+def load_desired(
+    paths: Sequence[str], *, cluster: str | None, namespace: str | None
+) -> tuple[Desired, int]:
+    """The desired state of one cluster from site specs or manifests, and the file count.
+
+    Raises GitopsLbError (exit status 3) for unreadable inputs and UsageError for a
+    --cluster that the site specs do not hold. Findings in the inputs are returned in
+    Desired.diagnostics (the caller compares nothing when one is an error).
+    """
+    files = load_paths(paths)
+    fatal = [f"{i.location}: {i.message}" for lf in files for i in lf.issues if i.fatal]
+    if fatal:
+        raise GitopsLbError("cannot read the desired state: " + "; ".join(fatal))
+    if any(_is_site(doc.data) for lf in files for doc in lf.documents):
+        if namespace is not None:
+            raise UsageError("--namespace is for manifests; a site spec sets metallb.namespace")
+        return from_site_files(files, cluster), len(files)
+    cfg = config_from_manifests(files, namespace or DEFAULT_NAMESPACE)
+    desired = from_manifests(files, cfg, cluster or ", ".join(paths))
+    desired.diagnostics = intake_diagnostics(cfg)
+    return desired, len(files)
+
+
+def config_from_manifests(files: list[LoadedFile], namespace: str) -> ClusterConfig:
+    from gitops_lb.manifests import config_from_files
+
+    return config_from_files(files, namespace=namespace)
+
+
+def _is_site(data: object) -> bool:
+    if not isinstance(data, LocMap):
+        return False
+    api = data.get("apiVersion")
+    return data.get("kind") == "Site" or (
+        isinstance(api, str) and api.partition("/")[0] == "gitops-lb.io"
+    )
+
+
+def from_site_files(files: list[LoadedFile], cluster: str | None) -> Desired:
+    from gitops_lb.site.load import sites_from_files
+    from gitops_lb.site.lower import lower_all
+
+    loaded = sites_from_files(files)
+    diagnostics = intake_diagnostics(loaded.intake)
+    targets = lower_all(loaded)
+    for t in targets:
+        diagnostics.extend(intake_diagnostics(t.config))
+    if any(str(d.severity) == "error" for d in diagnostics):
+        return Desired(cluster or "(site specs)", ClusterConfig(), diagnostics=diagnostics)
+    target = pick_target(targets, cluster)
+    desired = from_target(target)
+    desired.diagnostics = diagnostics
+    return desired
+
+
+def pick_target(targets: list[ClusterTarget], wanted: str | None) -> ClusterTarget:
+    ids = [t.id for t in targets]
+    if not targets:
+        raise UsageError("the site specs declare no cluster")
+    if wanted is None:
+        if len(targets) == 1:
+            return targets[0]
+        raise UsageError(f"pass --cluster SITE/CLUSTER (one of: {', '.join(ids)})")
+    found = [t for t in targets if wanted in (t.id, t.cluster.name)]
+    if len(found) != 1:
+        what = "is ambiguous" if found else "is not in the site specs"
+        raise UsageError(f"cluster {wanted!r} {what} (clusters: {', '.join(ids)})")
+    return found[0]

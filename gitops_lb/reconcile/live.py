@@ -1,0 +1,266 @@
+"""The live state from the Kubernetes API, read-only: GET requests only.
+
+The only module that imports `kubernetes` (the reconcile command imports it lazily). The
+credentials are found as kubectl finds them: --kubeconfig, else $KUBECONFIG (a path list),
+else ~/.kube/config, else the in-cluster service account. Lists are read page by page
+(limit/continue). Every request has a timeout and is never retried; once the API server does
+not answer (timeout, refused connection, rejected credentials) nothing more is requested and
+the kinds not read yet are reported unreadable. A 403 or 5xx answer makes only that kind
+unreadable. No message ever carries a token, password or key from the kubeconfig.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from gitops_lb.errors import GitopsLbError
+from gitops_lb.reconcile.credentials import (
+    Scrubber,
+    captured_logs,
+    kubeconfig_paths,
+    kubeconfig_secrets,
+)
+from gitops_lb.reconcile.state import PLUGIN, PLUGIN_NAME, LiveState, Resource, resources
+
+DEFAULT_TIMEOUT = 30.0
+PAGE_SIZE = 500
+MAX_PAGES = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    kubeconfig: str | None = None
+    context: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    page_size: int = PAGE_SIZE
+
+
+def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
+    """An ApiClient and a description of where it points; its secrets go to `scrub`."""
+    from kubernetes import client, config
+    from kubernetes.config.config_exception import ConfigException
+
+    paths = kubeconfig_paths(conn.kubeconfig)
+    configuration = client.Configuration()
+    try:
+        if paths is None:
+            if not os.environ.get("KUBERNETES_SERVICE_HOST"):
+                raise GitopsLbError(
+                    "no cluster credentials: pass --kubeconfig, set KUBECONFIG, create "
+                    "~/.kube/config, or run inside a cluster (or give --live FILE)"
+                )
+            if conn.context:
+                raise GitopsLbError("--context needs a kubeconfig; none was found")
+            config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
+            where = f"in-cluster service account ({configuration.host})"
+        else:
+            scrub.add(kubeconfig_secrets(paths))
+            context = _pick_context(config, paths, conn.context)
+            config.load_kube_config(  # type: ignore[no-untyped-call]
+                config_file=paths,
+                context=context,
+                client_configuration=configuration,
+                persist_config=False,
+            )
+            where = f"context {context} ({configuration.host})"
+    except GitopsLbError as exc:
+        raise GitopsLbError(scrub(str(exc))) from None
+    except (ConfigException, OSError, ValueError, TypeError, KeyError) as exc:
+        source = paths or "in-cluster configuration"
+        raise GitopsLbError(scrub(f"cannot use {source}: {exc}")) from None
+    scrub.add(str(v) for v in (configuration.api_key or {}).values())
+    scrub.add([str(configuration.password or "")])
+    configuration.retries = False  # a timeout must cost one timeout, not four
+    return client.ApiClient(configuration), scrub(where)
+
+
+def _pick_context(config: Any, paths: str, wanted: str | None) -> str:
+    from kubernetes.config.config_exception import ConfigException
+
+    try:
+        contexts, active = config.list_kube_config_contexts(config_file=paths)
+    except ConfigException as exc:
+        raise GitopsLbError(f"kubeconfig {paths}: {exc}") from None
+    names = sorted(str(c.get("name")) for c in contexts or [] if isinstance(c, dict))
+    if wanted:
+        if wanted not in names:
+            known = ", ".join(names) or "none"
+            raise GitopsLbError(f"unknown context {wanted!r} in {paths} (contexts: {known})")
+        return wanted
+    if not active or not active.get("name"):
+        raise GitopsLbError(f"kubeconfig {paths} has no current-context; pass --context")
+    return str(active["name"])
+
+
+class _BadAnswer(Exception):
+    """The API server answered something reconcile cannot use."""
+
+
+class Reader:
+    def __init__(self, api: Any, namespace: str, conn: Connection, scrub: Scrubber) -> None:
+        from kubernetes import client
+
+        self.core = client.CoreV1Api(api)
+        self.custom = client.CustomObjectsApi(api)
+        self.namespace = namespace
+        self.timeout = conn.timeout
+        self.page_size = conn.page_size
+        self.scrub = scrub
+        self.broken: str | None = None
+
+    def read_all(self, state: LiveState, todo: Iterable[Resource]) -> None:
+        for res in todo:
+            if self.broken is not None:
+                state.unreadable[res.kind] = f"not read after {self.broken}"
+                continue
+            self.read(res, state)
+
+    def read(self, res: Resource, state: LiveState) -> None:
+        from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError
+
+        path = res.path(self.namespace) + (f"/{PLUGIN_NAME}" if res is PLUGIN else "")
+        try:
+            objects = self.fetch(res)
+        except ApiException as exc:
+            status = int(exc.status or 0)
+            if status == 404:
+                if res is not PLUGIN:
+                    state.not_served.append(res.kind)
+                return  # the plugin object (or its type) does not exist: reported as missing
+            why = f"{_status_word(status)} ({status}): {_status_message(exc)}"
+            if status == 401:
+                self.broken = f"the API server rejected the credentials for GET {path}"
+            state.unreadable[res.kind] = self.scrub(f"GET {path}: {why}")
+            return
+        except (HTTPError, OSError) as exc:
+            why = _transport_message(exc, self.timeout)
+            self.broken = f"GET {path} failed"
+            state.unreadable[res.kind] = self.scrub(
+                f"the API server did not answer GET {path}: {why}"
+            )
+            return
+        except _BadAnswer as exc:
+            state.unreadable[res.kind] = self.scrub(f"GET {path}: {exc}")
+            return
+        for obj in objects:
+            state.add(res.kind, obj)
+
+    def fetch(self, res: Resource) -> list[dict[str, Any]]:
+        if res is PLUGIN:
+            obj = self._json(
+                self.custom.get_cluster_custom_object(
+                    res.group, res.version, res.plural, PLUGIN_NAME, **self._options()
+                )
+            )
+            return [obj] if isinstance(obj, dict) else []
+        out: list[dict[str, Any]] = []
+        token: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            page = self._json(self._list(res, token))
+            items = page.get("items") if isinstance(page, dict) else None
+            if not isinstance(items, list):
+                raise _BadAnswer("the answer is not a Kubernetes list")
+            for obj in items:
+                if isinstance(obj, dict):
+                    obj.setdefault("apiVersion", res.api_version)
+                    obj.setdefault("kind", res.kind)
+                    out.append(obj)
+            meta = page.get("metadata")
+            token = meta.get("continue") if isinstance(meta, dict) else None
+            if not token:
+                return out
+            if token in seen:
+                raise _BadAnswer("the server repeated a continue token")
+            seen.add(token)
+        raise _BadAnswer(f"more than {MAX_PAGES} pages")
+
+    def _options(self) -> dict[str, Any]:
+        return {"_preload_content": False, "_request_timeout": (self.timeout, self.timeout)}
+
+    def _list(self, res: Resource, token: str | None) -> Any:
+        paging: dict[str, Any] = {"limit": self.page_size, **self._options()}
+        if token:
+            paging["_continue"] = token
+        if res.kind == "Service":
+            return self.core.list_service_for_all_namespaces(**paging)
+        if res.kind == "Node":
+            return self.core.list_node(**paging)
+        return self.custom.list_namespaced_custom_object(
+            res.group, res.version, self.namespace, res.plural, **paging
+        )
+
+    @staticmethod
+    def _json(response: Any) -> Any:
+        try:
+            body = response.data
+        finally:
+            response.release_conn()
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise _BadAnswer("the answer is not JSON") from None
+
+
+def _status_word(status: int) -> str:
+    words = {401: "unauthorized", 403: "forbidden", 410: "list expired while paging"}
+    if status in words:
+        return words[status]
+    return "server error" if status >= 500 else "unexpected answer"
+
+
+def _status_message(exc: Any) -> str:
+    """The message of the Kubernetes Status in the answer (never headers or raw bodies)."""
+    body = exc.body
+    try:
+        status = json.loads(body) if isinstance(body, str | bytes) else None
+    except ValueError:
+        status = None
+    message = status.get("message") if isinstance(status, dict) else None
+    text = message if isinstance(message, str) and message else str(exc.reason or "no reason")
+    return text[:300]
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+
+
+def _transport_message(exc: BaseException, timeout: float) -> str:
+    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    if not isinstance(exc, NewConnectionError) and isinstance(exc, Urllib3Timeout | TimeoutError):
+        return f"no answer within {timeout:g}s"
+    found = _ERRNO.search(str(exc))
+    if found:
+        return found.group(1).strip()
+    return type(exc).__name__
+
+
+def read_live(conn: Connection, namespace: str, *, plugin: bool) -> LiveState:
+    """Everything reconcile needs from the cluster; problems per kind are in the LiveState.
+
+    Raises GitopsLbError when no connection can be configured (no or bad kubeconfig, unknown
+    context).
+    """
+    scrub = Scrubber()
+    with captured_logs() as logs:
+        try:
+            api, where = connect(conn, scrub)
+        except GitopsLbError as exc:
+            if not logs:
+                raise
+            said = scrub("; ".join(logs))
+            raise GitopsLbError(f"{exc} (kubernetes client: {said})") from None
+        try:
+            state = LiveState(source=where, namespace=namespace)
+            Reader(api, namespace, conn, scrub).read_all(state, resources(plugin=plugin))
+        finally:
+            api.close()
+        state.messages.extend(scrub(f"kubernetes client: {m}") for m in logs)
+    return state

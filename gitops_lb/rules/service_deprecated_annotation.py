@@ -1,0 +1,46 @@
+"""A Service uses the deprecated `metallb.universe.tf/` annotation prefix.
+
+MetalLB 0.14.9 renamed its Service annotations to `metallb.io/address-pool`,
+`metallb.io/loadBalancerIPs` and `metallb.io/allow-shared-ip`. The old
+`metallb.universe.tf/` keys still work, but only while the `metallb.io/` key is absent, and
+MetalLB records a deprecation event on every Service that carries them. Alauda's guides still
+use the old prefix; a site spec's `metallb.annotationPrefix` chooses which one `compile`
+writes. Rename the key to the `metallb.io/` prefix when every cluster runs 0.14.9 or later.
+"""
+
+from collections.abc import Iterator
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.services import (
+    ADDRESS_POOL,
+    DEPRECATED_PREFIX,
+    LB_IPS,
+    SHARED_IP,
+    services_of,
+)
+from gitops_lb.metallb.services import PREFIX as CURRENT_PREFIX
+from gitops_lb.rules._base import Rule
+
+ID = "service-deprecated-annotation"
+KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    if cfg.site is not None:
+        return  # site specs choose the prefix with metallb.annotationPrefix on purpose
+    for view in services_of(cfg).views:
+        annotations = view.svc.metadata.annotations
+        for name in KEYS:
+            key = f"{DEPRECATED_PREFIX}/{name}"
+            if key in annotations:
+                yield Finding(
+                    f"Service {view.ref}: {key} is deprecated since MetalLB 0.14.9; "
+                    f"use {CURRENT_PREFIX}/{name}",
+                    view.item,
+                    ("metadata", "annotations", key),
+                    key=True,
+                )
+
+
+RULE = Rule(ID, Severity.WARNING, "service", __doc__ or "", check)

@@ -1,0 +1,329 @@
+"""A small in-process emulator of the Kubernetes API for tests, over real HTTP.
+
+It serves what a read-only client needs: discovery (/api, /apis, group and version resource
+lists), list endpoints (cluster-wide, all namespaces, one namespace) with limit/continue
+pagination, and gets by name. It records every request (method, path, query), answers any
+method other than GET with 405, checks a bearer token when given one, and can be told to
+answer a path with an error status (403, 404, 500...) or to answer it slowly.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass(frozen=True)
+class Kind:
+    group: str  # "" for core
+    version: str
+    kind: str
+    plural: str
+    namespaced: bool
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+
+KINDS = [
+    Kind("", "v1", "Service", "services", True),
+    Kind("", "v1", "Node", "nodes", False),
+    Kind("", "v1", "Namespace", "namespaces", False),
+    Kind("", "v1", "Secret", "secrets", True),
+    Kind("", "v1", "ServiceAccount", "serviceaccounts", True),
+    Kind("batch", "v1", "Job", "jobs", True),
+    *(
+        Kind("rbac.authorization.k8s.io", "v1", kind, kind.lower() + "s", kind.startswith("Role"))
+        for kind in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+    ),
+    *(
+        Kind("metallb.io", "v1beta1", kind, plural, True)
+        for kind, plural in (
+            ("IPAddressPool", "ipaddresspools"),
+            ("L2Advertisement", "l2advertisements"),
+            ("BGPAdvertisement", "bgpadvertisements"),
+            ("BFDProfile", "bfdprofiles"),
+            ("Community", "communities"),
+            ("ConfigurationState", "configurationstates"),
+            ("ServiceL2Status", "servicel2statuses"),
+            ("ServiceBGPStatus", "servicebgpstatuses"),
+        )
+    ),
+    Kind("metallb.io", "v1beta2", "BGPPeer", "bgppeers", True),
+    Kind("cluster.alauda.io", "v1alpha1", "ClusterPluginInstance", "clusterplugininstances", False),
+]
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    authorization: str | None
+
+
+def status_body(code: int, reason: str, message: str) -> dict[str, Any]:
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    }
+
+
+REASONS = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    410: "Expired",
+    500: "InternalError",
+}
+
+
+class Emulator:
+    """`with Emulator(objects) as api:` serves at api.url until the block ends."""
+
+    def __init__(
+        self,
+        objects: Iterable[dict[str, Any]] = (),
+        *,
+        token: str | None = None,
+        page_size: int | None = None,
+        kinds: Iterable[Kind] = KINDS,
+    ) -> None:
+        self.kinds = list(kinds)
+        self.token = token
+        self.page_size = page_size  # the server's own page limit (a server may send fewer)
+        self.objects: dict[str, list[dict[str, Any]]] = {}
+        self.requests: list[Request] = []
+        self.faults: list[tuple[re.Pattern[str], int, str]] = []
+        self.delays: list[tuple[re.Pattern[str], float]] = []
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.load(objects)
+        self.server: ThreadingHTTPServer | None = None
+
+    # --- setup ---------------------------------------------------------------------------------
+
+    def load(self, objects: Iterable[dict[str, Any]]) -> None:
+        for obj in objects:
+            kind = self.kind_of(obj)
+            self.objects.setdefault(kind.plural + "." + kind.group, []).append(obj)
+
+    def kind_of(self, obj: dict[str, Any]) -> Kind:
+        for k in self.kinds:
+            if k.kind == obj.get("kind") and k.api_version == obj.get("apiVersion"):
+                return k
+        raise ValueError(f"the emulator does not serve {obj.get('apiVersion')} {obj.get('kind')}")
+
+    def fail(self, path: str, status: int, message: str = "") -> None:
+        """Answer GETs of paths matching the regular expression `path` with `status`."""
+        self.faults.append((re.compile(path), status, message or f"emulated {status}"))
+
+    def slow(self, path: str, seconds: float) -> None:
+        """Wait `seconds` before answering paths matching `path`."""
+        self.delays.append((re.compile(path), seconds))
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> Emulator:
+        emulator = self
+
+        class Handler(_Handler):
+            api = emulator
+
+        self.server = _Server(("127.0.0.1", 0), Handler)
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        assert self.server is not None
+        self.server.shutdown()
+        self.server.server_close()
+
+    def methods(self) -> set[str]:
+        return {r.method for r in self.requests}
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
+
+    # --- answers -------------------------------------------------------------------------------
+
+    def answer(self, method: str, url: str, authorization: str | None) -> tuple[int, Any]:
+        parts = urlsplit(url)
+        path, query = parts.path, parse_qs(parts.query)
+        with self.lock:
+            self.requests.append(Request(method, path, query, authorization))
+        for pattern, seconds in self.delays:
+            if pattern.search(path) and self.stop.wait(seconds):
+                return 503, status_body(503, "ServiceUnavailable", "shutting down")
+        if method != "GET":
+            return 405, status_body(405, "MethodNotAllowed", f"{method} is not allowed")
+        if self.token is not None and authorization != f"Bearer {self.token}":
+            return 401, status_body(401, "Unauthorized", "Unauthorized")
+        for pattern, status, message in self.faults:
+            if pattern.search(path):
+                return status, status_body(status, REASONS.get(status, "Failure"), message)
+        return self.route(path, query)
+
+    def route(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+        segments = [s for s in path.split("/") if s]
+        if segments == ["api"]:
+            return 200, {
+                "kind": "APIVersions",
+                "versions": ["v1"],
+                "serverAddressByClientCIDRs": [],
+            }
+        if segments == ["apis"]:
+            return 200, self.group_list()
+        if segments[:1] == ["api"] and len(segments) >= 2:
+            group, version, rest = "", segments[1], segments[2:]
+        elif segments[:1] == ["apis"] and len(segments) >= 3:
+            group, version, rest = segments[1], segments[2], segments[3:]
+        else:
+            return self.not_found(path)
+        kinds = [k for k in self.kinds if k.group == group and k.version == version]
+        if not kinds:
+            return self.not_found(path)
+        if not rest:
+            return 200, self.resource_list(group, version, kinds)
+        namespace = None
+        if rest[0] == "namespaces" and len(rest) >= 3:
+            namespace, rest = rest[1], rest[2:]
+        kind = next((k for k in kinds if k.plural == rest[0]), None)
+        if kind is None or len(rest) > 2 or (namespace is not None and not kind.namespaced):
+            return self.not_found(path)
+        items = [
+            o
+            for o in self.objects.get(kind.plural + "." + kind.group, [])
+            if namespace is None or o.get("metadata", {}).get("namespace") == namespace
+        ]
+        if len(rest) == 2:
+            found = [o for o in items if o.get("metadata", {}).get("name") == rest[1]]
+            if not found:
+                return 404, status_body(
+                    404, "NotFound", f'{kind.plural}.{kind.group} "{rest[1]}" not found'
+                )
+            return 200, found[0]
+        return self.list_page(kind, items, query)
+
+    def list_page(
+        self, kind: Kind, items: list[dict[str, Any]], query: dict[str, list[str]]
+    ) -> tuple[int, Any]:
+        items = sorted(
+            items,
+            key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"].get("name", "")),
+        )
+        start = 0
+        token = query.get("continue", [""])[0]
+        if token:
+            try:
+                start = int(json.loads(base64.b64decode(token))["start"])
+            except (ValueError, KeyError, TypeError):
+                return 410, status_body(410, "Expired", "the continue token is not valid")
+        limit = int(query.get("limit", ["0"])[0] or 0)
+        limits = [x for x in (limit, self.page_size) if x and x > 0]
+        page = items[start : start + min(limits)] if limits else items[start:]
+        meta: dict[str, Any] = {"resourceVersion": "1000"}
+        end = start + len(page)
+        if end < len(items):
+            meta["continue"] = base64.b64encode(json.dumps({"start": end}).encode()).decode()
+            meta["remainingItemCount"] = len(items) - end
+        if kind.group == "":  # the API server leaves apiVersion/kind out of built-in list items
+            page = [{k: v for k, v in o.items() if k not in ("apiVersion", "kind")} for o in page]
+        return 200, {
+            "kind": f"{kind.kind}List",
+            "apiVersion": kind.api_version,
+            "metadata": meta,
+            "items": page,
+        }
+
+    def group_list(self) -> dict[str, Any]:
+        groups: dict[str, list[str]] = {}
+        for k in self.kinds:
+            if k.group and k.version not in groups.setdefault(k.group, []):
+                groups[k.group].append(k.version)
+        return {
+            "kind": "APIGroupList",
+            "apiVersion": "v1",
+            "groups": [
+                {
+                    "name": g,
+                    "versions": [{"groupVersion": f"{g}/{v}", "version": v} for v in vs],
+                    "preferredVersion": {"groupVersion": f"{g}/{vs[-1]}", "version": vs[-1]},
+                }
+                for g, vs in sorted(groups.items())
+            ],
+        }
+
+    def resource_list(self, group: str, version: str, kinds: list[Kind]) -> dict[str, Any]:
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": f"{group}/{version}" if group else version,
+            "resources": [
+                {
+                    "name": k.plural,
+                    "singularName": k.kind.lower(),
+                    "namespaced": k.namespaced,
+                    "kind": k.kind,
+                    "verbs": ["get", "list"],
+                }
+                for k in kinds
+            ],
+        }
+
+    @staticmethod
+    def not_found(path: str) -> tuple[int, Any]:
+        return 404, status_body(404, "NotFound", "the server could not find the requested resource")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up (timeout test) is not an error of the emulator
+
+
+class _Handler(BaseHTTPRequestHandler):
+    api: Emulator
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        status, body = self.api.answer(self.command, self.path, self.headers.get("Authorization"))
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
