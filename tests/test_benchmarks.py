@@ -88,3 +88,14 @@ def test_runner_profile_mode(tmp_path, capsys):
     assert run.main([*TINY, "--work", str(tmp_path), "--profile", "lint", "--top", "5"]) == 0
     out = capsys.readouterr().out
     assert "under cProfile" in out and "function calls" in out
+
+
+def test_runner_startup_race_without_a_checker(capsys):
+    example = str(run.ROOT) + "/examples/sites/acp-seed.yaml"
+    assert (
+        run.main(["--startup", "--example", example, "--repeat", "1", "--check-jsonschema", ""])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "gitops-lb validate: exit 0" in out
+    assert re.search(r"^gitops-lb validate +\d+ ms wall +\d+ ms CPU", out, re.M), out
