@@ -238,13 +238,13 @@ def report(w: Written, figures: dict[str, Figures], commands: Sequence[str]) -> 
 
 
 def doubled(p: Params, dim: str) -> Params:
-    if dim == "cluster":
-        return replace(p, pools=2 * p.pools, services=2 * p.services, nodes=2 * p.nodes)
+    if dim == "cluster":  # the node inventory stays: more pools and services, same machines
+        return replace(p, pools=2 * p.pools, services=2 * p.services)
     return replace(p, sites=2 * p.sites)
 
 
 def scale(p: Params, dim: str, work: str, repeat: int, commands: Sequence[str]) -> bool:
-    what = "pools, services and nodes per cluster" if dim == "cluster" else "sites"
+    what = "pools and services per cluster" if dim == "cluster" else "sites"
     print(f"scaling: the same fleet with twice the {what}")
     batches: list[tuple[str, list[dict[str, Any]]]] = []
     for i, size in enumerate((p, doubled(p, dim))):
@@ -352,8 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs="?",
         const="fleet",
         choices=("fleet", "cluster"),
-        help="also run at twice the size (fleet: twice the sites; cluster: twice the pools, "
-        "services and nodes per cluster) and print the ratios",
+        help="also run at twice the size (fleet: twice the sites; cluster: twice the pools "
+        "and services per cluster) and print the ratios",
     )
     parser.add_argument("--profile", metavar="COMMAND", help="cProfile one run of COMMAND")
     parser.add_argument("--top", type=int, default=30, help="rows of the profile")

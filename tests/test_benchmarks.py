@@ -80,7 +80,7 @@ def test_runner_scaling_mode(tmp_path, capsys):
     args = [*TINY, "--repeat", "1", "--work", str(tmp_path), "--scale", "cluster"]
     assert run.main(args) == 0
     out = capsys.readouterr().out
-    assert "twice the pools, services and nodes per cluster" in out
+    assert "twice the pools and services per cluster" in out
     assert re.search(r"^lint +\d+\.\d+ s -> +\d+\.\d+ s CPU +\d+\.\d+x", out, re.M), out
 
 
