@@ -98,7 +98,8 @@ def check_files(
     disabled: Iterable[str] = (),
     each_site: Callable[[list[ClusterTarget]], None] | None = None,
 ) -> Result:
-    """check_paths() on files already read (or read one by one as they are iterated)."""
+    """check_paths() on files already read (or read one by one as they are iterated); each
+    file's documents are let go once its sites are lowered (its issues stay)."""
     checker = SiteChecker(compat=compat, disabled=disabled)
     load = SiteLoad()
     for lf in files:
