@@ -1,5 +1,6 @@
 """Services: the ones Git declares (present, LoadBalancer, MetalLB requests, addresses) and
-LoadBalancer Services Git does not declare that hold addresses of a managed pool."""
+LoadBalancer Services Git does not declare that hold addresses of a managed pool; which pool
+holds an address (MetalLB's poolFor, through gitops_lb.metallb.services)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb.ipnet import parse_ip
-from gitops_lb.metallb.services import ADDRESS_POOL, DEPRECATED_PREFIX, LB_IPS, PREFIX, SHARED_IP
+from gitops_lb.metallb.ipnet import family_value, parse_ip
+from gitops_lb.metallb.services import (
+    ADDRESS_POOL,
+    DEPRECATED_PREFIX,
+    LB_IPS,
+    PREFIX,
+    SHARED_IP,
+    services_of,
+)
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
-from gitops_lb.reconcile.l2plan import pool_containing, pool_has
 from gitops_lb.reconcile.normalize import Path, metadata_differences
 from gitops_lb.reconcile.state import LiveState, mapping, meta, name_of, namespace_of, str_map
 
@@ -58,6 +65,18 @@ def read_requests(annotations: Mapping[str, str], load_balancer_ip: str) -> Requ
     elif load_balancer_ip:
         ips, paths["ips"] = [normalise_ip(load_balancer_ip)], ("spec", "loadBalancerIP")
     return Requests(values["pool"], ips, values["sharing"], paths)
+
+
+def pool_has(cfg: ClusterConfig, pool: Item[m.IPAddressPool], ip_text: str) -> bool:
+    """Whether MetalLB may hand out `ip_text` from `pool` (avoidBuggyIPs respected)."""
+    ip = parse_ip(ip_text.strip())
+    return ip is not None and services_of(cfg).index.admits(pool, family_value(ip))
+
+
+def pool_containing(cfg: ClusterConfig, ip_text: str) -> Item[m.IPAddressPool] | None:
+    """The pool MetalLB takes `ip_text` from (its poolFor), or None."""
+    ip = parse_ip(ip_text.strip())
+    return services_of(cfg).index.pool_for([family_value(ip)]) if ip is not None else None
 
 
 def ingress_ips(obj: Mapping[str, Any]) -> list[str]:
