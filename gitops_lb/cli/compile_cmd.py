@@ -26,7 +26,7 @@ DELAY_ENV = "GITOPS_LB_TEST_WRITE_DELAY"  # seconds between file writes (kill te
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    _options.add_site_paths(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the output folder")
     p.add_argument(
         "--check",
@@ -41,14 +41,9 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from gitops_lb.compile import writer
-    from gitops_lb.compile.pipeline import load_checked
-    from gitops_lb.compile.tree import CompileError, compile_targets
-    from gitops_lb.errors import UsageError
 
-    _options.check_rules_exist(args.disable)
-    if "-" in args.paths:
-        raise UsageError("compile reads site spec files, not standard input")
-    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
+    _options.check_site_args(args, "compile")
+    loaded = _options.load_site_specs(args)
     result = loaded.result
     if result.fatal or result.errors:
         _options.emit(result, args.format, "compile")
@@ -56,10 +51,8 @@ def run(args: argparse.Namespace) -> int:
         return result.exit_status()
     if result.diagnostics or args.format not in (None, "text"):
         _options.emit(result, args.format, "compile")
-    try:
-        files = compile_targets(loaded.targets)
-    except CompileError as exc:
-        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+    files = _options.compile_or_report(loaded.targets)
+    if files is None:
         return 1
     root = Path(args.output)
     shown = root.as_posix().rstrip("/") or "."

@@ -16,6 +16,10 @@ Check = Callable[[ClusterConfig], Iterable[Finding]]
 # whole-repository rules: one call over every cluster of every site spec given
 SitesCheck = Callable[[Sequence["ClusterTarget"]], Iterable[Finding]]
 
+# Rule.modes of the rules that apply to native mode only, or to both FRR-based modes
+NATIVE = frozenset({"native"})
+FRR = frozenset({"frr", "frr-k8s"})
+
 CATEGORIES = {
     "input": "Reading the input",
     "metallb": "MetalLB parity (MetalLB rejects these)",

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gitops_lb.config import Item
+from gitops_lb.config import Finding, Item, Rel
 from gitops_lb.metallb.ipnet import Net
 from gitops_lb.site.facts import cluster_index, facts
 
@@ -44,6 +44,13 @@ class Overlap:
         if self.shared:
             return f"{text}; both clusters are on network {self.shared!r}"
         return text
+
+    def finding(self) -> Finding:
+        """On the later entry, with the earlier one related."""
+        a, b = self.later, self.earlier
+        where = ("spec", "addresses", b.entry)
+        earlier = Rel(f"pool {b.pool.name!r} of {b.target.id}", b.pool, where)
+        return Finding(self.message(), a.pool, ("spec", "addresses", a.entry), related=(earlier,))
 
 
 def blocks(targets: Sequence[ClusterTarget]) -> list[Block]:
@@ -102,3 +109,10 @@ def overlaps(targets: Sequence[ClusterTarget]) -> Iterator[Overlap]:
             seen.add(key)
             yield Overlap(later, earlier, shared_network(block, open_block, memo))
         stack.append(block)
+
+
+def overlap_findings(targets: Sequence[ClusterTarget], *, shared: bool) -> Iterator[Finding]:
+    """The overlaps between clusters that share a network (`shared`) or share none."""
+    for o in overlaps(targets):
+        if (o.shared is not None) == shared:
+            yield o.finding()
