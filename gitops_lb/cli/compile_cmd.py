@@ -26,7 +26,7 @@ DELAY_ENV = "GITOPS_LB_TEST_WRITE_DELAY"  # seconds between file writes (kill te
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    _options.add_site_paths(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the output folder")
     p.add_argument(
         "--check",
@@ -42,18 +42,11 @@ def run(args: argparse.Namespace) -> int:
 
     from gitops_lb.compile import writer
     from gitops_lb.compile.tree import ClusterPart, CompileError, assemble, cluster_part
-    from gitops_lb.errors import UsageError
-    from gitops_lb.site.validate import check_paths
 
-    _options.check_rules_exist(args.disable)
-    if "-" in args.paths:
-        raise UsageError("compile reads site spec files, not standard input")
+    _options.check_site_args(args, "compile")
     parts: list[ClusterPart] = []  # each site is compiled as soon as it is checked
-    result = check_paths(
-        args.paths,
-        compat=args.metallb_compat,
-        disabled=args.disable,
-        each_site=lambda targets: parts.extend(cluster_part(t) for t in targets),
+    result = _options.check_site_specs(
+        args, each_site=lambda targets: parts.extend(cluster_part(t) for t in targets)
     )
     if result.fatal or result.errors:
         _options.emit(result, args.format, "compile")

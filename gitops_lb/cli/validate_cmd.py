@@ -17,7 +17,7 @@ HELP = "check site specs"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    _options.add_site_paths(p, help=None)
     p.add_argument(
         "--staged",
         action="store_true",
@@ -28,19 +28,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gitops_lb.site.validate import check_paths
-
-    _options.check_rules_exist(args.disable)
-    if "-" in args.paths:
-        from gitops_lb.errors import UsageError
-
-        raise UsageError("validate reads site spec files and folders, not standard input")
-    options = {"compat": args.metallb_compat, "disabled": args.disable}
-    if args.staged:
-        from gitops_lb.gitio import staged_files
-        from gitops_lb.site.validate import check_files
-
-        result = check_files(staged_files(args.paths), **options)
-    else:
-        result = check_paths(args.paths, **options)
+    _options.check_site_args(args, "validate", "site spec files and folders")
+    result = _options.check_site_specs(args, staged=args.staged)
     return _options.emit(result, args.format, "validate")

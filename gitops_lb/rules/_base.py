@@ -19,6 +19,10 @@ SitesCheck = Callable[[Sequence["ClusterTarget"]], Iterable[Finding]]
 # ... and one call comparing the summaries of all sites
 AcrossCheck = Callable[[Sequence["SiteSummary"]], Iterable[Finding]]
 
+# Rule.modes of the rules that apply to native mode only, or to both FRR-based modes
+NATIVE = frozenset({"native"})
+FRR = frozenset({"frr", "frr-k8s"})
+
 CATEGORIES = {
     "input": "Reading the input",
     "metallb": "MetalLB parity (MetalLB rejects these)",

@@ -10,13 +10,13 @@ site-pool-overlap-shared-network (an error) instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from gitops_lb.config import Finding, Rel
+from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule, no_check
-from gitops_lb.site.overlap import Overlap, overlaps, overlaps_across
+from gitops_lb.site.overlap import overlap_findings, overlaps_across
 
 if TYPE_CHECKING:
     from gitops_lb.site.summary import SiteSummary
@@ -26,24 +26,12 @@ ID = "site-pool-overlap"
 
 
 def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
-    return findings(o for o in overlaps(targets) if o.shared is None)
+    return overlap_findings(targets, shared=False)
 
 
 def check_across(summaries: Sequence[SiteSummary]) -> Iterator[Finding]:
-    return findings(overlaps_across([b for s in summaries for b in s.blocks]))
-
-
-def findings(found: Iterable[Overlap]) -> Iterator[Finding]:
-    for o in found:
-        e = o.earlier
-        yield Finding(
-            o.message(),
-            o.later.pool,
-            ("spec", "addresses", o.later.entry),
-            related=(
-                Rel(f"pool {e.pool.name!r} of {e.cluster}", e.pool, ("spec", "addresses", e.entry)),
-            ),
-        )
+    """Clusters of two different sites (which never share a network)."""
+    return (o.finding() for o in overlaps_across([b for s in summaries for b in s.blocks]))
 
 
 RULE = Rule(

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gitops_lb.config import Item
+from gitops_lb.config import Finding, Item, Rel
 from gitops_lb.metallb.ipnet import Net
 from gitops_lb.site.facts import cluster_index, facts
 
@@ -47,6 +47,13 @@ class Overlap:
         if self.shared:
             return f"{text}; both clusters are on network {self.shared!r}"
         return text
+
+    def finding(self) -> Finding:
+        """On the later entry, with the earlier one related."""
+        a, b = self.later, self.earlier
+        where = ("spec", "addresses", b.entry)
+        earlier = Rel(f"pool {b.pool.name!r} of {b.cluster}", b.pool, where)
+        return Finding(self.message(), a.pool, ("spec", "addresses", a.entry), related=(earlier,))
 
 
 def blocks(
@@ -148,3 +155,10 @@ def overlaps_across(found: Sequence[Block]) -> Iterator[Overlap]:
             (block, open_block) if block.order > open_block.order else (open_block, block)
         )
         yield Overlap(later, earlier, None)
+
+
+def overlap_findings(targets: Sequence[ClusterTarget], *, shared: bool) -> Iterator[Finding]:
+    """The overlaps between clusters that share a network (`shared`) or share none."""
+    for o in overlaps(targets):
+        if (o.shared is not None) == shared:
+            yield o.finding()
