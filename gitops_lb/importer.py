@@ -279,18 +279,25 @@ class _Importer:
     def full_form(self, it: Item[Any]) -> dict[str, Any]:
         self.labels_note(it)
         spec = it.model.spec
+        out = {"name": it.name, **spec_fields(spec)}
         if isinstance(spec, m.BGPPeerSpec):
-            if spec.password:
-                self.note(
-                    f"BGPPeer {it.name!r} has its password in clear; validate reports it: "
-                    "put it in a Secret and refer to it with passwordSecret"
-                )
+            if spec.password:  # never written anywhere: a Secret takes its place
+                out.pop("password", None)
+                if spec.passwordSecret is None:
+                    out["passwordSecret"] = {"name": f"{it.name}-bgp-password"}
+                    ns = self.opts.namespace
+                    self.note(
+                        f"BGPPeer {it.name!r} has its password in clear, which gitops-lb never "
+                        f"writes: the site spec refers to Secret '{it.name}-bgp-password' "
+                        f"instead; create it: kubectl -n {ns} create secret generic "
+                        f"{it.name}-bgp-password --type=kubernetes.io/basic-auth "
+                        "--from-literal=password=..."
+                    )
             if spec.passwordSecret is not None:
                 self.note(
                     f"BGPPeer {it.name!r} uses Secret {spec.passwordSecret.name!r}: "
                     "the site spec does not hold Secrets; keep applying it separately"
                 )
-        out = {"name": it.name, **spec_fields(spec)}
         if isinstance(spec, m.BGPPeerSpec) and _v1beta1_without_port(it):
             out.pop("peerPort", None)  # conversion gave it MetalLB's default, 179
             self.note(f"BGPPeer {it.name!r} has no peerPort; the site spec uses port 179")

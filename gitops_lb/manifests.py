@@ -9,9 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from gitops_lb import names
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Location
 from gitops_lb.metallb import models as m
+from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, PathPart, load_paths
 
 CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
@@ -28,11 +30,22 @@ def config_from_files(
     files: Iterable[LoadedFile], *, namespace: str = DEFAULT_NAMESPACE, bgp_mode: str | None = None
 ) -> ClusterConfig:
     cfg = ClusterConfig(namespace=namespace, bgp_mode=bgp_mode)
+    files = list(files)
     for lf in files:
         for issue in lf.issues:
             cfg.add_intake(issue.rule, Finding(issue.message, location=issue.location))
         for doc in lf.documents:
             add_document(cfg, doc)
+    nothing = not any(doc.data is not None for lf in files for doc in lf.documents)
+    if files and nothing and not any(lf.issues for lf in files):
+        where = "standard input" if files[0].path == "-" else "the inputs"
+        cfg.add_intake(
+            "input-no-objects",
+            Finding(
+                f"no Kubernetes object found in {where} (empty or only comments)",
+                location=Location("<stdin>" if files[0].path == "-" else files[0].path),
+            ),
+        )
     cfg.sort()
     return cfg
 
@@ -206,7 +219,7 @@ def report_validation_error(
     cfg: ClusterConfig, item: Item[Any], model: type[BaseModel], err: Any
 ) -> None:
     loc: tuple[PathPart, ...] = tuple(err["loc"])
-    where = ".".join(str(p) for p in loc)
+    where = shorten(".".join(str(p) for p in loc))
     if err["type"] == "extra_forbidden":
         field = str(loc[-1])
         allowed = allowed_fields(model, loc[:-1])
@@ -226,8 +239,17 @@ def report_validation_error(
         message = f"{where}: required field is missing"
     else:
         got = err.get("input")
-        shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-        message = f"{where}: {err['msg'][:1].lower()}{err['msg'][1:]}{shown}"
+        echo = ""
+        if is_secret_path(loc, item.kind):
+            echo = f" {HIDDEN}"
+        elif isinstance(got, str | int | float | bool):
+            echo = f" (got {shown(got)})"
+        message = f"{where}: {err['msg'][:1].lower()}{err['msg'][1:]}{echo}"
+        pattern = (err.get("ctx") or {}).get("pattern")
+        if isinstance(pattern, str) and isinstance(got, str) and names.describe(pattern):
+            why = names.problem(got, pattern)  # the name patterns, explained in words
+            if why:
+                message = f"{where}: {shown(got)} is invalid: {why}"
     cfg.add_intake("schema-invalid", Finding(message, item, loc))
 
 

@@ -8,6 +8,7 @@ are reported as findings instead of being silently accepted or crashing.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +78,8 @@ MAX_DEPTH = 200
 MAX_EXPANDED = 1_000_000  # nodes after alias expansion ...
 ALIAS_RATIO = 20  # ... and that many times the nodes written: a "billion laughs" document
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_MIB = 8  # default largest input file; GITOPS_LB_MAX_FILE_MIB overrides it
+MAX_FILE_ENV = "GITOPS_LB_MAX_FILE_MIB"
 
 
 class LocMap(dict[str, Any]):
@@ -214,6 +217,8 @@ class _Builder:
     def build(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
+        if depth >= MAX_DEPTH:  # everything downstream recurses: stop before it can overflow
+            raise _TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
         done = self.built.get(id(node))
         if done is not None:
             self.aliased = True
@@ -274,6 +279,8 @@ class _Builder:
         if tag == STR_TAG:
             return node.value
         ctor = self._ctor
+        if tag in (_INT, _FLOAT) and ":" in node.value:
+            return node.value  # YAML 1.1 base 60 (1:30 = 90): Kubernetes reads a string
         try:
             if tag == "tag:yaml.org,2002:int":
                 return ctor.construct_yaml_int(node)
@@ -286,6 +293,10 @@ class _Builder:
         except (ValueError, yaml.YAMLError):  # pragma: no cover - resolver and constructor agree
             return node.value
         return node.value  # timestamps, binary and custom tags stay text
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
 
 
 class _TooBig(Exception):
@@ -364,27 +375,64 @@ def _offset_location(text: str, offset: int, file: str) -> Location:
     return Location(file, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
+def max_file_bytes() -> int:
+    """The largest input file read (MAX_FILE_MIB MiB unless the environment says otherwise)."""
+    try:
+        mib = float(os.environ.get(MAX_FILE_ENV) or MAX_FILE_MIB)
+    except ValueError:
+        mib = MAX_FILE_MIB
+    return int(max(mib, 0.0) * 1024 * 1024)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_limited(fh: Any, limit: int) -> bytes:
+    """At most `limit` bytes; a regular file that is larger is refused without reading it."""
+    try:
+        info = os.fstat(fh.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - a stream without a file
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
+        raise _TooLarge
+    data: bytes = fh.read(limit + 1)  # pipes, devices: stop reading past the limit
+    if len(data) > limit:
+        raise _TooLarge
+    return data
+
+
 def load_file(path: str) -> LoadedFile:
+    limit = max_file_bytes()
+    name = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            raw = sys.stdin.buffer.read()
+            raw = _read_limited(sys.stdin.buffer, limit)
         else:
             with open(path, "rb") as fh:
-                raw = fh.read()
+                raw = _read_limited(fh, limit)
     except OSError as exc:
         out = LoadedFile(path)
         reason = exc.strerror or str(exc)
         out.issues.append(
-            LoadIssue("file-unreadable", Location(path), f"cannot read file: {reason}", fatal=True)
+            LoadIssue("file-unreadable", Location(name), f"cannot read file: {reason}", fatal=True)
         )
         return out
-    text, issue = decode(raw, "<stdin>" if path == "-" else path)
+    except _TooLarge:
+        out = LoadedFile(path)
+        message = (
+            f"file is larger than {limit / 1048576:g} MiB and was not read (no MetalLB "
+            f"configuration is that large; {MAX_FILE_ENV} raises the limit)"
+        )
+        out.issues.append(LoadIssue("file-unreadable", Location(name), message, fatal=True))
+        return out
+    text, issue = decode(raw, name)
     if text is None:
         out = LoadedFile(path)
         assert issue is not None
         out.issues.append(issue)
         return out
-    return load_text(text, "<stdin>" if path == "-" else path)
+    return load_text(text, name)
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, LoadIssue | None]]:
@@ -401,7 +449,8 @@ def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, LoadIssue | None]]
                 for name in sorted(filenames):
                     if name.endswith(YAML_SUFFIXES):
                         found = True
-                        yield os.path.join(dirpath, name), None
+                        full = os.path.join(dirpath, name)
+                        yield full, _not_regular(full)
             if not found:
                 yield (
                     raw,
@@ -419,6 +468,17 @@ def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, LoadIssue | None]]
                 raw,
                 LoadIssue("file-unreadable", Location(raw), "no such file or folder", fatal=True),
             )
+
+
+def _not_regular(path: str) -> LoadIssue | None:
+    """A FIFO, socket or device found in a folder is not read (it could block or never end)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # a dangling link or a loop: reading it reports why
+    if stat.S_ISREG(mode):
+        return None
+    return LoadIssue("file-unreadable", Location(path), "not a regular file; not read", fatal=True)
 
 
 def load_paths(paths: Iterable[str]) -> list[LoadedFile]:

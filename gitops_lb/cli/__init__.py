@@ -17,6 +17,7 @@ from types import ModuleType
 
 from gitops_lb import __version__
 from gitops_lb.errors import GitopsLbError, UsageError
+from gitops_lb.printable import printable
 
 COMMANDS = (
     "lint",
@@ -83,10 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             status: int = command_module(args.command).run(args)
         return status
     except UsageError as exc:
-        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        print(f"gitops-lb: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except GitopsLbError as exc:
-        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        print(f"gitops-lb: error: {printable(str(exc))}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         print("gitops-lb: interrupted", file=sys.stderr)

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from gitops_lb.errors import GitopsLbError, UsageError
     from gitops_lb.importer import ImportOptions, import_config, to_yaml
     from gitops_lb.manifests import load_manifests
+    from gitops_lb.printable import printable
     from gitops_lb.site.models import DNS1123_LABEL
 
     for what in ("site", "cluster"):
@@ -91,14 +92,14 @@ def run(args: argparse.Namespace) -> int:
     )
     result = import_config(cfg, opts)
     for problem in result.problems:
-        print(f"{problem.location}: error: {problem.message}", file=sys.stderr)
+        print(printable(f"{problem.location}: error: {problem.message}"), file=sys.stderr)
     if any(issue.fatal for lf in files for issue in lf.issues):
         return 3
     if result.problems:
         print("gitops-lb: nothing imported; fix the input first", file=sys.stderr)
         return 1
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {printable(note)}", file=sys.stderr)
     text = to_yaml(result.site)
     if not args.output:
         sys.stdout.write(text)

@@ -102,6 +102,9 @@ def changes(root: Path, files: Mapping[str, bytes]) -> list[Change]:
 
 
 def _changes(root: Path, files: Mapping[str, bytes]) -> list[Change]:
+    for path in files:  # names are validated long before; still, never write outside root
+        if not _safe_relpath(path):
+            raise OutputError(f"refusing to write {path!r}: not a path inside {root}")
     wanted = dict(files)
     wanted[MANIFEST] = manifest_bytes(files)
     if not root.exists():
@@ -131,9 +134,21 @@ def _changes(root: Path, files: Mapping[str, bytes]) -> list[Change]:
             out.append(Change(path, old, data))
     for path in sorted(managed - set(wanted)):
         target = root / path
+        if _via_link(root, path):
+            continue  # a link to elsewhere now stands there: what it leads to is not ours
         if target.is_file() and not target.is_symlink():
             out.append(Change(path, _read(target), None))
     return out
+
+
+def _via_link(root: Path, path: str) -> bool:
+    """True when a folder on the way from root to path is a symbolic link (or not a folder)."""
+    current = root
+    for part in PurePosixPath(path).parts[:-1]:
+        current = current / part
+        if current.is_symlink() or not current.is_dir():
+            return True
+    return False
 
 
 def _check_parents(root: Path, path: str) -> None:

@@ -238,9 +238,10 @@ class CoreObject(Lax):
 class ServicePort(Lax):
     name: str = ""
     protocol: str = "TCP"
-    port: int
-    targetPort: int | str | None = None
-    nodePort: int | None = None
+    # the API server refuses ports outside 1..65535 (nodePort 0: let it choose)
+    port: Annotated[int, Field(ge=1, le=65535)]
+    targetPort: Annotated[int, Field(ge=1, le=65535)] | str | None = None
+    nodePort: Annotated[int, Field(ge=0, le=65535)] | None = None
 
 
 class ServiceSpec(Lax):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gitops_lb.diagnostics import Location
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.reconcile.state import (
     BY_KIND,
@@ -46,6 +47,12 @@ def read_dump(paths: Sequence[str], namespace: str, *, plugin: bool) -> LiveStat
     ]
     if problems:
         raise GitopsLbError("cannot read the live state: " + "; ".join(problems))
+    if not any(doc.data is not None for lf in files for doc in lf.documents):
+        where = ", ".join(str(Location("<stdin>" if f.path == "-" else f.path)) for f in files)
+        raise GitopsLbError(
+            f"cannot read the live state: {where}: no object at all (`kubectl get -o yaml` "
+            "prints a List even when nothing matches; did the command fail?)"
+        )
     state = LiveState(source="dump " + ", ".join(paths), namespace=namespace)
     for lf in files:
         for doc in lf.documents:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from gitops_lb.diagnostics import Diagnostic, Location, Result, Severity
+from gitops_lb.printable import printable
 from gitops_lb.report import _paths
 
 ANNOTATION_LIMIT = 10  # per type (error, warning) and step
@@ -29,8 +30,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _file(file: str, root: str) -> str:
+    return printable(_paths.report_path(file, root))
+
+
 def _where(loc: Location, root: str) -> str:
-    return f"{_paths.report_path(loc.file, root)}:{loc.line}:{loc.column}"
+    return f"{_file(loc.file, root)}:{loc.line}:{loc.column}"
 
 
 def _message(d: Diagnostic, root: str) -> str:
@@ -42,7 +47,7 @@ def _message(d: Diagnostic, root: str) -> str:
 
 def annotation(d: Diagnostic, root: str) -> str:
     props = (
-        ("file", _paths.report_path(d.location.file, root)),
+        ("file", _file(d.location.file, root)),
         ("line", str(d.location.line)),
         ("col", str(d.location.column)),
         ("title", d.rule),

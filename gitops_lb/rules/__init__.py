@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Diagnostic, Related, Severity
 from gitops_lb.errors import GitopsLbError
+from gitops_lb.printable import printable
 from gitops_lb.rules._base import Rule
 
 if TYPE_CHECKING:
@@ -41,16 +42,19 @@ def all_rules() -> dict[str, Rule]:
 
 def to_diagnostic(rule: Rule, severity: Severity, finding: Finding) -> Diagnostic:
     related = tuple(
-        Related(r.location or (r.item.locate(r.path) if r.item else finding.where()), r.message)
+        Related(
+            r.location or (r.item.locate(r.path) if r.item else finding.where()),
+            printable(r.message),
+        )
         for r in finding.related
     )
     return Diagnostic(
         rule=rule.id,
         severity=severity,
-        message=finding.message,
+        message=printable(finding.message),
         location=finding.where(),
-        object=finding.item.ref if finding.item is not None else None,
-        path=finding.path_text(),
+        object=printable(finding.item.ref) if finding.item is not None else None,
+        path=printable(path) if (path := finding.path_text()) is not None else None,
         related=related,
     )
 

@@ -1,7 +1,9 @@
 """An input file or folder cannot be read.
 
-The path does not exist, is not readable, or is a folder without any `*.yaml`/`*.yml` file.
-This makes the command exit with status 3 (could not run) rather than 1.
+The path does not exist, is not readable (permissions, a symbolic link loop), is a folder
+without any `*.yaml`/`*.yml` file, is a FIFO, socket or device found inside a folder, or is
+larger than 8 MiB (set `GITOPS_LB_MAX_FILE_MIB` to read larger files, such as a live dump of
+a very large cluster). This makes the command exit with status 3 (could not run) rather than 1.
 """
 
 from gitops_lb.diagnostics import Severity

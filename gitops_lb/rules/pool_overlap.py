@@ -3,8 +3,8 @@
 MetalLB refuses a configuration in which any address block, after ranges are broken into
 CIDRs, overlaps another one, whether in the same pool or in two pools; a repeated entry counts.
 IPv4-mapped IPv6 addresses (`::ffff:10.0.0.0/120`) overlap the IPv4 addresses they map to.
-Each overlapping entry is reported once per entry it overlaps, with the other entry as a
-related location.
+Each overlapping entry is reported once per entry it overlaps (up to 16 of them), with the
+other entry as a related location.
 """
 
 from collections.abc import Iterator
@@ -17,9 +17,13 @@ from gitops_lb.rules._base import Rule
 ID = "pool-overlap"
 
 
+PARTNERS = 16  # blocks reported per block: a thousand copies of one CIDR stay linear
+
+
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    # (family, first, -last, order, pool, entry index); aligned blocks are nested or disjoint,
-    # so after sorting each block overlaps the open block with the largest end, if any.
+    # (family, first, -last, order, pool, entry index). Aligned blocks are nested or disjoint:
+    # after sorting, the blocks still open when a block starts form a chain of containers, and
+    # each of them overlaps it (the nearest PARTNERS are reported).
     blocks: list[tuple[int, int, int, int, Item[Any], int]] = []
     order = 0
     for pool in cfg.pools:
@@ -29,17 +33,18 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 order += 1
     blocks.sort(key=lambda b: b[:4])
     pairs: dict[tuple[int, int, int, int], tuple[Item[Any], int, Item[Any], int]] = {}
-    holder: tuple[int, int, int, int, Item[Any], int] | None = None
+    open_blocks: list[tuple[int, int, int, int, Item[Any], int]] = []
     for block in blocks:
-        family, first, neg_last, *_ = block
-        if holder is not None and holder[0] == family and first <= -holder[2]:
+        family, first = block[0], block[1]
+        while open_blocks and (open_blocks[-1][0] != family or -open_blocks[-1][2] < first):
+            open_blocks.pop()
+        for holder in open_blocks[-PARTNERS:]:
             later, earlier = (block, holder) if block[3] > holder[3] else (holder, block)
+            if (later[4], later[5]) == (earlier[4], earlier[5]):
+                continue  # two CIDRs of one range never overlap; defensive
             key = (id(later[4]), later[5], id(earlier[4]), earlier[5])
             pairs.setdefault(key, (later[4], later[5], earlier[4], earlier[5]))
-            if -neg_last > -holder[2]:  # pragma: no cover - aligned blocks nest
-                holder = block
-        else:
-            holder = block
+        open_blocks.append(block)
     for pool, i, other, j in pairs.values():
         text = pool.model.spec.addresses[i]
         other_text = other.model.spec.addresses[j]

@@ -5,7 +5,9 @@ The site's own addresses are what pools are checked against: a network `cidr`, i
 `start-end` range), the clusters' `clusterCIDRs` and `serviceCIDRs`, and node interface
 addresses (`ip` or `ip/prefix`, inside the interface's network when it names one). An entry
 that cannot be parsed, or that contradicts its network, would make those checks blind, so it is
-reported here. Pool addresses and Service IPs are checked by the MetalLB rules.
+reported here. So is an IPv4 address written in IPv4-mapped IPv6 notation (`::ffff:a.b.c.d`):
+it means the IPv4 address, with a 128-bit prefix length, so write the plain IPv4 form the
+message gives. Pool addresses and Service IPs are checked by the MetalLB rules.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 from gitops_lb.config import Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.ipnet import parse_cidr
+from gitops_lb.metallb.mapped import plain_form
 from gitops_lb.rules._base import Rule, no_check
 from gitops_lb.site.facts import address_net, facts, ip_value, site_item
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
+    from gitops_lb.yamlload import PathPart
 
 ID = "site-invalid-address"
 
@@ -34,17 +38,28 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
         yield from check_site(target)
 
 
+def mapped(what: str, text: str, item: Item[Any], path: tuple[PathPart, ...]) -> Iterator[Finding]:
+    plain = plain_form(text)
+    if plain is not None:
+        yield Finding(
+            f"{what} {text!r} uses IPv4-mapped IPv6 notation; write {plain!r}", item, path
+        )
+
+
 def check_site(target: ClusterTarget) -> Iterator[Finding]:
     item = site_item(target)
     sf = facts(target.site)
     for info in sf.networks:
         network = info.network
+        where = f"network {network.name!r}:"
         if info.net is None:
             yield Finding(
                 f"network {network.name!r}: invalid CIDR {network.cidr!r}",
                 item,
                 (*info.path, "cidr"),
             )
+        else:
+            yield from mapped(f"{where} cidr", network.cidr, item, (*info.path, "cidr"))
         if network.gateway is not None:
             gw = ip_value(network.gateway)
             if gw is None or "/" in network.gateway:
@@ -60,6 +75,10 @@ def check_site(target: ClusterTarget) -> Iterator[Finding]:
                     item,
                     (*info.path, "gateway"),
                 )
+            else:
+                yield from mapped(
+                    f"{where} gateway", network.gateway, item, (*info.path, "gateway")
+                )
         for j, text in enumerate(network.reserved):
             if address_net(text) is None:
                 yield Finding(
@@ -68,15 +87,20 @@ def check_site(target: ClusterTarget) -> Iterator[Finding]:
                     item,
                     (*info.path, "reserved", j),
                 )
+            else:
+                yield from mapped(
+                    f"{where} reserved entry", text, item, (*info.path, "reserved", j)
+                )
     for ci, cluster in enumerate(target.site.spec.clusters):
         for key in ("clusterCIDRs", "serviceCIDRs"):
             for j, text in enumerate(getattr(cluster, key)):
+                path: tuple[PathPart, ...] = ("spec", "clusters", ci, key, j)
                 if parse_cidr(text) is None:
                     yield Finding(
-                        f"cluster {cluster.name!r}: invalid CIDR {text!r} in {key}",
-                        item,
-                        ("spec", "clusters", ci, key, j),
+                        f"cluster {cluster.name!r}: invalid CIDR {text!r} in {key}", item, path
                     )
+                else:
+                    yield from mapped(f"cluster {cluster.name!r}: {key} entry", text, item, path)
     yield from check_interfaces(target, item)
 
 
@@ -95,6 +119,9 @@ def check_interfaces(target: ClusterTarget, item: Item[Any]) -> Iterator[Finding
             yield Finding(
                 f"{what} is outside its network {info.iface.network!r} ({net})", item, path
             )
+        yield from mapped(
+            f"interface {info.iface.name!r} on node {info.node.name!r}: address", text, item, path
+        )
 
 
 RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)

@@ -12,9 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gitops_lb import names
 from gitops_lb.metallb import models as m
+from gitops_lb.names import DNS1123_SUBDOMAIN, INTERFACE_NAME, REPO_PATH
 
-DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+DNS1123_LABEL = names.DNS1123_LABEL  # site names; gitops_lb.importer uses it too
 Name = Annotated[str, Field(pattern=DNS1123_LABEL, description="DNS-1123 label")]
 
 
@@ -113,7 +115,7 @@ class ServiceSpec(SpecModel):
 
 
 class Interface(SpecModel):
-    name: str
+    name: str = Field(pattern=INTERFACE_NAME, description="the Linux interface name")
     network: str | None = Field(default=None, description="name of a network of the site")
     address: str | None = Field(
         default=None,
@@ -123,7 +125,9 @@ class Interface(SpecModel):
 
 
 class Node(SpecModel):
-    name: str
+    name: str = Field(
+        pattern=DNS1123_SUBDOMAIN, max_length=253, description="the Kubernetes node name"
+    )
     labels: dict[str, str] = Field(default_factory=dict)
     interfaces: list[Interface] = Field(default_factory=list)
 
@@ -166,7 +170,11 @@ class ArgoCDSettings(SpecModel):
     project: str = "default"
     repoURL: str
     targetRevision: str = "HEAD"
-    path: str = "deploy"
+    path: str = Field(
+        default="deploy",
+        pattern=REPO_PATH,
+        description="where the compiled tree lives in the repository (relative, no '..')",
+    )
     gateImage: str = Field(
         default="docker.io/alpine/k8s:1.31.2",
         min_length=1,

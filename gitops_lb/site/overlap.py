@@ -1,8 +1,9 @@
 """Pool address overlaps between clusters (site-pool-overlap, site-pool-overlap-shared-network).
 
 Every pool address block of every cluster is sorted once; aligned blocks are either nested or
-disjoint, so a sweep keeping a stack of the open blocks finds, for each block, exactly the
-blocks that contain it: O(n log n + overlaps) for a whole fleet.
+disjoint, so a sweep keeping a stack of the open blocks finds, for each block, the blocks that
+contain it. Identical blocks share one stack entry, so repeated copies cannot make the sweep
+quadratic: O(n log n + n * nesting depth * clusters) for a whole fleet.
 """
 
 from __future__ import annotations
@@ -111,31 +112,46 @@ def shared_network(a: Block, b: Block, memo: dict[tuple[int, int], set[str]]) ->
     return holder.network.name if holder is not None else None
 
 
+@dataclass(eq=False, slots=True)
+class _Group:
+    """The blocks of one address block (family, first, last): the first block of each cluster
+    among them, by input order."""
+
+    net: Net
+    first_of: dict[int, Block]  # cluster number (order[0]) -> its first block here
+
+
 def pairs(found: Sequence[Block], *, across_sites: bool = False) -> Iterator[tuple[Block, Block]]:
-    """(block, open block containing it) for blocks of two different clusters, each pair once
-    (of two different sites only, with across_sites)."""
+    """(block, earlier-sorted block containing or equal to it) for blocks of two different
+    clusters, each pair once (of two different sites only, with across_sites).
+
+    Each block is paired with the first block of every other cluster at each distinct open
+    block containing it: repeated copies of one block (a thousand identical entries) add no
+    pairs, so the sweep stays O(n log n + n * nesting depth * clusters) whatever the input.
+    """
     ordered = sorted(found, key=lambda b: (b.net.family, b.net.first, -b.net.last, b.order))
-    stack: list[Block] = []
+    stack: list[_Group] = []
     seen: set[tuple[tuple[int, int, int], tuple[int, int, int]]] = set()
     for block in ordered:
-        while stack and (
-            stack[-1].net.family != block.net.family or stack[-1].net.last < block.net.first
-        ):
+        net = block.net
+        while stack and (stack[-1].net.family != net.family or stack[-1].net.last < net.first):
             stack.pop()
-        for open_block in stack:  # every open block contains this one
-            if open_block.order[0] == block.order[0]:
-                continue
-            if across_sites and open_block.site == block.site:
-                continue
-            later, earlier = (
-                (block, open_block) if block.order > open_block.order else (open_block, block)
-            )
-            key = (later.order, earlier.order)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield block, open_block
-        stack.append(block)
+        for group in stack:  # every open group contains this block (or equals it)
+            for cluster, other in group.first_of.items():
+                if cluster == block.order[0]:
+                    continue
+                if across_sites and other.site == block.site:
+                    continue
+                later, earlier = (block, other) if block.order > other.order else (other, block)
+                key = (later.order, earlier.order)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield block, other
+        if stack and stack[-1].net == net:
+            stack[-1].first_of.setdefault(block.order[0], block)
+        else:
+            stack.append(_Group(net, {block.order[0]: block}))
 
 
 def overlaps(targets: Sequence[ClusterTarget]) -> Iterator[Overlap]:

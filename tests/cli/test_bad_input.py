@@ -61,8 +61,26 @@ def test_folders_are_read_recursively_and_other_kinds_ignored(tmp_path, capsys):
     assert doc["summary"]["files"] == 2
 
 
-def test_empty_file_is_clean(tmp_path, capsys):
+def test_empty_input_is_an_error(tmp_path, capsys):
     f = tmp_path / "empty.yaml"
-    f.write_text("")
-    status, _ = run(capsys, str(f))
+    f.write_text("# nothing here\n---\n")
+    status, doc = run(capsys, str(f))
+    assert status == 1
+    assert [(d["rule"], d["line"]) for d in doc["diagnostics"]] == [("input-no-objects", 1)]
+
+
+def test_an_empty_file_next_to_objects_is_fine(tmp_path, capsys):
+    (tmp_path / "empty.yaml").write_text("")
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    status, _ = run(capsys, str(tmp_path))
     assert status == 0
+
+
+def test_empty_standard_input_is_an_error(capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    status, doc = run(capsys, "-")
+    assert status == 1
+    assert [(d["rule"], d["file"]) for d in doc["diagnostics"]] == [("input-no-objects", "<stdin>")]
