@@ -26,11 +26,20 @@ from pydantic import BaseModel, ValidationError
 from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import Location
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.services import (
+    ADDRESS_POOL,
+    DEPRECATED_PREFIX,
+    LB_IPS,
+    PREFIX,
+    PREFIXES,
+    SERVICE_KEYS,
+    SHARED_IP,
+    annotation_value,
+    split_ips,
+)
 from gitops_lb.site import models as sm
 from gitops_lb.site.lower import HOSTNAME_LABEL
 
-PREFIXES = ("metallb.io", "metallb.universe.tf")  # the first wins when both are set
-SERVICE_KEYS = ("address-pool", "loadBalancerIPs", "allow-shared-ip")
 # annotations that belong to the live object, not to its configuration
 ARGOCD_PREFIX = "argocd.argoproj.io/"  # sync waves and options: the compiler writes its own
 LIVE_ANNOTATIONS = frozenset(
@@ -101,15 +110,6 @@ def spec_fields(model: BaseModel, *, drop: Iterable[str] = ()) -> dict[str, Any]
     for key in drop:
         out.pop(key, None)
     return out
-
-
-def service_annotation(annotations: dict[str, str], key: str) -> str | None:
-    """MetalLB's reading: metallb.io/KEY when present (even empty), else the deprecated one."""
-    for prefix in PREFIXES:
-        value = annotations.get(f"{prefix}/{key}")
-        if value is not None:
-            return value
-    return None
 
 
 def _managed_annotation(key: str) -> bool:
@@ -204,9 +204,9 @@ class _Importer:
                 prefix, _, rest = key.partition("/")
                 if prefix in PREFIXES and rest in SERVICE_KEYS:
                     used[prefix] += 1
-        if used["metallb.universe.tf"] and not used["metallb.io"]:
-            return "metallb.universe.tf"
-        return "metallb.io"
+        if used[DEPRECATED_PREFIX] and not used[PREFIX]:
+            return DEPRECATED_PREFIX
+        return PREFIX
 
     def cluster(self) -> dict[str, Any]:
         c: dict[str, Any] = {"name": self.opts.cluster, "server": self.opts.server}
@@ -317,14 +317,14 @@ class _Importer:
     def service(self, it: Item[m.Service]) -> dict[str, Any]:
         meta, spec = it.model.metadata, it.model.spec
         annotations = dict(meta.annotations)
-        pool = service_annotation(annotations, "address-pool")
-        ips_text = service_annotation(annotations, "loadBalancerIPs")
-        sharing = service_annotation(annotations, "allow-shared-ip")
+        pool = annotation_value(annotations, ADDRESS_POOL)
+        ips_text = annotation_value(annotations, LB_IPS)
+        sharing = annotation_value(annotations, SHARED_IP)
         for prefix in PREFIXES:
             for key in SERVICE_KEYS:
                 annotations.pop(f"{prefix}/{key}", None)
         annotations = {k: v for k, v in annotations.items() if not _managed_annotation(k)}
-        ips = [ip.strip() for ip in ips_text.split(",")] if ips_text else []
+        ips = split_ips(ips_text) if ips_text else []
         if not ips and spec.loadBalancerIP:
             ips = [spec.loadBalancerIP]
             self.note(

@@ -271,18 +271,18 @@ def allowed_fields(model: type[BaseModel], loc: tuple[PathPart, ...]) -> list[st
         field = current.model_fields.get(part)
         if field is None:
             return []
-        current = _model_in(field.annotation)
+        current = submodel(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
 
 
-def _model_in(annotation: Any) -> Any:
-    """The BaseModel inside list[X], X | None, Annotated[X, ...]."""
+def submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model inside X, list[X], X | None, Annotated[X, ...]."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _model_in(arg)
+        found = submodel(arg)
         if found is not None:
             return found
     return None

@@ -25,6 +25,52 @@ try:  # pragma: no branch - depends on how PyYAML was built
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+STR_TAG = "tag:yaml.org,2002:str"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
+_TAG_MEMO_SIZE = 50_000
+
+
+class _FastLoader(_Loader):
+    """The libyaml composer with a quicker implicit-tag resolver.
+
+    libyaml calls back into Python's resolver for every node; PyYAML's tries each regular
+    expression for the value's first character. A plain scalar's tag depends only on its text,
+    so the answer is remembered (keys and most values repeat across objects), and text whose
+    first character starts no implicit type (most names) is a string straight away.
+    """
+
+    _implicit = frozenset(k for k in _Loader.yaml_implicit_resolvers if k)
+    _memo: dict[str, str] = {}  # noqa: RUF012 - shared by every loader on purpose
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is SequenceNode:
+            return SEQ_TAG
+        if kind is MappingNode:
+            return MAP_TAG
+        if not implicit[0] or (value and value[0] not in self._implicit):
+            return STR_TAG
+        memo = self._memo
+        tag = memo.get(value)
+        if tag is None:
+            tag = STR_TAG
+            table = self.yaml_implicit_resolvers
+            for candidate, regexp in table.get(value[:1], []) + table.get(None, []):
+                if regexp.match(value):
+                    tag = candidate
+                    break
+            if len(memo) >= _TAG_MEMO_SIZE:
+                memo.clear()
+            memo[value] = tag
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers are registered: nothing to track
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 Pos = tuple[int, int]
 PathPart = str | int
 
@@ -230,7 +276,7 @@ class _Builder:
 
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
-        if tag == "tag:yaml.org,2002:str":
+        if tag == STR_TAG:
             return node.value
         ctor = self._ctor
         if tag in (_INT, _FLOAT) and ":" in node.value:
@@ -282,7 +328,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
 def load_text(text: str, file: str) -> LoadedFile:
     out = LoadedFile(file)
     builder = _Builder(file, out.issues)
-    loader = _Loader(text)
+    loader = _FastLoader(text)
     index = 0
     try:
         while loader.check_node():

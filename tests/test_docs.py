@@ -25,3 +25,17 @@ def test_rule_module_names_match_ids():
     for rule_id in all_rules():
         module = importlib.import_module("gitops_lb.rules." + rule_id.replace("-", "_"))
         assert module.RULE.id == rule_id
+
+
+def test_readme_site_spec_example_validates(tmp_path):
+    import re
+
+    from gitops_lb.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(# yaml-language-server.*?)```", readme, re.S)
+    assert example is not None
+    path = tmp_path / "site.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert main(["compile", str(path), "-o", str(tmp_path / "out")]) == 0

@@ -10,6 +10,8 @@ from gitops_lb.metallb.services import (
     V4,
     V6,
     annotation,
+    annotation_value,
+    find_annotation,
     parse_request,
     service_family,
     services_of,
@@ -105,3 +107,12 @@ def test_annotation_prefix_precedence():
     found = annotation(svc, "address-pool")
     assert found is not None and (found.key, found.value) == ("metallb.io/address-pool", "")
     assert annotation(svc, "loadBalancerIPs") is None
+
+
+def test_annotation_precedence_on_plain_mappings():
+    old_only = {"metallb.universe.tf/allow-shared-ip": "k"}
+    found = find_annotation(old_only, "allow-shared-ip")
+    assert found is not None and found.path == ("metadata", "annotations", next(iter(old_only)))
+    both = {"metallb.universe.tf/loadBalancerIPs": "10.0.0.1", "metallb.io/loadBalancerIPs": ""}
+    assert annotation_value(both, "loadBalancerIPs") == ""
+    assert annotation_value(both, "address-pool") is None

@@ -8,9 +8,11 @@ Command modules import what they need inside run(), so `gitops-lb lint` never pa
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import ModuleType
 
 from gitops_lb import __version__
@@ -56,10 +58,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Run without automatic garbage collection, as a short-lived command can afford.
+
+    A command builds a great many small objects (positions, models) that live until it ends
+    and hold no reference cycles; the collector would scan them again and again as they pile
+    up (about half the time of a large `validate`) and find nothing to free. Memory is
+    returned by reference counting as before; cycles made meanwhile wait for the next
+    collection after the command.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        status: int = command_module(args.command).run(args)
+        with no_cycle_collection():
+            status: int = command_module(args.command).run(args)
         return status
     except UsageError as exc:
         print(f"gitops-lb: error: {printable(str(exc))}", file=sys.stderr)

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from gitops_lb.config import BGP_MODES, DEFAULT_NAMESPACE
 from gitops_lb.diagnostics import Result
 from gitops_lb.errors import UsageError
 from gitops_lb.report import FORMATS, default_format, get_reporter
+
+if TYPE_CHECKING:
+    from gitops_lb.compile.pipeline import Loaded
+    from gitops_lb.site.target import ClusterTarget
+
+SITE_PATHS_HELP = "site spec files or folders"
+
+
+def add_site_paths(p: argparse.ArgumentParser, help: str | None = SITE_PATHS_HELP) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help=help)
 
 
 def add_format(p: argparse.ArgumentParser) -> None:
@@ -43,6 +55,10 @@ def add_lint_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="MetalLB's BGP implementation; omitted: mode-specific rules are skipped",
     )
+    add_namespace(p)
+
+
+def add_namespace(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--namespace",
         default=DEFAULT_NAMESPACE,
@@ -63,3 +79,56 @@ def emit(result: Result, fmt: str | None, command: str) -> int:
     reporter(result, sys.stdout, command=command)
     sys.stdout.flush()
     return result.exit_status()
+
+
+def check_site_args(args: argparse.Namespace, command: str, what: str = "site spec files") -> None:
+    """The usage checks of every command that reads site specs: --disable names known rules,
+    and the paths do not ask for standard input."""
+    check_rules_exist(args.disable)
+    if "-" in args.paths:
+        raise UsageError(f"{command} reads {what}, not standard input")
+
+
+def load_site_specs(args: argparse.Namespace, *, staged: bool = False) -> Loaded:
+    """The site specs of args.paths (from the Git index when `staged`) loaded, lowered and
+    checked exactly as `validate` checks them."""
+    from gitops_lb.compile.pipeline import checked
+    from gitops_lb.site.load import load_sites, sites_from_files
+
+    if staged:
+        from gitops_lb.gitio import staged_files
+
+        load = sites_from_files(staged_files(args.paths))
+    else:
+        load = load_sites(args.paths)
+    return checked(load, compat=args.metallb_compat, disabled=args.disable)
+
+
+def check_site_specs(
+    args: argparse.Namespace,
+    *,
+    staged: bool = False,
+    each_site: Callable[[list[ClusterTarget]], None] | None = None,
+) -> Result:
+    """What load_site_specs() finds, one site at a time: each site is let go once checked
+    (and handed to `each_site` first when it has no error), so memory holds one file's sites
+    however large the repository (validate and compile)."""
+    from gitops_lb.site.validate import check_files, check_paths
+
+    options = {"compat": args.metallb_compat, "disabled": args.disable, "each_site": each_site}
+    if staged:
+        from gitops_lb.gitio import staged_files
+
+        return check_files(staged_files(args.paths), **options)
+    return check_paths(args.paths, **options)
+
+
+def compile_or_report(targets: Sequence[ClusterTarget]) -> dict[str, bytes] | None:
+    """The compiled tree's files, or None after printing why the targets do not compile."""
+    from gitops_lb.compile.tree import CompileError, compile_targets
+
+    try:
+        return compile_targets(targets)
+    except CompileError as exc:
+        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        return None

@@ -26,7 +26,7 @@ DELAY_ENV = "GITOPS_LB_TEST_WRITE_DELAY"  # seconds between file writes (kill te
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    _options.add_site_paths(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the output folder")
     p.add_argument(
         "--check",
@@ -41,15 +41,13 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from gitops_lb.compile import writer
-    from gitops_lb.compile.pipeline import load_checked
-    from gitops_lb.compile.tree import CompileError, compile_targets
-    from gitops_lb.errors import UsageError
+    from gitops_lb.compile.tree import ClusterPart, CompileError, assemble, cluster_part
 
-    _options.check_rules_exist(args.disable)
-    if "-" in args.paths:
-        raise UsageError("compile reads site spec files, not standard input")
-    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
-    result = loaded.result
+    _options.check_site_args(args, "compile")
+    parts: list[ClusterPart] = []  # each site is compiled as soon as it is checked
+    result = _options.check_site_specs(
+        args, each_site=lambda targets: parts.extend(cluster_part(t) for t in targets)
+    )
     if result.fatal or result.errors:
         _options.emit(result, args.format, "compile")
         print("gitops-lb: nothing written: fix the errors above first", file=sys.stderr)
@@ -57,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if result.diagnostics or args.format not in (None, "text"):
         _options.emit(result, args.format, "compile")
     try:
-        files = compile_targets(loaded.targets)
+        files = assemble(parts)
     except CompileError as exc:
         print(f"gitops-lb: error: {exc}", file=sys.stderr)
         return 1

@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gitops_lb.config import BGP_MODES, DEFAULT_NAMESPACE
+from gitops_lb.cli import _options
+from gitops_lb.config import BGP_MODES
 
 HELP = "turn MetalLB manifests or a live dump into a site spec"
 
@@ -40,11 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--bgp-mode", choices=BGP_MODES, default=None)
     p.add_argument("--metallb-version", metavar="vX.Y.Z", default=None)
-    p.add_argument(
-        "--namespace",
-        default=DEFAULT_NAMESPACE,
-        help=f"the namespace MetalLB runs in (default {DEFAULT_NAMESPACE})",
-    )
+    _options.add_namespace(p)
     p.add_argument(
         "--annotation-prefix",
         choices=("metallb.io", "metallb.universe.tf"),

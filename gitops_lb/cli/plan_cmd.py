@@ -18,7 +18,7 @@ HELP = "print what each node announces (L2 interfaces, BGP peers)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    _options.add_site_paths(p)
     p.add_argument("--cluster", metavar="SITE/CLUSTER", help="only this cluster")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format")
     _options.add_rule_options(p)
@@ -28,14 +28,12 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from gitops_lb import __version__
-    from gitops_lb.compile.pipeline import load_checked, select
+    from gitops_lb.compile.pipeline import select
     from gitops_lb.compile.plan import render_text, speaker_plan
     from gitops_lb.errors import UsageError
 
-    _options.check_rules_exist(args.disable)
-    if "-" in args.paths:
-        raise UsageError("plan reads site spec files, not standard input")
-    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
+    _options.check_site_args(args, "plan")
+    loaded = _options.load_site_specs(args)
     result = loaded.result
     if result.fatal or result.errors:
         return _options.emit(result, args.format, "plan")

@@ -19,7 +19,7 @@ HELP = "print one cluster's compiled manifests (Argo CD plugin)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="site spec files or folders")
+    _options.add_site_paths(p)
     p.add_argument("--cluster", required=True, metavar="SITE/CLUSTER", help="the cluster")
     _options.add_rule_options(p)
 
@@ -27,20 +27,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import yaml
 
-    from gitops_lb.compile.pipeline import load_checked, select
-    from gitops_lb.compile.tree import CompileError, compile_targets
+    from gitops_lb.compile.pipeline import select
     from gitops_lb.errors import UsageError
     from gitops_lb.report import get_reporter
 
-    _options.check_rules_exist(args.disable)
-    if "-" in args.paths:
-        raise UsageError("render reads site spec files, not standard input")
+    _options.check_site_args(args, "render")
     if not args.cluster:
         raise UsageError(
             "no cluster given: set the plugin parameter `cluster` or the plugin env CLUSTER "
             "to SITE/CLUSTER"
         )
-    loaded = load_checked(args.paths, compat=args.metallb_compat, disabled=args.disable)
+    loaded = _options.load_site_specs(args)
     result = loaded.result
     if result.diagnostics:
         get_reporter("text")(result, sys.stderr, command="render")
@@ -50,10 +47,8 @@ def run(args: argparse.Namespace) -> int:
     if not select(loaded.targets, args.cluster):
         known = ", ".join(sorted(t.id for t in loaded.targets)) or "none"
         raise UsageError(f"no cluster {args.cluster!r} in the site specs (known: {known})")
-    try:
-        files = compile_targets(loaded.targets)
-    except CompileError as exc:
-        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+    files = _options.compile_or_report(loaded.targets)
+    if files is None:
         return 1
     folder = f"{args.cluster}/"
     kustomization = yaml.safe_load(files[f"{folder}kustomization.yaml"])

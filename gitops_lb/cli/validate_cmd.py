@@ -17,7 +17,7 @@ HELP = "check site specs"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    _options.add_site_paths(p, help=None)
     p.add_argument(
         "--staged",
         action="store_true",
@@ -28,24 +28,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gitops_lb.diagnostics import Result
-    from gitops_lb.site.load import load_sites
-    from gitops_lb.site.lower import lower_all
-    from gitops_lb.site.validate import validate_sites
-
-    _options.check_rules_exist(args.disable)
-    if "-" in args.paths:
-        from gitops_lb.errors import UsageError
-
-        raise UsageError("validate reads site spec files and folders, not standard input")
-    if args.staged:
-        from gitops_lb.gitio import staged_files
-        from gitops_lb.site.load import sites_from_files
-
-        load = sites_from_files(staged_files(args.paths))
-    else:
-        load = load_sites(args.paths)
-    targets = lower_all(load)
-    result = Result(files=len(load.files), fatal=load.fatal)
-    result.extend(validate_sites(load, targets, compat=args.metallb_compat, disabled=args.disable))
+    _options.check_site_args(args, "validate", "site spec files and folders")
+    result = _options.check_site_specs(args, staged=args.staged)
     return _options.emit(result, args.format, "validate")

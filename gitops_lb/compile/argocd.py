@@ -25,35 +25,51 @@ def source_path(base: str, site: str, cluster: str) -> str:
     return f"{base}/{site}/{cluster}" if base and base != "." else f"{site}/{cluster}"
 
 
+def automated_policy() -> dict[str, Any]:
+    """Sync automatically, pruning what Git no longer holds and undoing changes made live."""
+    return {"automated": {"prune": True, "selfHeal": True}}
+
+
+def application(
+    target: ClusterTarget,
+    name: str,
+    source: dict[str, Any],
+    policy: dict[str, Any],
+    **more: Any,
+) -> dict[str, Any]:
+    """An Argo CD Application of the site's Argo CD project deploying `source` into MetalLB's
+    namespace of the cluster; `more` adds fields to its spec."""
+    spec = target.site.spec
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {"name": name, "namespace": spec.argocd.namespace, "finalizers": [FINALIZER]},
+        "spec": {
+            "project": spec.argocd.project,
+            "source": source,
+            "destination": {"server": target.cluster.server, "namespace": spec.metallb.namespace},
+            "syncPolicy": policy,
+            **more,
+        },
+    }
+
+
 def cluster_application(target: ClusterTarget) -> dict[str, Any]:
     """The Application that syncs DIR/<site>/<cluster>/ to the cluster."""
     spec = target.site.spec
     argo = spec.argocd
     options = ["CreateNamespace=true"] if spec.platform == "metallb" else []
     # ACP: the plugin creates MetalLB's namespace; creating it first could clash with it
-    policy: dict[str, Any] = {"automated": {"prune": True, "selfHeal": True}}
+    policy = automated_policy()
     if options:
         policy["syncOptions"] = options
     policy["retry"] = retry_policy()
-    obj = {
-        "apiVersion": "argoproj.io/v1alpha1",
-        "kind": "Application",
-        "metadata": {
-            "name": application_name(target),
-            "namespace": argo.namespace,
-            "finalizers": [FINALIZER],
-        },
-        "spec": {
-            "project": argo.project,
-            "source": {
-                "repoURL": argo.repoURL,
-                "targetRevision": argo.targetRevision,
-                "path": source_path(argo.path, target.site.metadata.name, target.cluster.name),
-            },
-            "destination": {"server": target.cluster.server, "namespace": spec.metallb.namespace},
-            "syncPolicy": policy,
-        },
+    source = {
+        "repoURL": argo.repoURL,
+        "targetRevision": argo.targetRevision,
+        "path": source_path(argo.path, target.site.metadata.name, target.cluster.name),
     }
+    obj = application(target, application_name(target), source, policy)
     return waves.annotate(obj, waves.APP_CLUSTER)
 
 

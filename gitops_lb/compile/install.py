@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitops_lb.compile import gate, waves
-from gitops_lb.compile.argocd import FINALIZER, retry_policy
+from gitops_lb.compile.argocd import application, automated_policy, retry_policy
 from gitops_lb.site.target import ClusterTarget
 
 CHART_REPO = "https://metallb.github.io/metallb"
@@ -109,56 +109,43 @@ def helm_application(target: ClusterTarget) -> dict[str, Any]:
     """Argo CD Application installing MetalLB's chart at metallb.version (platform metallb)."""
     spec = target.site.spec
     version = spec.metallb.version
-    obj = {
-        "apiVersion": "argoproj.io/v1alpha1",
-        "kind": "Application",
-        "metadata": {
-            "name": helm_application_name(target),
-            "namespace": spec.argocd.namespace,
-            "finalizers": [FINALIZER],
-        },
-        "spec": {
-            "project": spec.argocd.project,
-            "source": {
-                "repoURL": CHART_REPO,
-                "chart": CHART,
-                "targetRevision": version.removeprefix("v"),  # chart versions have no "v"
-                "helm": {
-                    "releaseName": gate.HELM_RELEASE,
-                    "valuesObject": helm_values(version, spec.bgpMode),
-                },
-            },
-            "destination": {"server": target.cluster.server, "namespace": spec.metallb.namespace},
-            "syncPolicy": {
-                "automated": {"prune": True, "selfHeal": True},
-                "syncOptions": [
-                    "CreateNamespace=true",
-                    "RespectIgnoreDifferences=true",
-                    "ServerSideApply=true",
-                ],
-                # the speaker needs host networking and NET_RAW: privileged pod security
-                "managedNamespaceMetadata": {
-                    "labels": {
-                        "pod-security.kubernetes.io/enforce": "privileged",
-                        "pod-security.kubernetes.io/audit": "privileged",
-                        "pod-security.kubernetes.io/warn": "privileged",
-                    }
-                },
-                "retry": retry_policy(),
-            },
-            # MetalLB's controller writes the CA bundle into its CRDs and webhook configuration
-            "ignoreDifferences": [
-                {
-                    "group": "apiextensions.k8s.io",
-                    "kind": "CustomResourceDefinition",
-                    "jqPathExpressions": [".spec.conversion.webhook.clientConfig.caBundle"],
-                },
-                {
-                    "group": "admissionregistration.k8s.io",
-                    "kind": "ValidatingWebhookConfiguration",
-                    "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"],
-                },
-            ],
+    source = {
+        "repoURL": CHART_REPO,
+        "chart": CHART,
+        "targetRevision": version.removeprefix("v"),  # chart versions have no "v"
+        "helm": {
+            "releaseName": gate.HELM_RELEASE,
+            "valuesObject": helm_values(version, spec.bgpMode),
         },
     }
+    policy = automated_policy()
+    policy["syncOptions"] = [
+        "CreateNamespace=true",
+        "RespectIgnoreDifferences=true",
+        "ServerSideApply=true",
+    ]
+    # the speaker needs host networking and NET_RAW: privileged pod security
+    policy["managedNamespaceMetadata"] = {
+        "labels": {
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/audit": "privileged",
+            "pod-security.kubernetes.io/warn": "privileged",
+        }
+    }
+    policy["retry"] = retry_policy()
+    # MetalLB's controller writes the CA bundle into its CRDs and webhook configuration
+    ignore = [
+        {
+            "group": "apiextensions.k8s.io",
+            "kind": "CustomResourceDefinition",
+            "jqPathExpressions": [".spec.conversion.webhook.clientConfig.caBundle"],
+        },
+        {
+            "group": "admissionregistration.k8s.io",
+            "kind": "ValidatingWebhookConfiguration",
+            "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"],
+        },
+    ]
+    name = helm_application_name(target)
+    obj = application(target, name, source, policy, ignoreDifferences=ignore)
     return waves.annotate(obj, waves.APP_INSTALL)

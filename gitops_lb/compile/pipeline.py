@@ -1,4 +1,5 @@
-"""Site spec paths -> validated, lowered clusters: what compile and plan start from."""
+"""Site spec paths -> validated, lowered clusters: what validate, compile, plan and render
+start from."""
 
 from __future__ import annotations
 
@@ -29,15 +30,18 @@ def check(
     return validate_sites(load, targets, compat=compat, disabled=disabled)
 
 
+def checked(load: SiteLoad, *, compat: bool = False, disabled: Iterable[str] = ()) -> Loaded:
+    """Lower loaded site specs and run the checks `validate` runs on them."""
+    targets = lower_all(load)
+    result = Result(files=len(load.files), fatal=load.fatal)
+    result.extend(check(load, targets, compat=compat, disabled=disabled))
+    return Loaded(result, targets)
+
+
 def load_checked(
     paths: Iterable[str], *, compat: bool = False, disabled: Iterable[str] = ()
 ) -> Loaded:
-    load = load_sites(paths)
-    targets = lower_all(load)
-    result = Result(files=len(load.files))
-    result.fatal = load.fatal
-    result.extend(check(load, targets, compat=compat, disabled=disabled))
-    return Loaded(result, targets)
+    return checked(load_sites(paths), compat=compat, disabled=disabled)
 
 
 def select(targets: Sequence[ClusterTarget], wanted: str | None) -> list[ClusterTarget]:

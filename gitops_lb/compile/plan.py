@@ -15,11 +15,17 @@ from typing import Any
 from gitops_lb.config import Item
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.selectors import any_matches
+from gitops_lb.metallb.speakerplan import (
+    EXCLUDE_LABEL,
+    announcing,
+    bgp_advertisements,
+    excluded,
+    l2_advertisements,
+)
 from gitops_lb.site.models import Node as InventoryNode
 from gitops_lb.site.target import ClusterTarget
 
 MEMBERLIST_PORT = 7946
-EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
 
 
 def _node_entry(node: InventoryNode, labels: dict[str, str]) -> dict[str, Any]:
@@ -28,7 +34,7 @@ def _node_entry(node: InventoryNode, labels: dict[str, str]) -> dict[str, Any]:
         entry["interfaces"] = [
             {k: v for k, v in i.model_dump().items() if v is not None} for i in node.interfaces
         ]
-    if EXCLUDE_LABEL in labels:
+    if excluded(labels):
         entry["excluded"] = f"labelled {EXCLUDE_LABEL}: MetalLB announces nothing from it"
     return entry
 
@@ -84,28 +90,26 @@ def _bgp_entry(
 def speaker_plan(target: ClusterTarget) -> dict[str, Any]:
     """The plan of one cluster as plain data (the speaker-plan.yaml spec, `plan --format json`)."""
     cfg = target.config
-    sem = cfg.sem
     inventory = target.cluster.nodes
     # the labels the Node objects carry (lowering adds kubernetes.io/hostname like the kubelet)
     lowered = {n.name: n.model.metadata.labels for n in cfg.nodes if n.model is not None}
     valid_peers = [p for p in cfg.peers if p.model is not None]
     nodes = []
     for node in inventory:
-        entry = _node_entry(node, lowered.get(node.name, node.labels))
         labels = lowered.get(node.name, node.labels)
-        l2 = []
-        bgp = []
+        entry = _node_entry(node, labels)
         active = [p for p in valid_peers if any_matches(p.model.spec.nodeSelectors, labels)]
-        if "excluded" not in entry:
-            for pool in cfg.pools:
-                if pool.model is None:
-                    continue
-                for l2adv in sem.pool_l2advs.get(id(pool), []):
-                    if _selects(sem.selected_nodes(l2adv.model.spec.nodeSelectors), node.name):
-                        l2.append(_l2_entry(pool, l2adv, node))
-                for bgpadv in sem.pool_bgpadvs.get(id(pool), []):
-                    if _selects(sem.selected_nodes(bgpadv.model.spec.nodeSelectors), node.name):
-                        bgp.append(_bgp_entry(pool, bgpadv, active))
+        pools = [p for p in cfg.pools if p.model is not None]
+        l2 = [
+            _l2_entry(pool, adv, node)
+            for pool in pools
+            for adv in announcing(l2_advertisements(cfg, pool), labels)
+        ]
+        bgp = [
+            _bgp_entry(pool, adv, active)
+            for pool in pools
+            for adv in announcing(bgp_advertisements(cfg, pool), labels)
+        ]
         entry["l2"] = l2
         entry["bgp"] = bgp
         nodes.append(entry)
@@ -134,10 +138,6 @@ def speaker_plan(target: ClusterTarget) -> dict[str, Any]:
         "nodes": nodes,
         "bgpPeers": peers,
     }
-
-
-def _selects(selected: list[Item[m.Node]], name: str) -> bool:
-    return any(n.name == name for n in selected)
 
 
 def plan_document(target: ClusterTarget) -> dict[str, Any]:

@@ -11,6 +11,7 @@ argocd/<site>.<cluster>.metallb.yaml  MetalLB's Helm chart (platform metallb)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from gitops_lb.compile import argocd, install, metallb, plan, waves
@@ -102,41 +103,73 @@ def clear_secrets(target: ClusterTarget) -> list[str]:
     return found
 
 
-def compile_targets(targets: Sequence[ClusterTarget]) -> dict[str, bytes]:
-    """Every file of the tree, keyed by its path relative to DIR (forward slashes).
+@dataclass(eq=False, slots=True)
+class ClusterPart:
+    """What one cluster contributes to the tree, made while its site is loaded (compile lets
+    each site go once it is checked and compiled)."""
 
-    Secrets never go into the tree, whatever rules are disabled or downgraded: a clear BGP
-    password or a URL with credentials stops the compile.
-    """
-    leaks = [f"{t.id}: {what}" for t in targets for what in clear_secrets(t)]
+    site: str
+    cluster: str
+    id: str
+    files: dict[str, bytes]
+    apps: list[bytes]  # the cluster's Application, then MetalLB's Helm chart (platform metallb)
+    app_keys: list[tuple[str, str]]  # (namespace, name) of each Application
+    error: CompileError | None = None
+
+
+def cluster_part(target: ClusterTarget) -> ClusterPart:
+    part = ClusterPart(target.site.metadata.name, target.cluster.name, target.id, {}, [], [])
+    leaks = clear_secrets(target)
     if leaks:
-        raise CompileError("refusing to write secrets into the output: " + "; ".join(sorted(leaks)))
+        # secrets never go into the tree, whatever rules are disabled or downgraded
+        part.error = CompileError(
+            "refusing to write secrets into the output: "
+            + "; ".join(f"{target.id}: {what}" for what in leaks)
+        )
+        return part
+    try:
+        part.files = cluster_files(target)
+    except CompileError as exc:
+        part.error = exc
+        return part
+    app_objects = [argocd.cluster_application(target)]
+    if target.site.spec.platform == "metallb":
+        app_objects.append(install.helm_application(target))
+    part.apps = [_text(app) for app in app_objects]
+    part.app_keys = [(app["metadata"]["namespace"], app["metadata"]["name"]) for app in app_objects]
+    return part
+
+
+def compile_targets(targets: Sequence[ClusterTarget]) -> dict[str, bytes]:
+    """Every file of the tree, keyed by its path relative to DIR (forward slashes)."""
+    return assemble([cluster_part(t) for t in targets])
+
+
+def assemble(parts: Sequence[ClusterPart]) -> dict[str, bytes]:
+    """The tree from every cluster's part (in input order)."""
     out: dict[str, bytes] = {}
     apps: dict[str, bytes] = {}
     owners: dict[tuple[str, str], str] = {}
     seen: set[str] = set()
-    for target in sorted(targets, key=lambda t: (t.site.metadata.name, t.cluster.name)):
-        site, cluster = target.site.metadata.name, target.cluster.name
+    for part in sorted(parts, key=lambda p: (p.site, p.cluster)):
+        site, cluster = part.site, part.cluster
         if site == APPS_DIR:
             raise CompileError(f"site name {site!r} is taken by the Applications folder")
-        if target.id in seen:
-            raise CompileError(f"cluster {target.id} is defined twice")
-        seen.add(target.id)
-        for name, data in cluster_files(target).items():
+        if part.id in seen:
+            raise CompileError(f"cluster {part.id} is defined twice")
+        seen.add(part.id)
+        if part.error is not None:
+            raise part.error
+        for name, data in part.files.items():
             out[f"{site}/{cluster}/{name}"] = data
-        app_objects = [argocd.cluster_application(target)]
-        if target.site.spec.platform == "metallb":
-            app_objects.append(install.helm_application(target))
-        for app in app_objects:
-            key = (app["metadata"]["namespace"], app["metadata"]["name"])
+        for i, (key, data) in enumerate(zip(part.app_keys, part.apps, strict=True)):
             if key in owners:
                 raise CompileError(
                     f"Application {key[0]}/{key[1]} would be written for both {owners[key]} "
-                    f"and {target.id}; rename a site or cluster"
+                    f"and {part.id}; rename a site or cluster"
                 )
-            owners[key] = target.id
-            suffix = ".metallb" if app is not app_objects[0] else ""
-            apps[f"{site}.{cluster}{suffix}.yaml"] = _text(app)
+            owners[key] = part.id
+            apps[f"{site}.{cluster}{'.metallb' if i else ''}.yaml"] = data
     if apps:
         ordered = sorted(apps, key=lambda n: (n.endswith(".metallb.yaml") is False, n))
         out[f"{APPS_DIR}/kustomization.yaml"] = _text(argocd.kustomization(ordered))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -47,6 +48,7 @@ def _printable(ch: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)  # the same keys and values come back in every object
 def _is_plain_safe(s: str) -> bool:
     if not s or not _PLAIN.fullmatch(s):
         return False
@@ -104,7 +106,12 @@ def _block(s: str, indent: str) -> str:
 
 
 def ordered_keys(mapping: Mapping[str, Any]) -> list[str]:
-    return sorted(mapping, key=lambda k: (_HEAD_RANK.get(k, len(HEAD_KEYS)), k))
+    return list(_ordered(tuple(mapping)))
+
+
+@lru_cache(maxsize=4096)  # objects of one kind have the same keys
+def _ordered(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(keys, key=lambda k: (_HEAD_RANK.get(k, len(HEAD_KEYS)), k)))
 
 
 def _emit(value: Any, indent: int, out: list[str]) -> None:
@@ -121,6 +128,10 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
 
 
 def _entry(head: str, value: Any, indent: int, out: list[str], *, in_seq: bool = False) -> None:
+    kind = type(value)
+    if (kind is str and "\n" not in value) or kind is int or kind is bool or value is None:
+        out.append(f"{head} {scalar(value)}\n")  # most entries: a one-line scalar
+        return
     child = indent + 2
     if isinstance(value, Mapping) and value:
         if in_seq:  # "- key: value" with the rest of the mapping aligned under key

@@ -227,6 +227,14 @@ class Community(Resource):
 # --- core objects ----------------------------------------------------------------------------
 
 
+class CoreObject(Lax):
+    """What every core object has: its type and metadata."""
+
+    apiVersion: str
+    kind: str
+    metadata: ObjectMeta = Field(default_factory=ObjectMeta)
+
+
 class ServicePort(Lax):
     name: str = ""
     protocol: str = "TCP"
@@ -262,10 +270,7 @@ class ServiceStatus(Lax):
     loadBalancer: LoadBalancerStatus = Field(default_factory=LoadBalancerStatus)
 
 
-class Service(Lax):
-    apiVersion: str
-    kind: str
-    metadata: ObjectMeta = Field(default_factory=ObjectMeta)
+class Service(CoreObject):
     spec: ServiceSpec = Field(default_factory=ServiceSpec)
     status: ServiceStatus = Field(default_factory=ServiceStatus)
 
@@ -279,23 +284,15 @@ class NodeStatus(Lax):
     addresses: list[NodeAddress] = Field(default_factory=list)
 
 
-class Node(Lax):
-    apiVersion: str
-    kind: str
-    metadata: ObjectMeta = Field(default_factory=ObjectMeta)
+class Node(CoreObject):
     status: NodeStatus = Field(default_factory=NodeStatus)
 
 
-class Namespace(Lax):
-    apiVersion: str
-    kind: str
-    metadata: ObjectMeta = Field(default_factory=ObjectMeta)
+class Namespace(CoreObject):
+    """Read for its labels (namespaceSelectors)."""
 
 
-class Secret(Lax):
-    apiVersion: str
-    kind: str
-    metadata: ObjectMeta = Field(default_factory=ObjectMeta)
+class Secret(CoreObject):
     type: str = "Opaque"
     data: dict[str, str] = Field(default_factory=dict)
     stringData: dict[str, str] = Field(default_factory=dict)

@@ -6,6 +6,7 @@ lines and no two rules parse the same thing twice.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -30,8 +31,19 @@ def selectors_valid(sels: Sequence[m.LabelSelector]) -> bool:
 
 
 class Semantics:
+    """Held by its ClusterConfig (`cfg.sem`), it refers back to it weakly: with no reference
+    cycle, a configuration and everything read for it are freed as soon as it is dropped,
+    without waiting for (and paying for) a full garbage collection."""
+
     def __init__(self, cfg: ClusterConfig) -> None:
-        self.cfg = cfg
+        self._cfg = weakref.ref(cfg)
+
+    @property
+    def cfg(self) -> ClusterConfig:
+        cfg = self._cfg()
+        if cfg is None:  # pragma: no cover - only reachable through cfg.sem
+            raise ReferenceError("the configuration of these semantics is gone")
+        return cfg
 
     # --- lookups ------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ questions answer None ("cannot tell") and the rules report only what is certain.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 
 PREFIX = "metallb.io"
 DEPRECATED_PREFIX = "metallb.universe.tf"
+PREFIXES = (PREFIX, DEPRECATED_PREFIX)  # the first wins whenever present, even empty (§11.1)
 ADDRESS_POOL = "address-pool"
 LB_IPS = "loadBalancerIPs"
 SHARED_IP = "allow-shared-ip"
+SERVICE_KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)  # the Service annotations MetalLB reads
 
 Path = tuple[PathPart, ...]
 Family = frozenset[int]  # {4}, {6} or {4, 6} (dual stack)
@@ -62,14 +64,22 @@ class Annotation:
         return ("metadata", "annotations", self.key)
 
 
-def annotation(svc: m.Service, name: str) -> Annotation | None:
+def find_annotation(annotations: Mapping[str, str], name: str) -> Annotation | None:
     """The annotation MetalLB reads for `name`: metallb.io/ wins whenever it is present."""
-    annotations = svc.metadata.annotations
-    for prefix in (PREFIX, DEPRECATED_PREFIX):
+    for prefix in PREFIXES:
         key = f"{prefix}/{name}"
         if key in annotations:
             return Annotation(key, annotations[key])
     return None
+
+
+def annotation_value(annotations: Mapping[str, str], name: str) -> str | None:
+    found = find_annotation(annotations, name)
+    return found.value if found is not None else None
+
+
+def annotation(svc: m.Service, name: str) -> Annotation | None:
+    return find_annotation(svc.metadata.annotations, name)
 
 
 # --- requested IPs ----------------------------------------------------------------------------
@@ -102,9 +112,14 @@ class Request:
         return ", ".join(ip_text(ip) for ip in self.ips)
 
 
+def split_ips(text: str) -> list[str]:
+    """The loadBalancerIPs annotation as MetalLB splits it: on ',', each part trimmed."""
+    return [p.strip() for p in text.split(",")]
+
+
 def parse_request(label: str, path: Path, text: str, *, single: bool) -> Request:
     """MetalLB's parsing: split on ',' and trim (annotation) or one address as is (spec field)."""
-    parts = [text] if single else [p.strip() for p in text.split(",")]
+    parts = [text] if single else split_ips(text)
     ips: list[IP] = []
     for part in parts:
         ip = parse_ip(part)
@@ -260,9 +275,19 @@ def either(a: bool | None, b: bool | None) -> bool | None:
 
 
 class ServiceSemantics:
+    """Kept in a WeakKeyDictionary under its ClusterConfig, so it must not hold that key
+    strongly (the entry, and the whole configuration, would never be freed)."""
+
     def __init__(self, cfg: ClusterConfig) -> None:
-        self.cfg = cfg
+        self._cfg = weakref.ref(cfg)
         self._candidates: dict[object, list[tuple[Item[m.IPAddressPool], bool | None]]] = {}
+
+    @property
+    def cfg(self) -> ClusterConfig:
+        cfg = self._cfg()
+        if cfg is None:  # pragma: no cover - only reachable through services_of(cfg)
+            raise ReferenceError("the configuration of these semantics is gone")
+        return cfg
 
     @cached_property
     def views(self) -> list[ServiceView]:

@@ -6,6 +6,6 @@ credentials.py  where the credentials are, and the filter that keeps their secre
 dump.py         the `--live FILE...` reader (`kubectl get ... -o yaml` output)
 desired.py      the desired state: a lowered site spec cluster, or plain manifests
 drift.py        the pure comparison -> differences, with normalize.py (what counts as equal),
-                services.py, nodes.py and l2plan.py (who may announce what in L2)
+                services.py and nodes.py (who may announce what in L2: metallb/speakerplan.py)
 difference.py   a difference and the report; report.py renders it as text or JSON
 """

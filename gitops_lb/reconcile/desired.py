@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig
 from gitops_lb.diagnostics import Diagnostic, Location
 from gitops_lb.errors import GitopsLbError, UsageError
+from gitops_lb.reconcile.state import objects_in
 from gitops_lb.site.target import ClusterTarget
-from gitops_lb.yamlload import LoadedFile, LocMap, LocSeq, load_paths, locate
+from gitops_lb.yamlload import LoadedFile, LocMap, load_paths, locate
 
 
 @dataclass(eq=False)
@@ -44,25 +45,15 @@ def from_manifests(files: list[LoadedFile], cfg: ClusterConfig, label: str) -> D
     return Desired(cluster=label, config=cfg, plugin=where is not None, plugin_location=where)
 
 
-def _objects(value: object) -> Iterator[LocMap]:
-    if not isinstance(value, LocMap):
-        return
-    items = value.get("items")
-    if str(value.get("kind", "")).endswith("List") and isinstance(items, LocSeq):
-        for item in items:
-            yield from _objects(item)
-    else:
-        yield value
-
-
 def plugin_declared(files: Iterable[LoadedFile]) -> Location | None:
     """Where the manifests hold the `metallb` ClusterPluginInstance, if they do."""
     for lf in files:
         for doc in lf.documents:
-            for obj in _objects(doc.data):
+            for obj in objects_in(doc.data):
                 spec = obj.get("spec")
                 if (
-                    obj.get("kind") == "ClusterPluginInstance"
+                    isinstance(obj, LocMap)
+                    and obj.get("kind") == "ClusterPluginInstance"
                     and str(obj.get("apiVersion", "")).startswith("cluster.alauda.io/")
                     and isinstance(spec, dict)
                     and spec.get("pluginName") == "metallb"

@@ -8,7 +8,7 @@ MetalLB's namespace only, the ACP plugin object only when the desired state need
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from gitops_lb.diagnostics import Location
@@ -21,19 +21,9 @@ from gitops_lb.reconcile.state import (
     Resource,
     name_of,
     namespace_of,
+    objects_in,
 )
 from gitops_lb.yamlload import load_paths, plain
-
-
-def _objects(value: Any) -> Iterator[dict[str, Any]]:
-    if not isinstance(value, dict):
-        return
-    items = value.get("items")
-    if str(value.get("kind", "")).endswith("List") and isinstance(items, list):
-        for item in items:
-            yield from _objects(item)
-    else:
-        yield value
 
 
 def resource_of(obj: dict[str, Any]) -> Resource | None:
@@ -66,7 +56,7 @@ def read_dump(paths: Sequence[str], namespace: str, *, plugin: bool) -> LiveStat
     state = LiveState(source="dump " + ", ".join(paths), namespace=namespace)
     for lf in files:
         for doc in lf.documents:
-            for obj in _objects(plain(doc.data)):
+            for obj in objects_in(plain(doc.data)):
                 res = resource_of(obj)
                 if res is None:
                     continue

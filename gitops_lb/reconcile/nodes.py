@@ -11,11 +11,11 @@ from gitops_lb.diagnostics import Location, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.selectors import any_matches
 from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.speakerplan import l2_allowed
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
-from gitops_lb.reconcile.l2plan import l2_allowed, pool_containing
 from gitops_lb.reconcile.normalize import metadata_differences
-from gitops_lb.reconcile.services import ingress_ips
+from gitops_lb.reconcile.services import ingress_ips, pool_containing
 from gitops_lb.reconcile.state import LiveState, mapping, meta, name_of, namespace_of, str_map
 
 NodeLabels = list[tuple[str, dict[str, str]]]

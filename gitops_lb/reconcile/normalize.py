@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import re
-import typing
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
+from gitops_lb.manifests import submodel
 from gitops_lb.yamlload import PathPart
 
 SET_FIELDS = frozenset(
@@ -51,17 +51,6 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
-
-
-def submodel(annotation: Any) -> type[BaseModel] | None:
-    """The model inside X, list[X], X | None, Annotated[X, ...]."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = submodel(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def spec_model(model: type[BaseModel]) -> type[BaseModel] | None:

@@ -1,5 +1,6 @@
 """Services: the ones Git declares (present, LoadBalancer, MetalLB requests, addresses) and
-LoadBalancer Services Git does not declare that hold addresses of a managed pool."""
+LoadBalancer Services Git does not declare that hold addresses of a managed pool; which pool
+holds an address (MetalLB's poolFor, through gitops_lb.metallb.services)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb.ipnet import parse_ip
-from gitops_lb.metallb.services import ADDRESS_POOL, DEPRECATED_PREFIX, LB_IPS, PREFIX, SHARED_IP
+from gitops_lb.metallb.ipnet import family_value, parse_ip
+from gitops_lb.metallb.services import (
+    ADDRESS_POOL,
+    LB_IPS,
+    PREFIXES,
+    SHARED_IP,
+    find_annotation,
+    services_of,
+    split_ips,
+)
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
-from gitops_lb.reconcile.l2plan import pool_containing, pool_has
 from gitops_lb.reconcile.normalize import Path, metadata_differences
 from gitops_lb.reconcile.state import LiveState, mapping, meta, name_of, namespace_of, str_map
 
-PREFIXES = (PREFIX, DEPRECATED_PREFIX)  # the first wins when present, even empty (§11.1)
 REQUESTS = {"pool": ADDRESS_POOL, "ips": LB_IPS, "sharing": SHARED_IP}
 REQUEST_KEYS = frozenset(f"{p}/{k}" for p in PREFIXES for k in REQUESTS.values())
 INGRESS: Path = ("status", "loadBalancer", "ingress")
@@ -42,22 +49,28 @@ def normalise_ip(text: str) -> str:
 def read_requests(annotations: Mapping[str, str], load_balancer_ip: str) -> Requests:
     """metallb.io/<key> wins over metallb.universe.tf/<key> when present, even empty (§11.1);
     spec.loadBalancerIP counts as the requested IP when no annotation asks for IPs."""
-    values: dict[str, str | None] = {}
-    paths: dict[str, Path] = {}
-    for field, short in REQUESTS.items():
-        values[field] = None
-        for prefix in PREFIXES:
-            key = f"{prefix}/{short}"
-            if key in annotations:
-                values[field], paths[field] = annotations[key], ("metadata", "annotations", key)
-                break
+    found = {field: find_annotation(annotations, short) for field, short in REQUESTS.items()}
+    values = {field: a.value if a is not None else None for field, a in found.items()}
+    paths: dict[str, Path] = {field: a.path for field, a in found.items() if a is not None}
     raw_ips = values["ips"]
     ips: list[str] | None = None
     if raw_ips is not None:
-        ips = sorted(normalise_ip(p) for p in raw_ips.split(","))
+        ips = sorted(normalise_ip(p) for p in split_ips(raw_ips))
     elif load_balancer_ip:
         ips, paths["ips"] = [normalise_ip(load_balancer_ip)], ("spec", "loadBalancerIP")
     return Requests(values["pool"], ips, values["sharing"], paths)
+
+
+def pool_has(cfg: ClusterConfig, pool: Item[m.IPAddressPool], ip_text: str) -> bool:
+    """Whether MetalLB may hand out `ip_text` from `pool` (avoidBuggyIPs respected)."""
+    ip = parse_ip(ip_text.strip())
+    return ip is not None and services_of(cfg).index.admits(pool, family_value(ip))
+
+
+def pool_containing(cfg: ClusterConfig, ip_text: str) -> Item[m.IPAddressPool] | None:
+    """The pool MetalLB takes `ip_text` from (its poolFor), or None."""
+    ip = parse_ip(ip_text.strip())
+    return services_of(cfg).index.pool_for([family_value(ip)]) if ip is not None else None
 
 
 def ingress_ips(obj: Mapping[str, Any]) -> list[str]:

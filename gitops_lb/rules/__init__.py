@@ -19,6 +19,7 @@ from gitops_lb.printable import printable
 from gitops_lb.rules._base import Rule
 
 if TYPE_CHECKING:
+    from gitops_lb.site.summary import SiteSummary
     from gitops_lb.site.target import ClusterTarget
 
 T = TypeVar("T")
@@ -81,7 +82,25 @@ def run_rules(
 def run_site_rules(
     targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
 ) -> list[Diagnostic]:
-    """Run the whole-repository rules (Rule.check_sites) once over all lowered clusters."""
+    """Run the whole-repository rules over all lowered clusters: Rule.check_sites for each
+    site, then Rule.check_across over the summaries of all sites."""
+    from gitops_lb.site.summary import by_site, summarize
+
+    out: list[Diagnostic] = []
+    summaries: list[SiteSummary] = []
+    first = 0
+    for group in by_site(targets):
+        out.extend(run_one_site_rules(group, compat=compat, disabled=disabled))
+        summaries.append(summarize(group, len(summaries), first))
+        first += len(group)
+    out.extend(run_across_rules(summaries, compat=compat, disabled=disabled))
+    return out
+
+
+def run_one_site_rules(
+    targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """Rule.check_sites on the clusters of one site."""
     skip = set(disabled)
     out: list[Diagnostic] = []
     for rule in all_rules().values():
@@ -89,6 +108,20 @@ def run_site_rules(
         if check is None or rule.id in skip:
             continue
         out.extend(_run(rule, compat, check, targets))
+    return out
+
+
+def run_across_rules(
+    summaries: Sequence[SiteSummary], *, compat: bool = False, disabled: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """Rule.check_across on the summaries of all sites."""
+    skip = set(disabled)
+    out: list[Diagnostic] = []
+    for rule in all_rules().values():
+        check = rule.check_across
+        if check is None or rule.id in skip:
+            continue
+        out.extend(_run(rule, compat, check, summaries))
     return out
 
 

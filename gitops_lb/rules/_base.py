@@ -10,11 +10,18 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 
 if TYPE_CHECKING:
+    from gitops_lb.site.summary import SiteSummary
     from gitops_lb.site.target import ClusterTarget
 
 Check = Callable[[ClusterConfig], Iterable[Finding]]
-# whole-repository rules: one call over every cluster of every site spec given
+# whole-repository rules: one call over all the clusters of a site, for each site ...
 SitesCheck = Callable[[Sequence["ClusterTarget"]], Iterable[Finding]]
+# ... and one call comparing the summaries of all sites
+AcrossCheck = Callable[[Sequence["SiteSummary"]], Iterable[Finding]]
+
+# Rule.modes of the rules that apply to native mode only, or to both FRR-based modes
+NATIVE = frozenset({"native"})
+FRR = frozenset({"frr", "frr-k8s"})
 
 CATEGORIES = {
     "input": "Reading the input",
@@ -33,8 +40,12 @@ class Rule:
     reports; under --metallb-compat every rule that is not enforced reports warnings only.
     modes: the BGP modes the rule applies to (None: all); mode rules are skipped when the mode
     is unknown.
-    check_sites: set for rules that compare all site spec clusters at once (overlaps between
-    clusters, duplicate site names); `check` of such a rule finds nothing (see `no_check`).
+    check_sites: set for rules that compare the clusters of a site with each other (overlaps
+    between clusters, duplicate names); called once per site with all its clusters; `check` of
+    such a rule finds nothing (see `no_check`).
+    check_across: set for rules that compare sites with each other (duplicate site names,
+    overlaps between clusters of two sites); called once with a summary of every site, since
+    `validate` lets each site go once its own checks are done.
     replaces: manifest rules that report the same problem in other words; `validate` skips them
     on site specs while this rule is enabled.
     """
@@ -47,6 +58,7 @@ class Rule:
     enforced: bool = False
     modes: frozenset[str] | None = None
     check_sites: SitesCheck | None = None
+    check_across: AcrossCheck | None = None
     replaces: tuple[str, ...] = ()
 
     @property

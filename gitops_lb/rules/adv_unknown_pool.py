@@ -6,31 +6,23 @@ usually a typo or a pool that was renamed or removed. Fix the name (pool names a
 case-sensitive) or remove the entry.
 """
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule
+from gitops_lb.rules._refs import unknown_names
 
 ID = "adv-unknown-pool"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    known = cfg.sem.pools_by_name
     advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
-    for adv in advs:
-        for i, name in enumerate(adv.model.spec.ipAddressPools):
-            if name in known:
-                continue
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            yield Finding(
-                f"{adv.kind} {adv.name!r} names pool {name!r}, which does not exist{hint}",
-                adv,
-                ("spec", "ipAddressPools", i),
-            )
+    for adv, path, name, hint in unknown_names(advs, "ipAddressPools", cfg.sem.pools_by_name):
+        yield Finding(
+            f"{adv.kind} {adv.name!r} names pool {name!r}, which does not exist{hint}", adv, path
+        )
 
 
 RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)

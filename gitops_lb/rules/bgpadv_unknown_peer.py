@@ -6,29 +6,23 @@ every listed name is unknown the advertisement reaches no router at all. Fix the
 remove the entry (an empty list means every peer).
 """
 
-import difflib
 from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule
+from gitops_lb.rules._refs import unknown_names
 
 ID = "bgpadv-unknown-peer"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    known = cfg.sem.peers_by_name
-    for adv in cfg.bgpadvs:
-        for i, name in enumerate(adv.model.spec.peers):
-            if name in known:
-                continue
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            yield Finding(
-                f"BGPAdvertisement {adv.name!r} sends to peer {name!r}, which does not exist{hint}",
-                adv,
-                ("spec", "peers", i),
-            )
+    for adv, path, name, hint in unknown_names(cfg.bgpadvs, "peers", cfg.sem.peers_by_name):
+        yield Finding(
+            f"BGPAdvertisement {adv.name!r} sends to peer {name!r}, which does not exist{hint}",
+            adv,
+            path,
+        )
 
 
 RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import Community, resolve
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import FRR, Rule
 
 ID = "community-limit"
 LIMIT = 63
@@ -32,12 +32,4 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(
-    ID,
-    Severity.ERROR,
-    "metallb",
-    __doc__ or "",
-    check,
-    enforced=False,
-    modes=frozenset({"frr", "frr-k8s"}),
-)
+RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=False, modes=FRR)

@@ -12,7 +12,7 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import NATIVE, Rule
 
 ID = "native-ipv6-bgp-pool"
 
@@ -39,12 +39,4 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(
-    ID,
-    Severity.ERROR,
-    "metallb",
-    __doc__ or "",
-    check,
-    enforced=True,
-    modes=frozenset({"native"}),
-)
+RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, modes=NATIVE)

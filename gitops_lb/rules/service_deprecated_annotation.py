@@ -13,17 +13,14 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.services import (
-    ADDRESS_POOL,
     DEPRECATED_PREFIX,
-    LB_IPS,
-    SHARED_IP,
     services_of,
 )
 from gitops_lb.metallb.services import PREFIX as CURRENT_PREFIX
+from gitops_lb.metallb.services import SERVICE_KEYS as KEYS  # the annotations MetalLB reads
 from gitops_lb.rules._base import Rule
 
 ID = "service-deprecated-annotation"
-KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:

@@ -5,13 +5,13 @@ and case-sensitive. Checked only when the input contains at least one IPAddressP
 the MetalLB configuration is not part of what is being linted).
 """
 
-import difflib
 from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.services import services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.rules._refs import close_hint
 
 ID = "service-unknown-pool"
 
@@ -19,13 +19,12 @@ ID = "service-unknown-pool"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     if not cfg.pools:
         return
-    known = sorted(cfg.sem.pools_by_name)
+    known = cfg.sem.pools_by_name
     for view in services_of(cfg).views:
         ann = view.pool_annotation
-        if ann is None or ann.value in cfg.sem.pools_by_name:
+        if ann is None or ann.value in known:
             continue
-        close = difflib.get_close_matches(ann.value, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = close_hint(ann.value, known)
         yield Finding(
             f"Service {view.ref}: {ann.key} names pool {ann.value!r}, which does not exist{hint}",
             view.item,

@@ -18,9 +18,11 @@ from gitops_lb.config import Finding, Item, Rel
 from gitops_lb.diagnostics import Location, Severity
 from gitops_lb.rules._base import Rule, no_check
 from gitops_lb.site.facts import cluster_index, site_item
+from gitops_lb.site.summary import NAME_PATH
 from gitops_lb.yamlload import PathPart
 
 if TYPE_CHECKING:
+    from gitops_lb.site.summary import SiteSummary
     from gitops_lb.site.target import ClusterTarget
 
 ID = "site-duplicate-name"
@@ -48,10 +50,6 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
     sites: dict[int, ClusterTarget] = {}
     for t in targets:
         sites.setdefault(id(t.site_doc), t)
-    name = ("metadata", "name")
-    yield from duplicates(
-        ((t.site.metadata.name, site_item(t), name) for t in sites.values()), "site"
-    )
     for t in sites.values():
         item = site_item(t)
         yield from duplicates(
@@ -72,6 +70,11 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
         )
     for t in targets:
         yield from cluster_duplicates(t)
+
+
+def check_across(summaries: Sequence[SiteSummary]) -> Iterator[Finding]:
+    """Site names, across every site spec given."""
+    return duplicates(((s.name, s.item, NAME_PATH) for s in summaries), "site")
 
 
 def cluster_duplicates(t: ClusterTarget) -> Iterator[Finding]:
@@ -114,5 +117,6 @@ RULE = Rule(
     __doc__ or "",
     no_check,
     check_sites=check_sites,
+    check_across=check_across,
     replaces=("object-duplicate",),
 )

@@ -13,32 +13,33 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from gitops_lb.config import Finding, Rel
+from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule, no_check
-from gitops_lb.site.overlap import overlaps
+from gitops_lb.site.overlap import overlap_findings, overlaps_across
 
 if TYPE_CHECKING:
+    from gitops_lb.site.summary import SiteSummary
     from gitops_lb.site.target import ClusterTarget
 
 ID = "site-pool-overlap"
 
 
 def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
-    for o in overlaps(targets):
-        if o.shared is not None:
-            continue
-        e = o.earlier
-        yield Finding(
-            o.message(),
-            o.later.pool,
-            ("spec", "addresses", o.later.entry),
-            related=(
-                Rel(
-                    f"pool {e.pool.name!r} of {e.target.id}", e.pool, ("spec", "addresses", e.entry)
-                ),
-            ),
-        )
+    return overlap_findings(targets, shared=False)
 
 
-RULE = Rule(ID, Severity.WARNING, "site", __doc__ or "", no_check, check_sites=check_sites)
+def check_across(summaries: Sequence[SiteSummary]) -> Iterator[Finding]:
+    """Clusters of two different sites (which never share a network)."""
+    return (o.finding() for o in overlaps_across([b for s in summaries for b in s.blocks]))
+
+
+RULE = Rule(
+    ID,
+    Severity.WARNING,
+    "site",
+    __doc__ or "",
+    no_check,
+    check_sites=check_sites,
+    check_across=check_across,
+)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from gitops_lb.config import Finding, Rel
+from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule, no_check
-from gitops_lb.site.overlap import overlaps
+from gitops_lb.site.overlap import overlap_findings
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
@@ -25,20 +25,7 @@ ID = "site-pool-overlap-shared-network"
 
 
 def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
-    for o in overlaps(targets):
-        if o.shared is None:
-            continue
-        e = o.earlier
-        yield Finding(
-            o.message(),
-            o.later.pool,
-            ("spec", "addresses", o.later.entry),
-            related=(
-                Rel(
-                    f"pool {e.pool.name!r} of {e.target.id}", e.pool, ("spec", "addresses", e.entry)
-                ),
-            ),
-        )
+    return overlap_findings(targets, shared=True)
 
 
 RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)

@@ -149,6 +149,13 @@ def facts(site: Site) -> SiteFacts:
     return hit[1]
 
 
+def forget_facts(site: Site) -> None:
+    """Drop the memoised facts of a site that is no longer needed."""
+    hit = _FACTS.get(id(site))
+    if hit is not None and hit[0] is site:
+        del _FACTS[id(site)]
+
+
 def cluster_index(target: ClusterTarget) -> int:
     index = target.cluster_path[-1]
     assert isinstance(index, int)

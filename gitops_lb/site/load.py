@@ -10,7 +10,7 @@ tool configuration lying in the same folder) is ignored.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,11 @@ class SiteLoad:
 
 def load_sites(paths: Iterable[str]) -> SiteLoad:
     """Read files and folders (each file once, however often it is named)."""
-    files: list[LoadedFile] = []
+    return sites_from_files(read_files(paths))
+
+
+def read_files(paths: Iterable[str]) -> Iterator[LoadedFile]:
+    """Each file of the files and folders named, once, read when asked for."""
     seen: set[str] = set()
     for path, problem in expand_paths(paths):
         key = path if path == "-" else os.path.realpath(path)
@@ -69,18 +73,27 @@ def load_sites(paths: Iterable[str]) -> SiteLoad:
             lf.issues.append(problem)
         else:
             lf = load_file(path)
-        files.append(lf)
-    return sites_from_files(files)
+        yield lf
 
 
 def sites_from_files(files: Iterable[LoadedFile]) -> SiteLoad:
     out = SiteLoad()
     for lf in files:
-        out.files.append(lf)
-        for issue in lf.issues:
-            out.intake.add_intake(issue.rule, Finding(issue.message, location=issue.location))
-        for doc in lf.documents:
-            add_document(out, doc)
+        add_file(out, lf)
+    note_no_site(out)
+    return out
+
+
+def add_file(out: SiteLoad, lf: LoadedFile) -> None:
+    out.files.append(lf)
+    for issue in lf.issues:
+        out.intake.add_intake(issue.rule, Finding(issue.message, location=issue.location))
+    for doc in lf.documents:
+        add_document(out, doc)
+
+
+def note_no_site(out: SiteLoad) -> None:
+    """After the last file: say so when no document at all was a site spec."""
     if not out.candidates and out.files and not any(lf.issues for lf in out.files):
         out.intake.add_intake(
             NOT_A_SITE,
@@ -89,7 +102,6 @@ def sites_from_files(files: Iterable[LoadedFile]) -> SiteLoad:
                 location=Location(out.files[0].path),
             ),
         )
-    return out
 
 
 def is_site_candidate(data: LocMap) -> bool:

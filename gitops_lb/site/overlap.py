@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gitops_lb.config import Item
+from gitops_lb.config import Finding, Item, Rel
 from gitops_lb.metallb.ipnet import Net
 from gitops_lb.site.facts import cluster_index, facts
 
@@ -23,10 +23,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Block:
     net: Net
-    order: tuple[int, int, int]  # target, pool, entry: input order
-    target: ClusterTarget
+    order: tuple[int, int, int]  # target, pool, entry: input order (the target number is unique)
+    cluster: str  # SITE/CLUSTER, for messages
+    site: int  # identity of the site document the cluster is in
     pool: Item[Any]
     entry: int
+    # the lowered cluster; None in the blocks kept to compare sites after they are dropped
+    target: ClusterTarget | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +41,51 @@ class Overlap:
     def message(self) -> str:
         a, b = self.later, self.earlier
         text = (
-            f"{a.pool.model.spec.addresses[a.entry]} in pool {a.pool.name!r} of {a.target.id} "
+            f"{a.pool.model.spec.addresses[a.entry]} in pool {a.pool.name!r} of {a.cluster} "
             f"overlaps {b.pool.model.spec.addresses[b.entry]} in pool {b.pool.name!r} of "
-            f"{b.target.id}"
+            f"{b.cluster}"
         )
         if self.shared:
             return f"{text}; both clusters are on network {self.shared!r}"
         return text
 
+    def finding(self) -> Finding:
+        """On the later entry, with the earlier one related."""
+        a, b = self.later, self.earlier
+        where = ("spec", "addresses", b.entry)
+        earlier = Rel(f"pool {b.pool.name!r} of {b.cluster}", b.pool, where)
+        return Finding(self.message(), a.pool, ("spec", "addresses", a.entry), related=(earlier,))
 
-def blocks(targets: Sequence[ClusterTarget]) -> list[Block]:
+
+def blocks(
+    targets: Sequence[ClusterTarget],
+    first: int = 0,
+    site: int | None = None,
+    *,
+    keep_targets: bool = True,
+) -> list[Block]:
+    """Every pool address block; targets are numbered from `first` (input order). `site` is
+    the number of the site all targets belong to (default: told apart by their document).
+    Without keep_targets the blocks do not hold on to the clusters (summaries)."""
     out: list[Block] = []
-    for ti, target in enumerate(targets):
+    for ti, target in enumerate(targets, first):
         cfg = target.config
+        site_key = id(target.site_doc) if site is None else site
+        cluster = target.id
         for pi, pool in enumerate(cfg.pools):
             for ei, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
-                out.extend(Block(n, (ti, pi, ei), target, pool, ei) for n in entry.nets)
+                out.extend(
+                    Block(
+                        n,
+                        (ti, pi, ei),
+                        cluster,
+                        site_key,
+                        pool,
+                        ei,
+                        target if keep_targets else None,
+                    )
+                    for n in entry.nets
+                )
     return out
 
 
@@ -68,7 +100,7 @@ def cluster_networks(target: ClusterTarget) -> set[str]:
 
 def shared_network(a: Block, b: Block, memo: dict[tuple[int, int], set[str]]) -> str | None:
     """The network two clusters of the same site share, for blocks `a` (nested in) `b`."""
-    if a.target.site is not b.target.site:
+    if a.site != b.site or a.target is None or b.target is None:
         return None
     key = (id(a.target), id(b.target))
     if key not in memo:
@@ -82,41 +114,67 @@ def shared_network(a: Block, b: Block, memo: dict[tuple[int, int], set[str]]) ->
 
 @dataclass(eq=False, slots=True)
 class _Group:
-    """The blocks of one address block (family, first, last), by input order, and the first
-    block of each cluster among them."""
+    """The blocks of one address block (family, first, last): the first block of each cluster
+    among them, by input order."""
 
     net: Net
-    first_of: dict[int, Block]  # id(target) -> its first block here
+    first_of: dict[int, Block]  # cluster number (order[0]) -> its first block here
 
 
-def overlaps(targets: Sequence[ClusterTarget]) -> Iterator[Overlap]:
-    """Pairs of overlapping entries of two different clusters, once, on the later entry.
+def pairs(found: Sequence[Block], *, across_sites: bool = False) -> Iterator[tuple[Block, Block]]:
+    """(block, earlier-sorted block containing or equal to it) for blocks of two different
+    clusters, each pair once (of two different sites only, with across_sites).
 
-    Each entry is paired with the first entry of every other cluster at each distinct block
-    containing it: repeated copies of one block (a thousand identical entries) add no pairs,
-    so the sweep stays O(n log n + n * nesting depth * clusters) whatever the input.
+    Each block is paired with the first block of every other cluster at each distinct open
+    block containing it: repeated copies of one block (a thousand identical entries) add no
+    pairs, so the sweep stays O(n log n + n * nesting depth * clusters) whatever the input.
     """
-    ordered = sorted(
-        blocks(targets), key=lambda b: (b.net.family, b.net.first, -b.net.last, b.order)
-    )
+    ordered = sorted(found, key=lambda b: (b.net.family, b.net.first, -b.net.last, b.order))
     stack: list[_Group] = []
     seen: set[tuple[tuple[int, int, int], tuple[int, int, int]]] = set()
-    memo: dict[tuple[int, int], set[str]] = {}
     for block in ordered:
         net = block.net
         while stack and (stack[-1].net.family != net.family or stack[-1].net.last < net.first):
             stack.pop()
         for group in stack:  # every open group contains this block (or equals it)
-            for tid, other in group.first_of.items():
-                if tid == id(block.target):
+            for cluster, other in group.first_of.items():
+                if cluster == block.order[0]:
                     continue
-                later, earlier = sorted((block, other), key=lambda b: b.order, reverse=True)
+                if across_sites and other.site == block.site:
+                    continue
+                later, earlier = (block, other) if block.order > other.order else (other, block)
                 key = (later.order, earlier.order)
                 if key in seen:
                     continue
                 seen.add(key)
-                yield Overlap(later, earlier, shared_network(block, other, memo))
+                yield block, other
         if stack and stack[-1].net == net:
-            stack[-1].first_of.setdefault(id(block.target), block)
+            stack[-1].first_of.setdefault(block.order[0], block)
         else:
-            stack.append(_Group(net, {id(block.target): block}))
+            stack.append(_Group(net, {block.order[0]: block}))
+
+
+def overlaps(targets: Sequence[ClusterTarget]) -> Iterator[Overlap]:
+    """Each pair of overlapping entries of two different clusters once, on the later entry."""
+    memo: dict[tuple[int, int], set[str]] = {}
+    for block, open_block in pairs(blocks(targets)):
+        later, earlier = (
+            (block, open_block) if block.order > open_block.order else (open_block, block)
+        )
+        yield Overlap(later, earlier, shared_network(block, open_block, memo))
+
+
+def overlaps_across(found: Sequence[Block]) -> Iterator[Overlap]:
+    """Overlaps between clusters of different sites (which never share a network)."""
+    for block, open_block in pairs(found, across_sites=True):
+        later, earlier = (
+            (block, open_block) if block.order > open_block.order else (open_block, block)
+        )
+        yield Overlap(later, earlier, None)
+
+
+def overlap_findings(targets: Sequence[ClusterTarget], *, shared: bool) -> Iterator[Finding]:
+    """The overlaps between clusters that share a network (`shared`) or share none."""
+    for o in overlaps(targets):
+        if (o.shared is not None) == shared:
+            yield o.finding()

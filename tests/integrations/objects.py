@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gitops_lb.config import ClusterConfig
-from gitops_lb.importer import service_annotation
+from gitops_lb.metallb.services import annotation_value as service_annotation
 
 
 def _service(it: Any) -> dict[str, Any]:

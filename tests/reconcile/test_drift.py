@@ -356,3 +356,32 @@ def test_avoid_buggy_ips_pool_never_hands_out_dot_255():
     bad = svc(["192.168.10.255"], {"metallb.io/address-pool": "web"})
     git = (pool + service).replace("192.168.10.210", "192.168.10.255")
     assert [d[0] for d in diffs(git, [live, bad])] == ["misassigned"]
+
+
+def test_objects_in_expands_nested_lists_of_dumps_and_manifests():
+    from gitops_lb.reconcile.desired import plugin_declared
+    from gitops_lb.reconcile.state import objects_in
+    from gitops_lb.yamlload import load_text
+
+    a, b = {"kind": "Node", "metadata": {"name": "a"}}, {"kind": "Service"}
+    inner = {"kind": "ServiceList", "items": [b, "not an object"]}
+    assert list(objects_in({"kind": "List", "items": [a, inner]})) == [a, b]
+    odd = {"kind": "List", "items": "none"}
+    assert list(objects_in(odd)) == [odd]
+    assert list(objects_in(["a list"])) == []
+    text = textwrap.dedent(
+        """\
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: List
+          items:
+          - apiVersion: cluster.alauda.io/v1alpha1
+            kind: ClusterPluginInstance
+            metadata: {name: metallb}
+            spec: {pluginName: metallb}
+        """
+    )
+    where = plugin_declared([load_text(text, "plugin.yaml")])
+    assert where is not None and (where.file, where.line) == ("plugin.yaml", 7)

@@ -1,0 +1,94 @@
+"""Which nodes may announce a pool's addresses, and on which interfaces (facts §12).
+
+An advertisement attached to a pool lets a node announce the pool's addresses when its
+nodeSelectors select the node (none: every node; invalid selectors: no node). A node labelled
+node.kubernetes.io/exclude-from-external-load-balancers announces nothing. In L2 only the
+advertisements whose serviceSelectors match a Service count for that Service, and a node
+answers on the interfaces its advertisements list (every interface when one lists none).
+
+One implementation for the speaker plan of `gitops-lb plan` (gitops_lb.compile.plan) and for
+reconcile's check of who announces a Service live (gitops_lb.reconcile.nodes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from gitops_lb.metallb import models as m
+from gitops_lb.metallb.selectors import any_matches
+from gitops_lb.metallb.semantics import selectors_valid
+
+if TYPE_CHECKING:
+    from gitops_lb.config import ClusterConfig, Item
+
+EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
+
+# node name -> interfaces it may announce on (None: any interface)
+Allowed = dict[str, frozenset[str] | None]
+
+Adv = TypeVar("Adv", bound="Item[Any]")
+
+
+def excluded(labels: Mapping[str, str]) -> bool:
+    """MetalLB announces nothing from a node carrying the exclusion label."""
+    return EXCLUDE_LABEL in labels
+
+
+def selects(sels: Sequence[m.LabelSelector], labels: Mapping[str, str]) -> bool:
+    """A selector list picks these labels (empty: everything; invalid: nothing)."""
+    return selectors_valid(sels) and any_matches(sels, labels)
+
+
+def l2_advertisements(
+    cfg: ClusterConfig,
+    pool: Item[m.IPAddressPool],
+    service_labels: Mapping[str, str] | None = None,
+) -> list[Item[m.L2Advertisement]]:
+    """The pool's L2 advertisements that apply to a Service with these labels (None: any)."""
+    ads: list[Item[m.L2Advertisement]] = cfg.sem.pool_l2advs.get(id(pool), [])
+    if service_labels is None:
+        return list(ads)
+    return [ad for ad in ads if selects(ad.model.spec.serviceSelectors, service_labels)]
+
+
+def bgp_advertisements(
+    cfg: ClusterConfig, pool: Item[m.IPAddressPool]
+) -> list[Item[m.BGPAdvertisement]]:
+    """The pool's BGP advertisements."""
+    return list(cfg.sem.pool_bgpadvs.get(id(pool), []))
+
+
+def announcing(ads: Iterable[Adv], labels: Mapping[str, str]) -> list[Adv]:
+    """Those of `ads` that let a node with these labels announce (none for an excluded node)."""
+    if excluded(labels):
+        return []
+    return [ad for ad in ads if selects(ad.model.spec.nodeSelectors, labels)]
+
+
+def l2_interfaces(ads: Iterable[Item[Any]]) -> frozenset[str] | None:
+    """The interfaces L2 advertisements allow together (None: any interface)."""
+    names: set[str] = set()
+    for ad in ads:
+        listed = ad.model.spec.interfaces
+        if not listed:
+            return None
+        names.update(listed)
+    return frozenset(names)
+
+
+def l2_allowed(
+    cfg: ClusterConfig,
+    pool: Item[m.IPAddressPool],
+    nodes: Iterable[tuple[str, Mapping[str, str]]],
+    service_labels: Mapping[str, str] | None = None,
+) -> Allowed:
+    """The nodes (name, labels) that may announce a Service of `pool` in L2, with their
+    interfaces; service_labels None ignores the advertisements' serviceSelectors."""
+    ads = l2_advertisements(cfg, pool, service_labels)
+    out: Allowed = {}
+    for name, labels in nodes:
+        mine = announcing(ads, labels)
+        if mine:
+            out[name] = l2_interfaces(mine)
+    return out

@@ -1,0 +1,101 @@
+"""The benchmark fleet and runner work (at a tiny size; timings are not tested)."""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import re
+
+import pytest
+
+from benchmarks import fleet, run
+from gitops_lb.cli import COMMANDS, main
+
+TINY = ["--sites", "2", "--clusters", "3", "--pools", "7", "--services", "25", "--nodes", "3"]
+
+
+def generate(tmp_path, *extra):
+    parser = argparse.ArgumentParser()
+    fleet.add_size_arguments(parser)
+    params = fleet.params_from(parser.parse_args([*TINY, *extra]))
+    return params, fleet.write_fleet(params, str(tmp_path))
+
+
+def lint_clusters(written, capsys):
+    statuses = [main(["lint", "--bgp-mode", mode, d]) for d, mode in written.cluster_dirs]
+    return statuses, capsys.readouterr().out
+
+
+def test_fleet_is_deterministic(tmp_path):
+    _, a = generate(tmp_path / "a")
+    _, b = generate(tmp_path / "b")
+    assert len(a.site_files) == 2 and len(a.cluster_dirs) == 6
+    cmp = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+    assert not cmp.diff_files and not cmp.left_only and not cmp.right_only
+    for sub in ("sites", "manifests"):
+        assert not filecmp.dircmp(tmp_path / "a" / sub, tmp_path / "b" / sub).diff_files
+    assert a.site_bytes == b.site_bytes and a.manifest_bytes == b.manifest_bytes
+    for path in a.site_files:  # written out in full, as people write YAML
+        assert "&id" not in (tmp_path / "a" / "sites" / path.rsplit("/", 1)[1]).read_text()
+
+
+def test_larger_fleet_contains_the_smaller_one(tmp_path):
+    generate(tmp_path / "small")
+    generate(tmp_path / "large", "--sites", "3")
+    for name in ("site-000.yaml", "site-001.yaml"):
+        assert filecmp.cmp(tmp_path / "small" / "sites" / name, tmp_path / "large" / "sites" / name)
+
+
+def test_fleet_manifests_lint_clean(tmp_path, capsys):
+    _, written = generate(tmp_path)
+    statuses, out = lint_clusters(written, capsys)
+    assert statuses == [0] * 6, out
+    assert out == ""
+
+
+@pytest.mark.skipif("validate" not in COMMANDS, reason="validate not built yet")
+def test_fleet_site_specs_validate_clean(tmp_path, capsys):
+    generate(tmp_path)
+    assert main(["validate", str(tmp_path / "sites")]) == 0, capsys.readouterr().out
+
+
+def test_overlapping_fleet_reports_every_overlap(tmp_path, capsys):
+    _, written = generate(tmp_path, "--overlaps")
+    statuses, out = lint_clusters(written, capsys)
+    assert statuses == [1] * 6
+    overlaps = [line for line in out.splitlines() if line.endswith("[pool-overlap]")]
+    assert len(overlaps) == 6 * 6  # each pool but the first takes its neighbour's first address
+    assert all("/32 " in line for line in overlaps)  # the added address is one side
+
+
+def test_runner_prints_every_figure(tmp_path, capsys):
+    assert run.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for name in ("floor-sites", "floor-manifests", *run.available_commands(), "memory lint"):
+        assert re.search(rf"^{name}\b", out, re.M), (name, out)
+    assert re.search(r"^lint +(\d+\.\d+ +){3}\d+\.\d+x", out, re.M), out
+
+
+def test_runner_scaling_mode(tmp_path, capsys):
+    args = [*TINY, "--repeat", "1", "--work", str(tmp_path), "--scale", "cluster"]
+    assert run.main(args) == 0
+    out = capsys.readouterr().out
+    assert "twice the pools and services per cluster" in out
+    assert re.search(r"^lint +\d+\.\d+ s -> +\d+\.\d+ s CPU +\d+\.\d+x", out, re.M), out
+
+
+def test_runner_profile_mode(tmp_path, capsys):
+    assert run.main([*TINY, "--work", str(tmp_path), "--profile", "lint", "--top", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "under cProfile" in out and "function calls" in out
+
+
+def test_runner_startup_race_without_a_checker(capsys):
+    example = str(run.ROOT) + "/examples/sites/acp-seed.yaml"
+    assert (
+        run.main(["--startup", "--example", example, "--repeat", "1", "--check-jsonschema", ""])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "gitops-lb validate: exit 0" in out
+    assert re.search(r"^gitops-lb validate +\d+ ms wall +\d+ ms CPU", out, re.M), out
