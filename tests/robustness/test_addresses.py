@@ -142,7 +142,7 @@ BAD = {
     },
     "ipv4-mapped": {
         "pool": "::ffff:192.0.2.0/120",
-        "peer": "",
+        "peer": "::ffff:10.0.0.1",
         "annotation": "::ffff:192.0.2.10",
         "field": "::ffff:192.0.2.11",
     },
@@ -156,6 +156,7 @@ RULES = {
 }
 MAPPED = {
     "pool": "pool-ipv4-mapped",
+    "peer": "peer-ipv4-mapped",
     "annotation": "service-ipv4-mapped",
     "field": "service-ipv4-mapped",
 }
@@ -198,3 +199,22 @@ def test_manifest_addresses(tmp_path, capsys, form, field):
 )
 def test_plain_form(text, plain):
     assert plain_form(text) == plain
+
+
+@pytest.mark.parametrize("field", ["peerAddress", "sourceAddress", "routerID"])
+def test_peer_addresses_in_mapped_notation(tmp_path, capsys, field):
+    good = {"peerAddress": "10.0.0.1", "sourceAddress": "10.0.0.2", "routerID": "10.0.0.3"}
+    good[field] = "::ffff:" + good[field]
+    spec = ", ".join(f"{k}: '{v}'" for k, v in good.items())
+    f = tmp_path / "peer.yaml"
+    f.write_text(
+        "apiVersion: metallb.io/v1beta2\nkind: BGPPeer\n"
+        "metadata: {name: p, namespace: metallb-system}\n"
+        f"spec: {{myASN: 64512, peerASN: 64513, {spec}}}\n"
+    )
+    run = cli(capsys, "lint", str(f), "--format", "json")
+    assert run.status == 1
+    found = [d for d in run.diagnostics() if d["rule"] == "peer-ipv4-mapped"]
+    assert [(d["line"], d["path"]) for d in found] == [(4, f"spec.{field}")]
+    assert "write '10.0.0." in found[0]["message"]
+    assert cli(capsys, "lint", str(f), "--metallb-compat").status == 0  # MetalLB accepts it
