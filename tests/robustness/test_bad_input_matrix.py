@@ -344,3 +344,18 @@ def test_an_unreadable_file(tmp_path, command):
     run = sane(Run(proc.returncode, proc.stdout, proc.stderr))
     check(run, command, tmp_path, "file-unreadable", 1, status=3)
     assert "Permission denied" in run.both
+
+
+@pytest.mark.parametrize("form", ["utf-8-bom", "crlf", "bom-and-crlf"])
+def test_a_bom_and_windows_line_ends_are_read_as_usual(capsys, tmp_path, form):
+    text = mu.CLEAN_LINT_SOURCES[0].read_text()
+    data = text.replace("\n", "\r\n").encode() if "crlf" in form else text.encode()
+    if "bom" in form:
+        data = b"\xef\xbb\xbf" + data
+    f = tmp_path / "input.yaml"
+    f.write_bytes(data)
+    assert cli(capsys, "lint", str(f), "--bgp-mode", "frr").status == 0
+    line = text.splitlines().index("  autoAssign: true") + 1
+    f.write_bytes(data.replace(b"autoAssign: true", b"autoAssign: @oops"))
+    run = cli(capsys, "lint", str(f), "--format", "json")
+    assert ("yaml-syntax", line) in {(r, n) for r, _, n in findings("lint", run)}
