@@ -73,6 +73,18 @@ SERVICE_DEFAULTS: dict[str, Any] = {
 }
 # reading findings that do not lose an object (the namespace is set where it is applied)
 HARMLESS_INTAKE = frozenset({"object-no-namespace"})
+# rules whose findings make the imported site spec invalid as written
+REFUSED_RULES = frozenset(
+    {
+        "pool-invalid-address",
+        "pool-ipv4-mapped",
+        "peer-address",
+        "peer-invalid-ip",
+        "peer-ipv4-mapped",
+        "service-invalid-ips",
+        "service-ipv4-mapped",
+    }
+)
 
 ServiceMode = Literal["emit", "reserve", "skip"]
 
@@ -137,12 +149,23 @@ class _Importer:
 
     # --- checks ----------------------------------------------------------------------------------
 
+    def check_values(self) -> None:
+        """Addresses that do not parse, or are written in IPv4-mapped notation, would be copied
+        into a site spec that fails validation: refuse them here (names: check_input)."""
+        from gitops_lb.rules import all_rules, run_rules
+
+        everything = set(all_rules())
+        skip = everything - REFUSED_RULES
+        for d in run_rules(self.cfg, disabled=skip):
+            self.out.problems.append(Problem(d.location, f"{d.message} [{d.rule}]"))
+
     def check_input(self) -> None:
         for rule, findings in sorted(self.cfg.intake.items()):
             if rule in HARMLESS_INTAKE:
                 continue
             for f in findings:
                 self.out.problems.append(Problem(f.where(), f"{f.message} [{rule}]"))
+        self.check_values()
         groups = (
             self.cfg.pools,
             self.cfg.l2advs,

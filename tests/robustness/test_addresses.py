@@ -11,6 +11,7 @@ import pytest
 
 from gitops_lb.metallb.mapped import plain_form
 from tests.robustness.cli import SITES, cli
+from tests.robustness.commands import findings
 
 SITE = (SITES / "shared-l2.yaml").read_text()
 
@@ -166,6 +167,7 @@ def test_the_manifest_is_clean_with_good_addresses(tmp_path, capsys):
     f = tmp_path / "m.yaml"
     f.write_text(MANIFEST.format(**GOOD))
     assert cli(capsys, "lint", str(f)).status == 0
+    assert cli(capsys, "import", str(f)).status == 0
 
 
 @pytest.mark.parametrize(
@@ -181,6 +183,10 @@ def test_manifest_addresses(tmp_path, capsys, form, field):
     assert run.status == 1
     rule = MAPPED[field] if form == "ipv4-mapped" else RULES[field]
     assert (rule, LINES[field]) in run.found()
+    # import refuses to copy it into a site spec that would not validate
+    run = cli(capsys, "import", str(f))
+    assert run.status == 1 and run.out == ""
+    assert (rule, str(f), LINES[field]) in findings("import", run)
 
 
 @pytest.mark.parametrize(
