@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from gitops_lb import __version__
 from gitops_lb.diagnostics import Result, Severity
+from gitops_lb.printable import printable
 from gitops_lb.reconcile.difference import Report
 from gitops_lb.report.json_format import diagnostic_dict
 
@@ -30,15 +31,16 @@ def verdict(report: Report) -> str:
 
 
 def write_text(report: Report, stream: TextIO) -> None:
+    # names and file names come from Git and the cluster: escaped, one finding per line
     for d in Result(report.diagnostics).sorted():
-        stream.write(f"{d.location}: {d.severity}: {d.message} [{d.rule}]\n")
+        stream.write(f"{printable(str(d.location))}: {d.severity}: {d.message} [{d.rule}]\n")
         for rel in d.related:
-            stream.write(f"    {rel.location}: note: {rel.message}\n")
+            stream.write(f"    {printable(str(rel.location))}: note: {rel.message}\n")
     for diff in report.differences:
-        where = str(diff.location) if diff.location else LIVE
-        stream.write(f"{where}: {diff.severity}: {diff.message} [{diff.type}]\n")
+        where = printable(str(diff.location)) if diff.location else LIVE
+        stream.write(f"{where}: {diff.severity}: {printable(diff.message)} [{diff.type}]\n")
     for note in report.notes:
-        stream.write(f"note: {note}\n")
+        stream.write(f"note: {printable(note)}\n")
     errors, warnings = counts(report)
     found = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     against = "" if report.invalid else f" against {report.source}"

@@ -7,10 +7,14 @@ a message that names the offending character; compile writes nothing.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from gitops_lb.names import DNS1035_LABEL, DNS1123_SUBDOMAIN, INTERFACE_NAME, REPO_PATH, problem
+from gitops_lb.printable import printable
 from tests.robustness.cli import SITES, cli
+from tests.robustness.commands import findings
 
 BAD_NAMES = {
     "slash": "a/b",
@@ -68,6 +72,32 @@ def test_lint_refuses_bad_object_names(tmp_path, capsys, case, where):
     found = [d for d in run.diagnostics() if d["rule"] == "object-invalid-metadata"]
     assert [d["line"] for d in found] == [line]
     assert "is invalid" in found[0]["message"]
+
+
+@pytest.mark.parametrize("case", sorted(BAD_NAMES))
+def test_import_refuses_bad_object_names(tmp_path, capsys, case):
+    name = '"' + BAD_NAMES[case].replace("\n", "\\n") + '"'
+    f = write(tmp_path, OBJECTS.format(pool=name, ns="metallb-system", svc="s"))
+    run = cli(capsys, "import", f)
+    assert run.status == 1 and run.out == ""
+    assert (f, 3) in {(file, line) for _, file, line in findings("import", run)}
+
+
+@pytest.mark.parametrize("case", ["slash", "dotdot-slash", "cyrillic-a", "newline"])
+def test_reconcile_shows_bad_live_names_escaped(tmp_path, capsys, case):
+    live = tmp_path / "live.yaml"
+    live.write_text(
+        "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\n"
+        f"metadata: {{name: {json.dumps(BAD_NAMES[case])}, namespace: metallb-system}}\n"
+        "spec: {addresses: [192.0.2.0/24]}\n"
+    )
+    site = str(SITES / "bgp-frr.yaml")
+    run = cli(capsys, "reconcile", site, "--cluster", "bgp-frr/core", "--live", str(live))
+    assert run.status == 1  # not in Git: an extra object, and Git's objects are missing
+    lines = run.out.splitlines()  # one finding per line, whatever the name holds
+    assert all(line.startswith((site, "<live>", "bgp-frr/core")) for line in lines)
+    extra = next(line for line in lines if line.endswith("[extra]"))
+    assert printable(BAD_NAMES[case]) in extra
 
 
 def test_lint_refuses_a_bad_namespace(tmp_path, capsys):
