@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.reconcile.credentials import (
     Scrubber,
@@ -73,10 +75,24 @@ def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
     except (ConfigException, OSError, ValueError, TypeError, KeyError) as exc:
         source = paths or "in-cluster configuration"
         raise GitopsLbError(scrub(f"cannot use {source}: {exc}")) from None
+    except yaml.YAMLError as exc:  # the problem and where, never the text around it
+        raise GitopsLbError(f"cannot use kubeconfig {yaml_problem(exc, str(paths))}") from None
     scrub.add(str(v) for v in (configuration.api_key or {}).values())
     scrub.add([str(configuration.password or "")])
     configuration.retries = False  # a timeout must cost one timeout, not four
     return client.ApiClient(configuration), scrub(where)
+
+
+def yaml_problem(exc: yaml.YAMLError, paths: str) -> str:
+    """A YAML error of a kubeconfig as `file:line:col: YAML: problem`, without the text around
+    it: that could hold a token the scrubber never saw, since the file could not be read."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if mark is not None:
+            return f"{mark.name}:{mark.line + 1}:{mark.column + 1}: YAML: {problem}"
+        return f"{paths}: YAML: {problem}"
+    return f"{paths}: invalid YAML"
 
 
 def _pick_context(config: Any, paths: str, wanted: str | None) -> str:
