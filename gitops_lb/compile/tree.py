@@ -4,7 +4,9 @@ argocd/kustomization.yaml             the app-of-apps children, for the parent A
 argocd/<site>.<cluster>.yaml          the cluster's Application
 argocd/<site>.<cluster>.metallb.yaml  MetalLB's Helm chart (platform metallb)
 <site>/<cluster>/kustomization.yaml   the manifests below, in wave order
-<site>/<cluster>/<kind>.<name>.yaml   one object per file (Services: service.<ns>.<name>.yaml)
+<site>/<cluster>/<kinds>.yaml         the MetalLB objects, one file per kind (ipaddresspools.yaml)
+<site>/<cluster>/services.<ns>.yaml   the Services of one namespace
+<site>/<cluster>/<kind>.<name>.yaml   the installation and the readiness gate, one object each
 <site>/<cluster>/speaker-plan.yaml    the speaker plan; not listed, so never applied
 """
 
@@ -55,12 +57,28 @@ def _sort_key(obj: dict[str, Any]) -> tuple[int, int, str, str, str]:
     return (waves.wave_of(obj), rank, kind, meta.get("namespace", ""), meta["name"])
 
 
+# Kinds gathered into one file per cluster: a cluster folder holds a dozen files whatever its
+# size (fleets of thousands of pools and Services stay cheap to write, clone and review).
+_GROUPED = {
+    "BFDProfile": "bfdprofiles",
+    "Community": "communities",
+    "IPAddressPool": "ipaddresspools",
+    "BGPPeer": "bgppeers",
+    "L2Advertisement": "l2advertisements",
+    "BGPAdvertisement": "bgpadvertisements",
+}
+
+
 def file_name(obj: dict[str, Any]) -> str:
-    kind = obj["kind"].lower()
+    """The file an object goes into: one per MetalLB kind, one per Services' namespace, and one
+    per object for the installation and the readiness gate."""
+    kind = obj["kind"]
     meta = obj["metadata"]
-    if kind == "service":
-        return f"service.{meta['namespace']}.{meta['name']}.yaml"
-    return f"{kind}.{meta['name']}.yaml"
+    if kind == "Service":
+        return f"services.{meta['namespace']}.yaml"
+    if kind in _GROUPED:
+        return f"{_GROUPED[kind]}.yaml"
+    return f"{kind.lower()}.{meta['name']}.yaml"
 
 
 def _text(doc: dict[str, Any], header: str = HEADER) -> bytes:
@@ -75,14 +93,16 @@ def cluster_files(target: ClusterTarget) -> dict[str, bytes]:
         *metallb.services(target),
     ]
     objects.sort(key=_sort_key)
-    files: dict[str, bytes] = {}
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    seen: set[tuple[str, str, str]] = set()
     for obj in objects:
-        name = file_name(obj)
-        if name in files:
-            raise CompileError(
-                f"{target.id}: two {obj['kind']} objects named {obj['metadata']['name']!r}"
-            )
-        files[name] = _text(obj)
+        meta = obj["metadata"]
+        key = (obj["kind"], meta.get("namespace", ""), meta["name"])
+        if key in seen:
+            raise CompileError(f"{target.id}: two {obj['kind']} objects named {meta['name']!r}")
+        seen.add(key)
+        grouped.setdefault(file_name(obj), []).append(obj)
+    files = {name: dump_all(docs, header=HEADER).encode("utf-8") for name, docs in grouped.items()}
     files["kustomization.yaml"] = _text(argocd.kustomization(files))
     files[PLAN_FILE] = _text(plan.plan_document(target), PLAN_HEADER)
     return files

@@ -122,7 +122,7 @@ def test_check_catches_changed_added_and_deleted_files(tmp_path, capsys):
     capsys.readouterr()
     assert main(["compile", str(site), "-o", str(out), "--check"]) == 0
     cluster = out / "acp-seed" / "workload"
-    pool = cluster / "ipaddresspool.example.yaml"
+    pool = cluster / "ipaddresspools.yaml"
     # changed: a hand edit of a generated file
     pool.write_text(pool.read_text().replace("192.168.10.64/27", "192.168.10.0/24"))
     assert main(["compile", str(site), "-o", str(out), "--check"]) == 1
@@ -130,22 +130,29 @@ def test_check_catches_changed_added_and_deleted_files(tmp_path, capsys):
     assert "-    - 192.168.10.0/24\n+    - 192.168.10.64/27\n" in diff
     assert main(["compile", str(site), "-o", str(out)]) == 0
     capsys.readouterr()
-    # added: the site spec gains a Service, compile would add its file
+    # added: the site spec gains a Service in a new namespace, compile would add its file
     text = site.read_text()
     site.write_text(
-        text + "        - {name: extra, namespace: default, pool: example, ports: [{port: 81}]}\n"
+        text + "        - {name: extra, namespace: batch, pool: example, ports: [{port: 81}]}\n"
     )
     before = snapshot(out)
     assert main(["compile", str(site), "-o", str(out), "--check"]) == 1
     diff = capsys.readouterr().out
-    assert "--- /dev/null\n+++ b/" in diff and "service.default.extra.yaml" in diff
+    assert "--- /dev/null\n+++ b/" in diff and "/acp-seed/workload/services.batch.yaml\n" in diff
+    assert "+  name: extra\n" in diff
     assert snapshot(out) == before  # --check writes nothing
-    # deleted: a Service leaves the site spec, its file would go
+    # deleted: the namespace's only Service leaves the site spec, its file would go
+    assert main(["compile", str(site), "-o", str(out)]) == 0
+    capsys.readouterr()
+    site.write_text(text)
+    assert main(["compile", str(site), "-o", str(out), "--check"]) == 1
+    diff = capsys.readouterr().out
+    assert "/acp-seed/workload/services.batch.yaml\n+++ /dev/null\n" in diff
+    # a Service renamed inside a namespace changes that namespace's file
     site.write_text(text.replace("        - name: nginx-by-pool\n", "        - name: nginx-pool\n"))
     assert main(["compile", str(site), "-o", str(out), "--check"]) == 1
     diff = capsys.readouterr().out
-    assert "service.default.nginx-by-pool.yaml\n+++ /dev/null\n" in diff
-    assert "--- /dev/null\n+++ b/" in diff and "nginx-pool.yaml" in diff
+    assert "-  name: nginx-by-pool\n" in diff and "+  name: nginx-pool\n" in diff
 
 
 def test_check_on_a_missing_folder_fails(tmp_path, capsys):
@@ -227,7 +234,7 @@ def test_sigkill_in_the_middle_of_a_compile_keeps_the_previous_tree(tmp_path):
     assert proc.returncode == -signal.SIGKILL
     assert snapshot(out) == before
     assert run_cli("compile", str(site), "-o", str(out)).returncode == 0
-    assert b"localPref: 300" in snapshot(out)["bgp-frr/core/bgpadvertisement.public.yaml"]
+    assert b"localPref: 300" in snapshot(out)["bgp-frr/core/bgpadvertisements.yaml"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy", "site.yaml"]
 
 

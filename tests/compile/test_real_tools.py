@@ -40,8 +40,9 @@ def test_metallb_objects_validate_against_the_crds():
     files = compile_targets(targets(full_site()))
     seen = set()
     for path, data in files.items():
-        obj = yaml.safe_load(data)
-        if obj["apiVersion"].startswith("metallb.io/"):
+        for obj in yaml.safe_load_all(data):
+            if not obj["apiVersion"].startswith("metallb.io/"):
+                continue
             seen.add(obj["kind"])
             assert checks.schema_errors(obj, schemas) == [], path
     assert seen == {

@@ -68,7 +68,11 @@ def expected(source, cluster=CLUSTER):
     loaded = load_checked([str(source)])
     files = compile_targets(loaded.targets)
     kustomization = yaml.safe_load(files[f"{cluster}/kustomization.yaml"])
-    return [yaml.safe_load(files[f"{cluster}/{name}"]) for name in kustomization["resources"]]
+    return [
+        doc
+        for name in kustomization["resources"]
+        for doc in yaml.safe_load_all(files[f"{cluster}/{name}"])
+    ]
 
 
 def test_manifest_is_a_cmp_v2_plugin():

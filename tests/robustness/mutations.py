@@ -252,10 +252,13 @@ def live_dump(site: Path, cluster: str, folder: Path) -> Path:
     (target,) = select(loaded.targets, cluster)
     pools = {p.name: p.model.spec.addresses for p in target.config.pools}
     docs: list[Any] = []
-    for name, data in sorted(cluster_files(target).items()):
-        if name in ("kustomization.yaml", PLAN_FILE):
-            continue
-        obj = yaml.safe_load(data)
+    objects = [
+        obj
+        for name, data in sorted(cluster_files(target).items())
+        if name not in ("kustomization.yaml", PLAN_FILE)
+        for obj in yaml.safe_load_all(data)
+    ]
+    for obj in objects:
         if obj["kind"] == "Service":
             notes = obj["metadata"].get("annotations", {})
             ips = next((v for k, v in notes.items() if k.endswith("/loadBalancerIPs")), None)

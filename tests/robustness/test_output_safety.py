@@ -272,7 +272,7 @@ def outside(tmp_path: Path) -> Path:
     place = tmp_path / "outside"
     place.mkdir()
     (place / "secret.yaml").write_text("OUTSIDE-CONTENT\n")
-    (place / "ipaddresspool.public.yaml").write_text("OUTSIDE-POOL\n")
+    (place / "ipaddresspools.yaml").write_text("OUTSIDE-POOL\n")
     return place
 
 
@@ -283,7 +283,7 @@ def compile_run(capsys, trees, *extra: str):
 def untouched(outside: Path) -> bool:
     return snapshot(outside) == {
         "secret.yaml": b"OUTSIDE-CONTENT\n",
-        "ipaddresspool.public.yaml": b"OUTSIDE-POOL\n",
+        "ipaddresspools.yaml": b"OUTSIDE-POOL\n",
     }
 
 
@@ -301,9 +301,9 @@ def test_a_forged_manifest_entry_behind_a_link_is_neither_read_nor_removed(trees
 
 
 def test_a_generated_file_replaced_by_a_link_is_refused(trees, capsys, outside):
-    target = trees["out"] / "bgp-frr" / "core" / "ipaddresspool.public.yaml"
+    target = trees["out"] / "bgp-frr" / "core" / "ipaddresspools.yaml"
     target.unlink()
-    target.symlink_to(outside / "ipaddresspool.public.yaml")
+    target.symlink_to(outside / "ipaddresspools.yaml")
     for extra in (["--check"], []):
         run = compile_run(capsys, trees, *extra)
         assert run.status == 3

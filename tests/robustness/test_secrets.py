@@ -207,7 +207,7 @@ def test_import_puts_a_secret_reference_in_place_of_a_clear_password(tmp_path, c
     assert "create secret generic a-bgp-password --type=kubernetes.io/basic-auth" in run.err
     out = tmp_path / "deploy"
     assert cli(capsys, "compile", str(site), "-o", str(out)).status == 0
-    peer = (out / "imported" / "default" / "bgppeer.a.yaml").read_text()
+    peer = (out / "imported" / "default" / "bgppeers.yaml").read_text()
     assert "passwordSecret:\n    name: a-bgp-password" in peer and "password:" not in peer
 
 
