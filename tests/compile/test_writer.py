@@ -145,6 +145,17 @@ def test_fallback_swap_without_renameat2(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy"]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
+def test_the_staged_tree_is_flushed_by_syncfs_of_its_own_file_system(tmp_path, monkeypatch):
+    def no_global_sync() -> None:
+        raise AssertionError("sync() of every file system")
+
+    monkeypatch.setattr(os, "sync", no_global_sync)
+    assert writer.flush_to_disk(tmp_path) == "syncfs"
+    write_tree(tmp_path / "deploy", FILES)  # the whole write without a global sync()
+    assert snapshot(tmp_path / "deploy") == {**FILES, MANIFEST: writer.manifest_bytes(FILES)}
+
+
 KILLED = """
 import sys, time
 from pathlib import Path
