@@ -26,8 +26,9 @@ class Block:
     order: tuple[int, int, int]  # target, pool, entry: input order (the target number is unique)
     cluster: str  # SITE/CLUSTER, for messages
     site: int  # identity of the site document the cluster is in
-    pool: Item[Any]
+    pool: Item[Any]  # in the blocks of summaries: only the name and the address positions
     entry: int
+    text: str  # the address entry as written
     # the lowered cluster; None in the blocks kept to compare sites after they are dropped
     target: ClusterTarget | None = None
 
@@ -41,8 +42,8 @@ class Overlap:
     def message(self) -> str:
         a, b = self.later, self.earlier
         text = (
-            f"{a.pool.model.spec.addresses[a.entry]} in pool {a.pool.name!r} of {a.cluster} "
-            f"overlaps {b.pool.model.spec.addresses[b.entry]} in pool {b.pool.name!r} of "
+            f"{a.text} in pool {a.pool.name!r} of {a.cluster} "
+            f"overlaps {b.text} in pool {b.pool.name!r} of "
             f"{b.cluster}"
         )
         if self.shared:
@@ -73,6 +74,8 @@ def blocks(
         site_key = id(target.site_doc) if site is None else site
         cluster = target.id
         for pi, pool in enumerate(cfg.pools):
+            kept = pool if keep_targets else slim_pool(pool)
+            addresses = pool.model.spec.addresses
             for ei, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
                 out.extend(
                     Block(
@@ -80,13 +83,26 @@ def blocks(
                         (ti, pi, ei),
                         cluster,
                         site_key,
-                        pool,
+                        kept,
                         ei,
+                        addresses[ei],
                         target if keep_targets else None,
                     )
                     for n in entry.nets
                 )
     return out
+
+
+ADDRESSES_PATH = ("spec", "addresses")
+
+
+def slim_pool(pool: Item[Any]) -> Item[Any]:
+    """What a summary needs of a pool: its name and where its addresses are written, without
+    the model and the rest of its document (a fleet keeps one per pool until the end)."""
+    from gitops_lb.site.summary import positions_only
+
+    doc = positions_only(pool.doc, ADDRESSES_PATH)
+    return Item(None, pool.kind, pool.name, pool.namespace, pool.file, doc)
 
 
 def cluster_networks(target: ClusterTarget) -> set[str]:
