@@ -254,10 +254,12 @@ def scale(p: Params, dim: str, work: str, repeat: int, commands: Sequence[str]) 
     what = "pools and services per cluster" if dim == "cluster" else "sites"
     print(f"scaling: the same fleet with twice the {what}")
     batches: list[tuple[str, list[dict[str, Any]]]] = []
+    written: list[Written] = []
     for i, size in enumerate((p, doubled(p, dim))):
         sub = os.path.join(work, f"n{i}")
         os.makedirs(sub)
-        batches.append((sub, jobs_for(generate(size, sub), sub, commands)))
+        written.append(generate(size, sub))
+        batches.append((sub, jobs_for(written[-1], sub, commands)))
     results = run_jobs(batches, repeat)  # both sizes interleaved: the same noise for both
     ok = True
     growth = {n: results[1][n].median / results[0][n].median for n in results[0]}
@@ -273,6 +275,15 @@ def scale(p: Params, dim: str, work: str, repeat: int, commands: Sequence[str]) 
             relative = ratio / growth[floor_of(name)]
             line += f" (target {SCALE_LIMIT}x; {relative:.2f}x the floor's growth)"
         print(line + ("" if good else "  (over)"))
+    for name in commands:  # the memory limit holds at both sizes
+        line = f"memory {name:<11}"
+        for w, found in zip(written, results, strict=True):
+            input_bytes = w.manifest_bytes if name == "lint" else w.site_bytes
+            limit = MEMORY_FACTOR * input_bytes + MEMORY_BASE
+            good = found[name].rss <= limit
+            ok &= good
+            line += f"  {found[name].rss / 1e6:>5.0f} MB of {limit / 1e6:.0f}{'' if good else '!'}"
+        print(line + f"  (limit {MEMORY_FACTOR} x input + {MEMORY_BASE / 1e6:.0f} MB)")
     return ok
 
 

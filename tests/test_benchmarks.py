@@ -82,6 +82,7 @@ def test_runner_scaling_mode(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "twice the pools and services per cluster" in out
     assert re.search(r"^lint +\d+\.\d+ s -> +\d+\.\d+ s CPU +\d+\.\d+x", out, re.M), out
+    assert re.search(r"^memory validate +\d+ MB of \d+ +\d+ MB of \d+ ", out, re.M), out
 
 
 def test_runner_profile_mode(tmp_path, capsys):
