@@ -403,6 +403,7 @@ def selecting_advertisements(
     bgp: list[dict[str, Any]] = []
     for pool in pools:
         name = pool["name"]
+        sel: dict[str, Any]
         if "l2" in pool:
             sel = {"matchLabels": {POOL_LABEL: name}}
             l2.append({"name": f"sel-{name}", "ipAddressPoolSelectors": [sel], **pool.pop("l2")})
