@@ -1,7 +1,7 @@
 """Generate a realistic fleet, deterministically: site specs and the same fleet as manifests.
 
     python -m benchmarks.fleet OUT [--sites 10] [--clusters 10] [--pools 50] [--services 200]
-                                   [--nodes 6] [--seed 1] [--overlaps]
+                                   [--nodes 6] [--seed 1] [--overlaps] [--selectors]
 
 writes OUT/sites/<site>.yaml (one site spec per file) and OUT/manifests/<site>/<cluster>/*.yaml
 (the MetalLB objects, Services and Nodes that site spec describes, as Kubernetes manifests).
@@ -12,7 +12,11 @@ segments (shorthand advertisements, plus a full-form one selecting pools by labe
 from a routed block announced to two peers with a BFD profile, dual-stack pools, and Services:
 automatic and requested addresses, shared IPs, reservations (`emit: false`), Local traffic
 policy, namespace-restricted pools. With `--overlaps` every pool also takes a block of its
-neighbour, so the fleet carries thousands of overlap findings.
+neighbour, so the fleet carries thousands of overlap findings. With `--selectors` the fleet
+leans on label selectors the way large clusters do: every pool is announced by a full-form
+advertisement selecting it by its labels (matchLabels for L2, an In expression for BGP), every
+Service carries its own app label and its team, the namespace-restricted pools also select
+Services by team, and the BGP peers select their nodes.
 
 Site s with the same seed is the same whatever --sites says, so a fleet twice as large contains
 the smaller one.
@@ -39,6 +43,8 @@ NAMESPACE = "metallb-system"
 SEGMENTS = 4  # L2 segments per site
 TEAMS = ("payments", "search", "web", "data", "ops")
 SPEAKER = "lb.example.com/speaker"
+POOL_LABEL = "lb.example.com/pool"
+APP = "app.kubernetes.io/name"
 HOSTNAME = "kubernetes.io/hostname"
 ZONE = "topology.kubernetes.io/zone"
 HEAD = 32  # per segment: network address, gateway, peers and reserved range come first
@@ -56,6 +62,7 @@ class Params:
     nodes: int = 6  # per cluster
     seed: int = 1
     overlaps: bool = False
+    selectors: bool = False
 
 
 def v4(value: int) -> str:
@@ -218,7 +225,11 @@ class Fleet:
             }
             for i, peer in enumerate(("tor-a", "tor-b"))
         ]
+        if self.p.selectors:  # peers pick their nodes by label
+            for peer in peers:
+                peer["nodeSelectors"] = [{"matchLabels": {SPEAKER: "true"}}]
         pool_specs = [self.pool_spec(pl, rng) for pl in pools]
+        l2_full, bgp_full = selecting_advertisements(pool_specs) if self.p.selectors else ([], [])
         shared_l2 = {
             "name": "shared-l2",
             "ipAddressPoolSelectors": [{"matchLabels": {"tier": "shared"}}],
@@ -240,11 +251,14 @@ class Fleet:
             "nodes": nodes,
             "pools": pool_specs,
             "bgpPeers": peers,
-            "l2Advertisements": [shared_l2] if any(pl.index % 6 == 3 for pl in pools) else [],
+            "l2Advertisements": ([shared_l2] if any(pl.index % 6 == 3 for pl in pools) else [])
+            + l2_full,
             "communities": communities,
             "bfdProfiles": bfd,
             "services": services,
         }
+        if bgp_full:
+            spec["bgpAdvertisements"] = bgp_full
         return spec, manifests_of(spec)
 
     def nodes(
@@ -308,9 +322,15 @@ class Fleet:
             spec["autoAssign"] = False
         if pl.index % 7 == 3:
             spec["serviceAllocation"] = {"priority": 10, "namespaces": [team_of(pl.index)]}
+            if self.p.selectors:
+                spec["serviceAllocation"]["serviceSelectors"] = [
+                    {"matchLabels": {"team": team_of(pl.index)}}
+                ]
+        if self.p.selectors:
+            spec["labels"] = {POOL_LABEL: pl.name, "kind": pl.kind}
         if pl.kind == "l2":
-            if pl.index % 6 == 3:
-                spec["labels"] = {"tier": "shared"}  # announced by the full-form shared-l2
+            if pl.index % 6 == 3:  # announced by the full-form shared-l2
+                spec["labels"] = {**spec.get("labels", {}), "tier": "shared"}
             else:
                 l2: dict[str, Any] = {"interfaces": [f"eth{pl.segment + 1}"]}
                 if rng.random() < 0.7:
@@ -367,9 +387,30 @@ class Fleet:
                 svc["externalTrafficPolicy"] = "Local"
             if rng.random() < 0.2:
                 svc["labels"] = {"team": svc["namespace"]}
+            if self.p.selectors:  # every Service its own app label, as Helm charts write them
+                svc["labels"] = {APP: svc["name"], "team": svc["namespace"]}
             out.append(svc)
             previous = svc
         return out
+
+
+def selecting_advertisements(
+    pools: Sequence[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The pools' shorthand advertisements (taken off them) as full forms selecting the pool by
+    its label: L2 by matchLabels, BGP by an In expression."""
+    l2: list[dict[str, Any]] = []
+    bgp: list[dict[str, Any]] = []
+    for pool in pools:
+        name = pool["name"]
+        sel: dict[str, Any]
+        if "l2" in pool:
+            sel = {"matchLabels": {POOL_LABEL: name}}
+            l2.append({"name": f"sel-{name}", "ipAddressPoolSelectors": [sel], **pool.pop("l2")})
+        if "bgp" in pool:
+            sel = {"matchExpressions": [{"key": POOL_LABEL, "operator": "In", "values": [name]}]}
+            bgp.append({"name": f"sel-{name}", "ipAddressPoolSelectors": [sel], **pool.pop("bgp")})
+    return l2, bgp
 
 
 def pool_kind(i: int) -> str:
@@ -415,6 +456,7 @@ def manifests_of(cluster: dict[str, Any]) -> list[dict[str, Any]]:
                 out.append(crd(kind, pool["name"], {"ipAddressPools": [pool["name"]], **pool[key]}))
     full = (
         ("l2Advertisements", "L2Advertisement", "v1beta1"),
+        ("bgpAdvertisements", "BGPAdvertisement", "v1beta1"),
         ("bgpPeers", "BGPPeer", "v1beta2"),
         ("communities", "Community", "v1beta1"),
         ("bfdProfiles", "BFDProfile", "v1beta1"),
@@ -547,6 +589,11 @@ def add_size_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--overlaps", action="store_true", help="every pool overlaps its neighbour (many findings)"
     )
+    parser.add_argument(
+        "--selectors",
+        action="store_true",
+        help="advertisements select pools by label, pools select Services by label",
+    )
 
 
 def params_from(args: argparse.Namespace) -> Params:
@@ -558,6 +605,7 @@ def params_from(args: argparse.Namespace) -> Params:
         nodes=args.nodes,
         seed=args.seed,
         overlaps=args.overlaps,
+        selectors=args.selectors,
     )
 
 

@@ -59,6 +59,22 @@ def test_fleet_site_specs_validate_clean(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "sites")]) == 0, capsys.readouterr().out
 
 
+def test_selector_fleet_is_clean_and_selects_by_label(tmp_path, capsys):
+    _, written = generate(tmp_path, "--selectors")
+    statuses, out = lint_clusters(written, capsys)
+    assert statuses == [0] * 6, out
+    folder = written.cluster_dirs[0][0]
+    with open(f"{folder}/advertisements.yaml", encoding="utf-8") as fh:
+        ads = fh.read()
+    assert "ipAddressPools" not in ads and "operator: In" in ads and "matchLabels" in ads
+    with open(f"{folder}/pools.yaml", encoding="utf-8") as fh:
+        assert "serviceSelectors" in fh.read()
+    with open(f"{folder}/services.yaml", encoding="utf-8") as fh:
+        assert "app.kubernetes.io/name: svc-0000" in fh.read()
+    if "validate" in COMMANDS:
+        assert main(["validate", str(tmp_path / "sites")]) == 0, capsys.readouterr().out
+
+
 def test_overlapping_fleet_reports_every_overlap(tmp_path, capsys):
     _, written = generate(tmp_path, "--overlaps")
     statuses, out = lint_clusters(written, capsys)

@@ -10,14 +10,14 @@ through memberlist, which needs TCP and UDP 7946 open between all nodes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gitops_lb.config import Item
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb.selectors import any_matches
 from gitops_lb.metallb.speakerplan import (
     EXCLUDE_LABEL,
-    announcing,
+    Speakers,
     bgp_advertisements,
     excluded,
     l2_advertisements,
@@ -28,7 +28,7 @@ from gitops_lb.site.target import ClusterTarget
 MEMBERLIST_PORT = 7946
 
 
-def _node_entry(node: InventoryNode, labels: dict[str, str]) -> dict[str, Any]:
+def _node_entry(node: InventoryNode, labels: Mapping[str, str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": node.name}
     if node.interfaces:
         entry["interfaces"] = [
@@ -94,24 +94,27 @@ def speaker_plan(target: ClusterTarget) -> dict[str, Any]:
     # the labels the Node objects carry (lowering adds kubernetes.io/hostname like the kubelet)
     lowered = {n.name: n.model.metadata.labels for n in cfg.nodes if n.model is not None}
     valid_peers = [p for p in cfg.peers if p.model is not None]
+    # each selector list is matched against the inventory once, not once per node
+    speakers = Speakers((n.name, lowered.get(n.name, n.labels)) for n in inventory)
+    peer_nodes = [speakers.index.positions(p.model.spec.nodeSelectors) for p in valid_peers]
+    active: list[list[Item[m.BGPPeer]]] = [[] for _ in inventory]
+    for peer, positions in zip(valid_peers, peer_nodes, strict=True):
+        for i in positions:
+            active[i].append(peer)
+    l2: list[list[dict[str, Any]]] = [[] for _ in inventory]
+    bgp: list[list[dict[str, Any]]] = [[] for _ in inventory]
+    for pool in (p for p in cfg.pools if p.model is not None):
+        for l2adv in l2_advertisements(cfg, pool):
+            for i in speakers.announcers(l2adv):
+                l2[i].append(_l2_entry(pool, l2adv, inventory[i]))
+        for bgpadv in bgp_advertisements(cfg, pool):
+            for i in speakers.announcers(bgpadv):
+                bgp[i].append(_bgp_entry(pool, bgpadv, active[i]))
     nodes = []
-    for node in inventory:
-        labels = lowered.get(node.name, node.labels)
-        entry = _node_entry(node, labels)
-        active = [p for p in valid_peers if any_matches(p.model.spec.nodeSelectors, labels)]
-        pools = [p for p in cfg.pools if p.model is not None]
-        l2 = [
-            _l2_entry(pool, adv, node)
-            for pool in pools
-            for adv in announcing(l2_advertisements(cfg, pool), labels)
-        ]
-        bgp = [
-            _bgp_entry(pool, adv, active)
-            for pool in pools
-            for adv in announcing(bgp_advertisements(cfg, pool), labels)
-        ]
-        entry["l2"] = l2
-        entry["bgp"] = bgp
+    for i, node in enumerate(inventory):
+        entry = _node_entry(node, speakers.index.labels[i])
+        entry["l2"] = l2[i]
+        entry["bgp"] = bgp[i]
         nodes.append(entry)
     peers = [
         {
@@ -119,13 +122,9 @@ def speaker_plan(target: ClusterTarget) -> dict[str, Any]:
             "peerAddress": p.model.spec.peerAddress or p.model.spec.interface,
             "peerASN": p.model.spec.peerASN,
             "myASN": p.model.spec.myASN,
-            "nodes": [
-                n.name
-                for n in inventory
-                if any_matches(p.model.spec.nodeSelectors, lowered.get(n.name, n.labels))
-            ],
+            "nodes": [inventory[i].name for i in positions],
         }
-        for p in valid_peers
+        for p, positions in zip(valid_peers, peer_nodes, strict=True)
     ]
     return {
         "site": target.site.metadata.name,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb.selectors import any_matches, selector_identity, selector_problems
+from gitops_lb.metallb.labelindex import LabelIndex
+from gitops_lb.metallb.selectors import selector_identity, selector_problems
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -293,22 +294,20 @@ def node_groups(cfg: ClusterConfig) -> list[list[int]]:
         sig = tuple(selector_identity(s) for s in sels)
         by_selectors.setdefault(sig, []).append(i)
         selector_lists.setdefault(sig, sels)
-    groups: dict[tuple[int, ...], None] = {}
-    seen_labels: set[tuple[tuple[str, str], ...]] = set()
+    # nodes with the same labels have the same peers: one member per distinct label set
+    label_sets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
     for node in cfg.nodes:
         labels = node.model.metadata.labels
-        label_key = tuple(sorted(labels.items()))
-        if label_key in seen_labels:
-            continue
-        seen_labels.add(label_key)
-        group = sorted(
-            i
-            for sig, members in by_selectors.items()
-            if not selector_lists[sig] or any_matches(selector_lists[sig], labels)
-            for i in members
-        )
-        if len(group) > 1:
-            groups.setdefault(tuple(group), None)
+        label_sets.setdefault(tuple(sorted(labels.items())), labels)
+    index = LabelIndex(enumerate(label_sets.values()))
+    peers_of: list[list[int]] = [[] for _ in label_sets]
+    for key, members in by_selectors.items():
+        for at in index.positions(selector_lists[key]):
+            peers_of[at].extend(members)
+    groups: dict[tuple[int, ...], None] = {}
+    for peers_here in peers_of:
+        if len(peers_here) > 1:
+            groups.setdefault(tuple(sorted(peers_here)), None)
     return [list(g) for g in groups]
 
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Entry, parse_entry
-from gitops_lb.metallb.selectors import any_matches, matches, selector_problems
+from gitops_lb.metallb.labelindex import LabelIndex
+from gitops_lb.metallb.selectors import selector_problems
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -80,6 +81,28 @@ class Semantics:
     def namespace_labels(self) -> dict[str, dict[str, str]]:
         return {n.name: n.model.metadata.labels for n in self.cfg.namespaces}
 
+    # label indexes: which objects a selector list picks, without trying each one
+
+    @cached_property
+    def node_index(self) -> LabelIndex[Item[m.Node]]:
+        return LabelIndex(self.node_labels)
+
+    @cached_property
+    def namespace_index(self) -> LabelIndex[str]:
+        return LabelIndex(self.namespace_labels.items())
+
+    @cached_property
+    def pool_index(self) -> LabelIndex[Item[m.IPAddressPool]]:
+        return LabelIndex((p, p.model.metadata.labels) for p in self.cfg.pools)
+
+    @cached_property
+    def pool_positions_by_name(self) -> dict[str, list[int]]:
+        """Pool name -> positions in cfg.pools (several when the name is repeated)."""
+        out: dict[str, list[int]] = {}
+        for i, p in enumerate(self.cfg.pools):
+            out.setdefault(p.name, []).append(i)
+        return out
+
     # --- pools --------------------------------------------------------------------------------
 
     def entries(self, pool: Item[m.IPAddressPool]) -> list[Entry]:
@@ -100,15 +123,20 @@ class Semantics:
     ) -> list[Item[m.IPAddressPool]]:
         """Pools an advertisement applies to: all pools when it names and selects none."""
         spec = adv.model.spec
+        pools = self.cfg.pools
         if not spec.ipAddressPools and not spec.ipAddressPoolSelectors:
-            return list(self.cfg.pools)
-        names = set(spec.ipAddressPools)
-        sels = spec.ipAddressPoolSelectors if selectors_valid(spec.ipAddressPoolSelectors) else []
-        return [
-            p
-            for p in self.cfg.pools
-            if p.name in names or (sels and any(matches(s, p.model.metadata.labels) for s in sels))
-        ]
+            return list(pools)
+        by_name = self.pool_positions_by_name
+        named = [i for name in dict.fromkeys(spec.ipAddressPools) for i in by_name.get(name, ())]
+        sels = spec.ipAddressPoolSelectors
+        picked = self.pool_index.positions(sels) if sels and selectors_valid(sels) else ()
+        if not picked:
+            positions: Sequence[int] = sorted(named)
+        elif not named:
+            positions = picked
+        else:
+            positions = sorted({*named, *picked})
+        return [pools[i] for i in positions]
 
     @cached_property
     def pool_l2advs(self) -> dict[int, list[Item[m.L2Advertisement]]]:
@@ -132,4 +160,4 @@ class Semantics:
         """Known Nodes a selector list picks (empty list: all; invalid selectors: none)."""
         if not selectors_valid(sels):
             return []
-        return [n for n, labels in self.node_labels if any_matches(sels, labels)]
+        return self.node_index.select(sels)

@@ -14,12 +14,14 @@ questions answer None ("cannot tell") and the rules report only what is certain.
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.allocation import AllocationIndex, Hit
 from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
 from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
 from gitops_lb.metallb.selectors import matches
@@ -38,7 +40,10 @@ SHARED_IP = "allow-shared-ip"
 SERVICE_KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)  # the Service annotations MetalLB reads
 
 Path = tuple[PathPart, ...]
+Candidates = list[tuple["Item[m.IPAddressPool]", bool | None]]
 Family = frozenset[int]  # {4}, {6} or {4, 6} (dual stack)
+# what candidates() depends on: family, PreferDualStack, no namespace, a known Namespace, hits
+ChoiceKey = tuple[Family | None, bool, bool, bool, tuple[Hit, ...]]
 
 V4: Family = frozenset({4})
 V6: Family = frozenset({6})
@@ -280,7 +285,9 @@ class ServiceSemantics:
 
     def __init__(self, cfg: ClusterConfig) -> None:
         self._cfg = weakref.ref(cfg)
-        self._candidates: dict[object, list[tuple[Item[m.IPAddressPool], bool | None]]] = {}
+        self._candidates: dict[ChoiceKey, Candidates] = {}
+        self._base: dict[tuple[object, ...], tuple[list[int], Candidates]] = {}
+        self._keys: dict[ServiceView, ChoiceKey] = {}
 
     @property
     def cfg(self) -> ClusterConfig:
@@ -320,21 +327,20 @@ class ServiceSemantics:
         """Is ns in `namespaces` or a Namespace namespaceSelectors match? None: unknown."""
         if ns is not None and ns in sa.namespaces:
             return True
-        if not sa.namespaceSelectors:
-            return False if ns is not None else None
         labels = self.cfg.sem.namespace_labels
-        if ns is None or ns not in labels or not selectors_valid(sa.namespaceSelectors):
-            return None
-        return any(matches(s, labels[ns]) for s in sa.namespaceSelectors)
+        known = ns is not None and ns in labels
+        unlisted = unlisted_in_namespaces(sa, ns is None, known)
+        if unlisted is False and ns is not None and known:
+            return any(matches(s, labels[ns]) for s in sa.namespaceSelectors)
+        return unlisted
 
     def namespace_set_nonempty(self, sa: m.ServiceAllocation) -> bool | None:
         if sa.namespaces:
             return True
         if not sa.namespaceSelectors:
             return False
-        labels = self.cfg.sem.namespace_labels
-        if selectors_valid(sa.namespaceSelectors) and any(
-            matches(s, lbl) for lbl in labels.values() for s in sa.namespaceSelectors
+        if selectors_valid(sa.namespaceSelectors) and self.cfg.sem.namespace_index.positions(
+            sa.namespaceSelectors
         ):
             return True
         return None  # Namespaces outside the input may match
@@ -347,18 +353,27 @@ class ServiceSemantics:
 
     def labels_ok(self, sa: m.ServiceAllocation, view: ServiceView) -> bool | None:
         """No serviceSelectors, or one of them matches the Service's labels."""
-        if not sa.serviceSelectors:
+        unselected = unselected_labels(sa)
+        if unselected is False and any(matches(s, view.labels) for s in sa.serviceSelectors):
             return True
-        if not selectors_valid(sa.serviceSelectors):
-            return None
-        return any(matches(s, view.labels) for s in sa.serviceSelectors)
+        return unselected
 
     def compatible(self, pool: Item[m.IPAddressPool], view: ServiceView) -> bool | None:
         """isPoolCompatibleWithService: namespace set (when non-empty) AND serviceSelectors."""
         sa = pool.model.spec.serviceAllocation
         if sa is None:
             return True
-        return both(self.namespace_ok(sa, view.namespace), self.labels_ok(sa, view))
+        return self._compatible(
+            sa, self.in_namespaces(sa, view.namespace), self.labels_ok(sa, view)
+        )
+
+    def _compatible(
+        self, sa: m.ServiceAllocation, in_ns: bool | None, labels_ok: bool | None
+    ) -> bool | None:
+        """compatible() from what in_namespaces and labels_ok answered."""
+        nonempty = self.namespace_set_nonempty(sa)
+        empty = None if nonempty is None else not nonempty
+        return both(either(in_ns, empty), labels_ok)
 
     def why_incompatible(self, pool: Item[m.IPAddressPool], view: ServiceView) -> str:
         sa = pool.model.spec.serviceAllocation
@@ -378,45 +393,120 @@ class ServiceSemantics:
         sa = pool.model.spec.serviceAllocation
         if sa is None:
             return False
-        select_all = not (sa.namespaces or sa.namespaceSelectors or sa.serviceSelectors)
-        by_selector = bool(sa.serviceSelectors) or select_all
-        return either(self.in_namespaces(sa, view.namespace), by_selector)
+        return pinned(sa, self.in_namespaces(sa, view.namespace))
 
     def candidate(self, pool: Item[m.IPAddressPool], view: ServiceView) -> tuple[bool | None, str]:
         """Can automatic assignment give this Service an address from the pool? And why not."""
+        sa = pool.model.spec.serviceAllocation
+        in_ns = labels_ok = None
+        if sa is not None:
+            in_ns, labels_ok = self.in_namespaces(sa, view.namespace), self.labels_ok(sa, view)
+        ok, why = self._verdict(pool, view.family, view.prefer_dual, in_ns, labels_ok)
+        if why == ALLOCATION:
+            if self.compatible(pool, view) is False:
+                return False, f"is not for it ({self.why_incompatible(pool, view)})"
+            return False, "has a serviceAllocation whose namespaceSelectors skip its namespace"
+        return ok, why
+
+    def _verdict(
+        self,
+        pool: Item[m.IPAddressPool],
+        family: Family | None,
+        prefer_dual: bool,
+        in_ns: bool | None,
+        labels_ok: bool | None,
+    ) -> tuple[bool | None, str]:
+        """candidate() from the Service's family and what in_namespaces and labels_ok answered
+        for the pool's serviceAllocation; ALLOCATION when that refuses the Service."""
         spec = pool.model.spec
         if not spec.autoAssign:
             return False, "has autoAssign false"
-        if spec.serviceAllocation is not None:
-            ok = both(self.pinned(pool, view), self.compatible(pool, view))
+        ok: bool | None = True
+        sa = spec.serviceAllocation
+        if sa is not None:
+            ok = both(pinned(sa, in_ns), self._compatible(sa, in_ns, labels_ok))
             if ok is False:
-                if self.compatible(pool, view) is False:
-                    return False, f"is not for it ({self.why_incompatible(pool, view)})"
-                return False, "has a serviceAllocation whose namespaceSelectors skip its namespace"
-        else:
-            ok = True
+                return False, ALLOCATION
         families = self.families(pool)
-        if view.family is not None:
-            wanted = view.family
-            if view.prefer_dual and families & wanted:
+        if family is not None:
+            if prefer_dual and families & family:
                 pass
-            elif not wanted <= families:
-                missing = ", ".join(family_name(f) for f in sorted(wanted - families))
+            elif not family <= families:
+                missing = ", ".join(family_name(f) for f in sorted(family - families))
                 return False, f"has no {missing} addresses"
         return ok, ""
 
-    def candidates(self, view: ServiceView) -> list[tuple[Item[m.IPAddressPool], bool | None]]:
+    def candidates(self, view: ServiceView) -> Candidates:
         """Pools automatic assignment may use (True) or might use (None: cannot tell)."""
-        # Services alike in everything the choice looks at share one answer
-        sig = (view.namespace, tuple(sorted(view.labels.items())), view.family, view.prefer_dual)
-        found = self._candidates.get(sig)
+        key = self._keys.get(view)
+        if key is None:
+            ns = view.namespace
+            known = ns is not None and ns in self.cfg.sem.namespace_labels
+            hits = self._allocation.hits(ns, view.labels)
+            key = self._keys[view] = (view.family, view.prefer_dual, ns is None, known, hits)
+        found = self._candidates.get(key)
         if found is None:
-            found = []
-            for pool in self.cfg.pools:
-                ok, _ = self.candidate(pool, view)
+            found = self._candidates[key] = self._choose(*key)
+        return found
+
+    @cached_property
+    def _allocation(self) -> AllocationIndex:
+        labels = (v.labels for v in self.views)
+        return AllocationIndex(self.cfg.pools, self.cfg.sem.namespace_index, labels)
+
+    def _choose(
+        self,
+        family: Family | None,
+        prefer_dual: bool,
+        no_ns: bool,
+        known_ns: bool,
+        hits: tuple[Hit, ...],
+    ) -> Candidates:
+        """candidates() for Services alike in family, kind of namespace and `hits`: the pools
+        that take no notice of such Services (computed once for all of them), with the
+        verdicts of the pools in `hits` put in their places."""
+        positions, base = self._unnoticed(family, prefer_dual, no_ns, known_ns)
+        if not hits:
+            return base
+        pools = self.cfg.pools
+        out: Candidates = []
+        start = 0
+        for hit in hits:
+            at = bisect_left(positions, hit.position, start)
+            out.extend(base[start:at])
+            start = at + 1 if at < len(positions) and positions[at] == hit.position else at
+            pool = pools[hit.position]
+            sa = pool.model.spec.serviceAllocation
+            assert sa is not None  # only pools with a serviceAllocation are hit
+            in_ns = True if hit.namespace else unlisted_in_namespaces(sa, no_ns, known_ns)
+            labels_ok = True if hit.labels else unselected_labels(sa)
+            ok, _ = self._verdict(pool, family, prefer_dual, in_ns, labels_ok)
+            if ok is not False:
+                out.append((pool, ok))
+        out.extend(base[start:])
+        return out
+
+    def _unnoticed(
+        self, family: Family | None, prefer_dual: bool, no_ns: bool, known_ns: bool
+    ) -> tuple[list[int], Candidates]:
+        """(positions, candidates) for a Service no serviceAllocation lists, selects or picks
+        by label (the same for every such Service of this family and kind of namespace)."""
+        key = (family, prefer_dual, no_ns, known_ns)
+        found = self._base.get(key)
+        if found is None:
+            positions: list[int] = []
+            out: Candidates = []
+            for i, pool in enumerate(self.cfg.pools):
+                sa = pool.model.spec.serviceAllocation
+                in_ns = labels_ok = None
+                if sa is not None:
+                    in_ns = unlisted_in_namespaces(sa, no_ns, known_ns)
+                    labels_ok = unselected_labels(sa)
+                ok, _ = self._verdict(pool, family, prefer_dual, in_ns, labels_ok)
                 if ok is not False:
-                    found.append((pool, ok))
-            self._candidates[sig] = found
+                    positions.append(i)
+                    out.append((pool, ok))
+            found = self._base[key] = (positions, out)
         return found
 
     def landing(self, view: ServiceView) -> list[Item[m.IPAddressPool]]:
@@ -428,6 +518,36 @@ class ServiceSemantics:
             named = self.cfg.sem.pools_by_name.get(view.pool_annotation.value)
             return [named] if named is not None else []
         return [pool for pool, _ in self.candidates(view)]
+
+
+ALLOCATION = "allocation"  # _verdict: the serviceAllocation refuses the Service
+
+
+def pinned(sa: m.ServiceAllocation, in_ns: bool | None) -> bool | None:
+    """The pool prefers the Service: its namespace is in the set, or the pool selects Services
+    by label (or selects everything)."""
+    select_all = not (sa.namespaces or sa.namespaceSelectors or sa.serviceSelectors)
+    by_selector = bool(sa.serviceSelectors) or select_all
+    return either(in_ns, by_selector)
+
+
+def unlisted_in_namespaces(sa: m.ServiceAllocation, no_ns: bool, known_ns: bool) -> bool | None:
+    """in_namespaces for a namespace the pool neither lists nor selects: no_ns for a Service
+    without one, known_ns when it is a Namespace of the input."""
+    if not sa.namespaceSelectors:
+        return None if no_ns else False
+    if no_ns or not known_ns or not selectors_valid(sa.namespaceSelectors):
+        return None
+    return False
+
+
+def unselected_labels(sa: m.ServiceAllocation) -> bool | None:
+    """labels_ok for labels no serviceSelector matches."""
+    if not sa.serviceSelectors:
+        return True
+    if not selectors_valid(sa.serviceSelectors):
+        return None
+    return False
 
 
 _CACHE: weakref.WeakKeyDictionary[ClusterConfig, ServiceSemantics] = weakref.WeakKeyDictionary()

@@ -7,7 +7,9 @@ advertisements whose serviceSelectors match a Service count for that Service, an
 answers on the interfaces its advertisements list (every interface when one lists none).
 
 One implementation for the speaker plan of `gitops-lb plan` (gitops_lb.compile.plan) and for
-reconcile's check of who announces a Service live (gitops_lb.reconcile.nodes).
+reconcile's check of who announces a Service live (gitops_lb.reconcile.nodes). `Speakers`
+answers for many nodes at once from a label index: each selector list is matched once, not once
+per node.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.labelindex import LabelIndex
 from gitops_lb.metallb.selectors import any_matches
 from gitops_lb.metallb.semantics import selectors_valid
 
@@ -77,6 +80,49 @@ def l2_interfaces(ads: Iterable[Item[Any]]) -> frozenset[str] | None:
     return frozenset(names)
 
 
+class Speakers:
+    """Known nodes (name, labels) and, per advertisement, those it lets announce."""
+
+    def __init__(self, nodes: Iterable[tuple[str, Mapping[str, str]]]) -> None:
+        self.index: LabelIndex[str] = LabelIndex(nodes)
+        self._excluded = [excluded(labels) for labels in self.index.labels]
+        self._announcers: dict[int, list[int]] = {}
+        self._l2: dict[tuple[int, ...], Allowed] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return self.index.members
+
+    def announcers(self, ad: Item[Any]) -> list[int]:
+        """Positions of the nodes the advertisement lets announce (`announcing` for each)."""
+        found = self._announcers.get(id(ad))
+        if found is None:
+            sels = ad.model.spec.nodeSelectors
+            picked = self.index.positions(sels) if selectors_valid(sels) else ()
+            found = self._announcers[id(ad)] = [i for i in picked if not self._excluded[i]]
+        return found
+
+    def l2_allowed(
+        self,
+        cfg: ClusterConfig,
+        pool: Item[m.IPAddressPool],
+        service_labels: Mapping[str, str] | None = None,
+    ) -> Allowed:
+        """`l2_allowed` over these nodes."""
+        ads = l2_advertisements(cfg, pool, service_labels)
+        key = tuple(id(ad) for ad in ads)
+        found = self._l2.get(key)
+        if found is None:
+            per_node: dict[int, list[Item[m.L2Advertisement]]] = {}
+            for ad in ads:
+                for i in self.announcers(ad):
+                    per_node.setdefault(i, []).append(ad)
+            found = self._l2[key] = {
+                self.names[i]: l2_interfaces(per_node[i]) for i in sorted(per_node)
+            }
+        return dict(found)
+
+
 def l2_allowed(
     cfg: ClusterConfig,
     pool: Item[m.IPAddressPool],
@@ -85,10 +131,4 @@ def l2_allowed(
 ) -> Allowed:
     """The nodes (name, labels) that may announce a Service of `pool` in L2, with their
     interfaces; service_labels None ignores the advertisements' serviceSelectors."""
-    ads = l2_advertisements(cfg, pool, service_labels)
-    out: Allowed = {}
-    for name, labels in nodes:
-        mine = announcing(ads, labels)
-        if mine:
-            out[name] = l2_interfaces(mine)
-    return out
+    return Speakers(nodes).l2_allowed(cfg, pool, service_labels)

@@ -9,9 +9,9 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import Location, Severity
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb.selectors import any_matches
+from gitops_lb.metallb.labelindex import LabelIndex
 from gitops_lb.metallb.semantics import selectors_valid
-from gitops_lb.metallb.speakerplan import l2_allowed
+from gitops_lb.metallb.speakerplan import Speakers
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
 from gitops_lb.reconcile.normalize import metadata_differences
@@ -56,7 +56,9 @@ def check_nodes(d: Desired, live: LiveState) -> Iterator[Difference]:
                 live=h,
                 item=item,
             )
-    planned = [(n.name, n.model.metadata.labels) for n in cfg.nodes]
+    planned = LabelIndex((n.name, n.model.metadata.labels) for n in cfg.nodes)
+    running = LabelIndex(nodes)
+    alike: set[tuple[int, int]] = set()  # answers found equal
     selecting: Sequence[tuple[str, Sequence[Any]]] = (
         ("L2Advertisement", cfg.l2advs),
         ("BGPAdvertisement", cfg.bgpadvs),
@@ -67,9 +69,14 @@ def check_nodes(d: Desired, live: LiveState) -> Iterator[Difference]:
             sels = item.model.spec.nodeSelectors
             if not selectors_valid(sels):
                 continue  # lint reports invalid selectors
-            want_nodes = sorted(n for n, labels in planned if any_matches(sels, labels))
-            have_nodes = sorted(n for n, labels in nodes if any_matches(sels, labels))
+            # the indexes answer each selector list once (the same tuple every time)
+            planned_at, live_at = planned.positions(sels), running.positions(sels)
+            if (id(planned_at), id(live_at)) in alike:
+                continue
+            want_nodes = sorted(planned.members[i] for i in planned_at)
+            have_nodes = sorted(running.members[i] for i in live_at)
             if want_nodes == have_nodes:
+                alike.add((id(planned_at), id(live_at)))
                 continue
             gained = sorted(set(have_nodes) - set(want_nodes))
             lost = sorted(set(want_nodes) - set(have_nodes))
@@ -106,6 +113,7 @@ def check_l2_status(d: Desired, live: LiveState) -> Iterator[Difference]:
         nodes = live_nodes(live)
     else:
         return
+    speakers = Speakers(nodes)
     services = {(namespace_of(o), name_of(o)): o for o in live.get("Service")}
     for obj in sorted(live.get("ServiceL2Status"), key=name_of):
         status = mapping(obj, "status")
@@ -125,7 +133,7 @@ def check_l2_status(d: Desired, live: LiveState) -> Iterator[Difference]:
             for i in (raw if isinstance(raw, list) else [])
             if isinstance(i, dict) and isinstance(i.get("name"), str)
         )
-        allowed = l2_allowed(cfg, pool, nodes, str_map(meta(svc).get("labels")))
+        allowed = speakers.l2_allowed(cfg, pool, str_map(meta(svc).get("labels")))
         ref = f"Service {svc_key[0]}/{svc_key[1]} (pool {pool.name})"
         if node not in allowed:
             where = ", ".join(sorted(allowed)) or "no node"

@@ -35,10 +35,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         if view.sharing is None:
             continue
         pools = ss.landing(view)
-        ads = [selecting_ad(cfg, p, view) for p in pools]
-        if not pools or any(a is None for a in ads):
+        # any() stops at the first pool without such an advertisement
+        if not pools or any(selecting_ad(cfg, p, view) is None for p in pools):
             continue
-        adv, pool = ads[0], pools[0]
+        pool = pools[0]
+        adv = selecting_ad(cfg, pool, view)
         assert adv is not None
         yield Finding(
             f"Service {view.ref} carries {view.sharing.key} and L2Advertisement {adv.name!r} "

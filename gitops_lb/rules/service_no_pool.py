@@ -28,9 +28,9 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for view in ss.views:
         if not view.automatic or ss.candidates(view):
             continue
-        reasons = [f"pool {p.name!r} {ss.candidate(p, view)[1]}" for p in cfg.pools]
-        more = len(reasons) - SHOWN
-        text = "; ".join(reasons[:SHOWN]) + (f"; and {more} more" if more > 0 else "")
+        reasons = [f"pool {p.name!r} {ss.candidate(p, view)[1]}" for p in cfg.pools[:SHOWN]]
+        more = len(cfg.pools) - SHOWN
+        text = "; ".join(reasons) + (f"; and {more} more" if more > 0 else "")
         yield Finding(
             f"Service {view.ref} asks for an automatic address but no pool can give one: {text}",
             view.item,

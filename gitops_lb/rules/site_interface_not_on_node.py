@@ -13,8 +13,10 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.selectors import selector_identity
 from gitops_lb.rules._base import Rule
 from gitops_lb.site.facts import inventory_nodes
+from gitops_lb.site.models import Node
 
 ID = "site-interface-not-on-node"
 
@@ -23,14 +25,24 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     if cfg.site is None or not cfg.site.cluster.nodes:
         return
     inventory = inventory_nodes(cfg)
+    # advertisements with the same node selectors select the same nodes: look once
+    seen: dict[tuple[object, ...], tuple[list[Node], set[str] | None]] = {}
     for adv in cfg.l2advs:
         names = adv.model.spec.interfaces
         if not names:
             continue
-        nodes = [inventory[n.name] for n in cfg.sem.selected_nodes(adv.model.spec.nodeSelectors)]
-        if not nodes or any(not node.interfaces for node in nodes):
+        sels = adv.model.spec.nodeSelectors
+        key = tuple(selector_identity(s) for s in sels)
+        if key not in seen:
+            nodes = [inventory[n.name] for n in cfg.sem.selected_nodes(sels)]
+            listed = nodes and all(node.interfaces for node in nodes)
+            seen[key] = (
+                nodes,
+                ({iface.name for node in nodes for iface in node.interfaces} if listed else None),
+            )
+        nodes, present = seen[key]
+        if present is None:
             continue
-        present = {iface.name for node in nodes for iface in node.interfaces}
         shown = ", ".join(node.name for node in nodes[:3]) + (" ..." if len(nodes) > 3 else "")
         for j, name in enumerate(names):
             if name not in present:

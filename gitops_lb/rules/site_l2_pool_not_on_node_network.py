@@ -20,10 +20,14 @@ from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Net
+from gitops_lb.metallb.selectors import selector_identity
 from gitops_lb.rules._base import Rule
 from gitops_lb.site.facts import InterfaceInfo, cluster_index, contains, facts
 
 ID = "site-l2-pool-not-on-node-network"
+
+# nodes grouped by their known subnets (nodes on the same networks are checked once)
+Groups = list[tuple[tuple[Net, ...], list[str]]]
 
 
 def node_nets(
@@ -44,6 +48,13 @@ def node_nets(
     return out
 
 
+def grouped(nets: dict[str, list[Net]]) -> Groups:
+    groups: dict[tuple[Net, ...], list[str]] = {}
+    for name, known in nets.items():
+        groups.setdefault(tuple(known), []).append(name)
+    return list(groups.items())
+
+
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     if cfg.site is None or not cfg.site.cluster.nodes:
         return
@@ -52,21 +63,31 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     by_node: dict[str, list[InterfaceInfo]] = {}
     for info in sf.cluster_interfaces(cluster_index(cfg.site)):
         by_node.setdefault(info.node.name, []).append(info)
+    # advertisements with the same node selectors and interfaces see the same nodes
+    seen: dict[tuple[object, ...], Groups] = {}
     for pool in cfg.pools:
         for adv in cfg.sem.pool_l2advs[id(pool)]:
-            nets = node_nets(cfg, adv.model, by_node)
+            spec = adv.model.spec
+            key = (
+                tuple(selector_identity(s) for s in spec.nodeSelectors),
+                frozenset(spec.interfaces),
+            )
+            groups = seen.get(key)
+            if groups is None:
+                groups = seen[key] = grouped(node_nets(cfg, adv.model, by_node))
             for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
                 blocks = [
                     n for n in entry.nets if n.family not in families or sf.network_holding(n)
                 ]
                 missing = sorted(
                     name
-                    for name, known in nets.items()
+                    for known, names in groups
                     if any(
                         any(k.family == b.family for k in known)
                         and not any(contains(k, b) for k in known)
                         for b in blocks
                     )
+                    for name in names
                 )
                 if not missing:
                     continue

@@ -16,7 +16,7 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.selectors import matches, selector_problems
+from gitops_lb.metallb.selectors import selector_problems
 from gitops_lb.rules._base import Rule
 
 ID = "site-node-selector-no-node"
@@ -25,16 +25,16 @@ ID = "site-node-selector-no-node"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     if cfg.site is None or not cfg.site.cluster.nodes:
         return
-    labels = [labels for _, labels in cfg.sem.node_labels]
+    nodes = cfg.sem.node_index
     objects: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs, *cfg.peers]
     for obj in objects:
         for i, sel in enumerate(obj.model.spec.nodeSelectors):
             if next(selector_problems(sel), None) is not None:
                 continue
-            if not any(matches(sel, node) for node in labels):
+            if not nodes.positions([sel]):
                 yield Finding(
                     f"nodeSelectors[{i}] of {obj.kind} {obj.name!r} matches none of the "
-                    f"{len(labels)} inventory nodes of cluster {cfg.name}",
+                    f"{len(nodes)} inventory nodes of cluster {cfg.name}",
                     obj,
                     ("spec", "nodeSelectors", i),
                 )
