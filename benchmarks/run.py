@@ -68,8 +68,25 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
             for argv in job["argvs"]:
                 statuses.append(main(argv))
     wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
-    return {"cpu": cpu, "wall": wall, "rss": rss, "status": max(statuses, default=0)}
+    return {"cpu": cpu, "wall": wall, "rss": peak_rss(), "status": max(statuses, default=0)}
+
+
+def peak_rss() -> int:
+    """This process's largest resident set, in bytes.
+
+    Linux's VmHWM belongs to the address space the process got at exec. ru_maxrss does not:
+    it also remembers the parent's memory that a fork (or vfork) shared before the exec, so a
+    child of a large process (pytest, say) would report the parent's size.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except OSError:  # not Linux
+        pass
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return usage if sys.platform == "darwin" else usage * 1024  # macOS: bytes, else KiB
 
 
 def cpu_seconds() -> float:

@@ -116,3 +116,17 @@ def test_runner_startup_race_without_a_checker(capsys):
     out = capsys.readouterr().out
     assert "gitops-lb validate: exit 0" in out
     assert re.search(r"^gitops-lb validate +\d+ ms wall +\d+ ms CPU", out, re.M), out
+
+
+def test_peak_memory_is_the_child_s_own_not_its_parent_s():
+    import subprocess
+    import sys
+
+    ballast = bytearray(200 * 2**20)  # a large parent, touched page by page
+    ballast[::4096] = b"\1" * len(ballast[::4096])
+    code = "from benchmarks.run import peak_rss; print(peak_rss())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=run.ROOT, capture_output=True, text=True, check=True
+    )
+    assert int(out.stdout) < 100 * 2**20, out.stdout
+    assert len(ballast) == 200 * 2**20
