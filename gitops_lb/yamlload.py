@@ -149,6 +149,25 @@ def locate(root: Any, path: Sequence[PathPart], *, key: bool = False) -> tuple[P
     return pos, True
 
 
+def positions_only(doc: Any, path: Sequence[PathPart]) -> LocMap:
+    """A LocMap chain holding just what `locate(doc, path)` needs, without the rest of doc."""
+    root = LocMap(getattr(doc, "pos", (1, 1)))
+    node, copy = doc, root
+    for i, part in enumerate(path):
+        if not (isinstance(node, LocMap) and isinstance(part, str) and part in node):
+            break
+        value = node[part]
+        last = i == len(path) - 1
+        child: Any = value if last or not isinstance(value, LocMap) else LocMap(value.pos)
+        copy[part] = child
+        copy.kpos[part] = node.kpos[part]
+        copy.vpos[part] = node.vpos[part]
+        if not isinstance(child, LocMap) or last:
+            break
+        node, copy = value, child
+    return root
+
+
 def plain(value: Any) -> Any:
     """A copy with LocMap/LocSeq replaced by dict/list (for output and comparison)."""
     if isinstance(value, dict):

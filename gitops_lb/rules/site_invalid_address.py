@@ -20,7 +20,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.ipnet import parse_cidr
 from gitops_lb.metallb.mapped import plain_form
 from gitops_lb.rules._base import Rule, no_check
-from gitops_lb.site.facts import address_net, facts, ip_value, site_item
+from gitops_lb.site.facts import address_net, facts, ip_value, one_per_site, site_item
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
@@ -30,11 +30,7 @@ ID = "site-invalid-address"
 
 
 def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
-    done: set[int] = set()
-    for target in targets:
-        if id(target.site_doc) in done:
-            continue
-        done.add(id(target.site_doc))
+    for target in one_per_site(targets):
         yield from check_site(target)
 
 

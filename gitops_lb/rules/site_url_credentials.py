@@ -16,7 +16,7 @@ from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule, no_check
 from gitops_lb.secrecy import has_url_credentials, mask_urls
-from gitops_lb.site.facts import site_item
+from gitops_lb.site.facts import one_per_site, site_item
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
@@ -38,11 +38,7 @@ def urls(target: ClusterTarget) -> Iterator[tuple[str, tuple[PathPart, ...], str
 
 
 def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
-    done: set[int] = set()
-    for target in targets:
-        if id(target.site_doc) in done:
-            continue
-        done.add(id(target.site_doc))
+    for target in one_per_site(targets):
         item = site_item(target)
         for what, path, url in urls(target):
             if has_url_credentials(url):

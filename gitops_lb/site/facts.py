@@ -6,6 +6,7 @@ unparsable part out. Paths are relative to the site document, for findings on `s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -24,6 +25,15 @@ Path = tuple[PathPart, ...]
 def site_item(target: ClusterTarget) -> Item[Site]:
     """The site document as an Item, for findings on site fields (networks, inventory...)."""
     return Item(target.site, "Site", target.site.metadata.name, None, target.file, target.site_doc)
+
+
+def one_per_site(targets: Iterable[ClusterTarget]) -> Iterator[ClusterTarget]:
+    """The first cluster of each site document: for checks of the site's own fields."""
+    seen: set[int] = set()
+    for target in targets:
+        if id(target.site_doc) not in seen:
+            seen.add(id(target.site_doc))
+            yield target
 
 
 def ip_value(text: str | None) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from gitops_lb.config import Finding, Item, Rel
 from gitops_lb.metallb.ipnet import Net
 from gitops_lb.site.facts import cluster_index, facts
+from gitops_lb.yamlload import positions_only
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
@@ -99,8 +100,6 @@ ADDRESSES_PATH = ("spec", "addresses")
 def slim_pool(pool: Item[Any]) -> Item[Any]:
     """What a summary needs of a pool: its name and where its addresses are written, without
     the model and the rest of its document (a fleet keeps one per pool until the end)."""
-    from gitops_lb.site.summary import positions_only
-
     doc = positions_only(pool.doc, ADDRESSES_PATH)
     return Item(None, pool.kind, pool.name, pool.namespace, pool.file, doc)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitops_lb.config import Item
 from gitops_lb.site.overlap import Block, blocks
-from gitops_lb.yamlload import LocMap, PathPart
+from gitops_lb.yamlload import PathPart, positions_only
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
@@ -48,22 +48,3 @@ def summarize(targets: Sequence[ClusterTarget], number: int, first: int) -> Site
     name = t.site.metadata.name
     item: Item[Any] = Item(None, "Site", name, None, t.file, positions_only(t.site_doc, NAME_PATH))
     return SiteSummary(number, name, item, blocks(targets, first, number, keep_targets=False))
-
-
-def positions_only(doc: Any, path: Sequence[PathPart]) -> LocMap:
-    """A LocMap chain holding just what `locate(doc, path)` needs, without the rest of doc."""
-    root = LocMap(getattr(doc, "pos", (1, 1)))
-    node, copy = doc, root
-    for i, part in enumerate(path):
-        if not (isinstance(node, LocMap) and isinstance(part, str) and part in node):
-            break
-        value = node[part]
-        last = i == len(path) - 1
-        child: Any = value if last or not isinstance(value, LocMap) else LocMap(value.pos)
-        copy[part] = child
-        copy.kpos[part] = node.kpos[part]
-        copy.vpos[part] = node.vpos[part]
-        if not isinstance(child, LocMap) or last:
-            break
-        node, copy = value, child
-    return root
