@@ -1,4 +1,5 @@
-"""Files at the repository root that no command reads: LICENSE and .pre-commit-config.yaml."""
+"""Files at the repository root that no command reads: LICENSE, CHANGELOG.md and
+.pre-commit-config.yaml."""
 
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ def test_license_is_the_apache_2_text_pyproject_names() -> None:
 def test_license_file_goes_into_the_distribution() -> None:
     patterns = PYPROJECT.get("license-files", SETUPTOOLS_DEFAULT_LICENSE_FILES)
     assert any(fnmatch.fnmatchcase("LICENSE", p) for p in patterns), patterns
+
+
+def test_changelog_has_unreleased_and_this_version() -> None:
+    headings = re.findall(r"^## (.+)$", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M)
+    assert headings[0] == "[Unreleased]", headings
+    assert any(h.startswith(f"[{PYPROJECT['version']}] - ") for h in headings), headings
 
 
 def precommit_config() -> dict[str, Any]:
