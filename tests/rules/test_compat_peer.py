@@ -27,8 +27,9 @@ RACK2 = "nodeSelectors: [{matchLabels: {rack: r2}}]"
 
 # (case id, manifests, bgp mode, rejected?, rule that must fire when rejected)
 CASES: list[tuple[str, str, str | None, bool, str | None]] = [
-    # --- durations and timers (MetalLB v0.15.1: webhookv1beta2/bgppeer_webhook.go decodes them,
-    # parseTimers in internal/config/config.go, connectTime CEL in metallb.io_bgppeers.yaml)
+    # --- durations and timers (MetalLB v0.15.1: the BGPPeer webhook decodes them,
+    # internal/k8s/webhooks/webhookv1beta2/bgppeer_webhook.go; parseTimers in
+    # internal/config/config.go; connectTime CEL in config/crd/bases/metallb.io_bgppeers.yaml)
     ("plain-peer", p(), None, False, None),
     ("hold-500ms-truncates-to-0", p("holdTime: 500ms"), None, False, None),
     ("hold-2.9s", p("holdTime: 2.9s"), None, True, "peer-timers"),
