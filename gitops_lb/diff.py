@@ -7,7 +7,8 @@ family, and the ranges that come and go); Services whose requested address or po
 advertisements, BGP peers, communities and BFD profiles added, removed or changed (field by
 field; a password is never shown). Changes that can take an address away from a running
 Service are flagged risky, each with its reason (MetalLB re-allocates a Service's address when
-its pool or requested IPs change, or when the address leaves every pool: facts §11.5).
+its pool or requested IPs change, or when the address leaves every pool: convergeBalancer in
+MetalLB controller/service.go, v0.15.1).
 """
 
 from __future__ import annotations

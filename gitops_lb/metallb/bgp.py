@@ -199,7 +199,7 @@ def format_duration(ns: int) -> str:
     return sign + text
 
 
-# --- session timers (MetalLB parseTimers, facts §8.3) --------------------------------------------
+# --- session timers (parseTimers, MetalLB internal/config/config.go, v0.15.1) --------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +251,7 @@ def connect_time_problems(ns: int) -> list[str]:
     return out
 
 
-# --- FRR: peers that share a node (facts §9.2) ---------------------------------------------------
+# --- FRR: peers that share a node (MetalLB internal/config/validation.go, v0.15.1) ----------------
 
 
 def peer_identifier(spec: m.BGPPeerSpec) -> str:

@@ -1,8 +1,9 @@
 """The address space of the pools: which pool holds an IP, and how many addresses a pool has.
 
 Both follow MetalLB's allocator: an IP belongs to the pool with a CIDR containing it, except
-that pools with avoidBuggyIPs do not own IPv4 addresses ending in .0 or .255 (facts §10.5); the
-capacity is the count MetalLB's pool status reports (facts §13.4).
+that pools with avoidBuggyIPs do not own IPv4 addresses ending in .0 or .255; the capacity is
+the count MetalLB's pool status reports. Both are in MetalLB internal/allocator/allocator.go,
+v0.15.1 (the status itself is written by internal/k8s/controllers/pool_status_controller.go).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def is_buggy(ip: IP) -> bool:
 
 
 def capacity(nets: Iterable[Net], family: int, avoid_buggy: bool) -> int:
-    """Addresses of one family as MetalLB's pool status counts them (facts §13.4)."""
+    """Addresses of one family as MetalLB's pool status counts them (MetalLB
+    internal/allocator/allocator.go, v0.15.1)."""
     total = 0
     for net in nets:
         if net.family != family:

@@ -116,7 +116,7 @@ class Semantics:
     def pool_families(self, pool: Item[m.IPAddressPool]) -> set[int]:
         return {n.family for e in self.pool_entries[id(pool)] for n in e.nets}
 
-    # --- advertisements -> pools (facts 7.1) ---------------------------------------------------
+    # --- advertisements -> pools (MetalLB internal/config/config.go, v0.15.1) ------------------
 
     def attached_pools(
         self, adv: Item[m.L2Advertisement] | Item[m.BGPAdvertisement]

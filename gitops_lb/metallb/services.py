@@ -1,4 +1,8 @@
-"""What MetalLB's controller makes of a LoadBalancer Service (facts §10.3-§11.4).
+"""What MetalLB's controller makes of a LoadBalancer Service.
+
+As MetalLB v0.15.1 does it in controller/service.go (annotations, requested IPs),
+internal/ipfamily/ipfamily.go (the Service's family), internal/allocator/allocator.go (pool
+choice, sharing) and internal/allocator/k8salloc/k8salloc.go (ports and backend key).
 
 Annotations (two prefixes, `metallb.io` winning when present even empty), the requested IPs as
 `getDesiredLbIPs` parses them, the Service's IP family, sharing and backend keys, whether a
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
 
 PREFIX = "metallb.io"
 DEPRECATED_PREFIX = "metallb.universe.tf"
-PREFIXES = (PREFIX, DEPRECATED_PREFIX)  # the first wins whenever present, even empty (§11.1)
+PREFIXES = (PREFIX, DEPRECATED_PREFIX)  # the first wins whenever present, even empty
 ADDRESS_POOL = "address-pool"
 LB_IPS = "loadBalancerIPs"
 SHARED_IP = "allow-shared-ip"
@@ -321,7 +325,8 @@ class ServiceSemantics:
     def capacity(self, pool: Item[m.IPAddressPool], family: int) -> int:
         return capacity(self.nets(pool), family, pool.model.spec.avoidBuggyIPs)
 
-    # namespace membership in a pool's resolved namespace set (facts §11.3) -----------------
+    # namespace membership in a pool's resolved namespace set (MetalLB v0.15.1 resolves it in
+    # internal/config/config.go and checks it in internal/allocator/allocator.go) -----------
 
     def in_namespaces(self, sa: m.ServiceAllocation, ns: str | None) -> bool | None:
         """Is ns in `namespaces` or a Namespace namespaceSelectors match? None: unknown."""
@@ -387,7 +392,7 @@ class ServiceSemantics:
             parts.append("Services its serviceSelectors match")
         return "its serviceAllocation admits only " + " and ".join(parts or ["other Services"])
 
-    # automatic assignment (facts §11.3) ------------------------------------------------------
+    # automatic assignment (MetalLB internal/allocator/allocator.go, v0.15.1) ---------------
 
     def pinned(self, pool: Item[m.IPAddressPool], view: ServiceView) -> bool | None:
         sa = pool.model.spec.serviceAllocation

@@ -1,4 +1,7 @@
-"""Which nodes may announce a pool's addresses, and on which interfaces (facts §12).
+"""Which nodes may announce a pool's addresses, and on which interfaces.
+
+As the speaker of MetalLB v0.15.1 decides it: speaker/layer2_controller.go and
+speaker/bgp_controller.go, with the node exclusion label in internal/k8s/nodes/nodes.go.
 
 An advertisement attached to a pool lets a node announce the pool's addresses when its
 nodeSelectors select the node (none: every node; invalid selectors: no node). A node labelled

@@ -149,8 +149,9 @@ def desired_spec(item: Item[Any]) -> Any:
 
 
 def check_configuration_state(live: LiveState) -> Iterator[Difference]:
-    """MetalLB's own verdict on the configuration (facts §13.1): Invalid is an error, any
-    other failing condition a warning."""
+    """MetalLB's own verdict on the configuration (MetalLB
+    internal/k8s/controllers/configuration_state_controller.go, v0.15.3): Invalid is an error,
+    any other failing condition a warning."""
     for obj in sorted(live.get("ConfigurationState"), key=live_name):
         name = live_name(obj)
         status = mapping(obj, "status")

@@ -1,5 +1,6 @@
-"""A reconcile report as text (one difference per line) or JSON (design §2's object plus
-`in_sync`, `differences`, `cluster`, `source` and `notes`)."""
+"""A reconcile report as text (one difference per line) or JSON (the json format's object of
+docs/formats.md plus `in_sync`, `differences`, `cluster`, `source` and `notes`; see
+docs/reconcile.md)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,8 @@ def normalise_ip(text: str) -> str:
 
 
 def read_requests(annotations: Mapping[str, str], load_balancer_ip: str) -> Requests:
-    """metallb.io/<key> wins over metallb.universe.tf/<key> when present, even empty (§11.1);
+    """metallb.io/<key> wins over metallb.universe.tf/<key> when present, even empty (MetalLB
+    controller/service.go, v0.15.1);
     spec.loadBalancerIP counts as the requested IP when no annotation asks for IPs."""
     found = {field: find_annotation(annotations, short) for field, short in REQUESTS.items()}
     values = {field: a.value if a is not None else None for field, a in found.items()}

@@ -1,4 +1,4 @@
-"""One JSON object: tool, version, diagnostics and a summary (design section 2)."""
+"""One JSON object: tool, version, diagnostics and a summary (docs/formats.md)."""
 
 from __future__ import annotations
 

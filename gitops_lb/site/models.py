@@ -1,4 +1,5 @@
-"""Pydantic models of the site spec (design section 3); schemas/site.schema.json comes from here.
+"""Pydantic models of the site spec (README.md, "the site spec"); schemas/site.schema.json comes
+from here.
 
 Field names follow MetalLB's where the concept is the same. Every MetalLB field stays
 reachable through the full forms (bgpPeers, l2Advertisements, bgpAdvertisements, communities,

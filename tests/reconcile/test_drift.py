@@ -94,7 +94,8 @@ def test_nested_field():
 
 
 def test_present_empty_service_allocation_differs_from_absent():
-    """Any serviceAllocation, even empty, pins the pool (facts §11.3)."""
+    """Any serviceAllocation, even empty, pins the pool (MetalLB internal/config/config.go,
+    v0.15.1)."""
     assert diffs(POOL + "  serviceAllocation: {}\n", [live_pool()]) == [
         ("changed", "IPAddressPool", "web", "spec.serviceAllocation", {}, None)
     ]
@@ -343,7 +344,8 @@ def test_bgp_passwords_are_compared_but_never_shown():
 
 
 def test_avoid_buggy_ips_pool_never_hands_out_dot_255():
-    """MetalLB skips .0 and .255 in such a pool (facts §10.5): holding one is misassigned."""
+    """MetalLB skips .0 and .255 in such a pool (internal/allocator/allocator.go, v0.15.1): holding
+    one is misassigned."""
     pool = POOL.replace("  addresses:", "  avoidBuggyIPs: true\n  addresses:")
     service = SVC.replace(
         '{metallb.io/loadBalancerIPs: "fc00::0010, 192.168.10.70", team: a}',

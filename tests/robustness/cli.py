@@ -1,6 +1,6 @@
 """Run the real CLI in-process or as a subprocess and check the universal promises.
 
-Every run: no Python traceback on either stream, an exit status the design allows, and (for
+Every run: no Python traceback on either stream, an exit status docs/robustness.md allows, and (for
 JSON reports) a parsable document whose diagnostics are all located.
 """
 

@@ -27,7 +27,9 @@ RACK2 = "nodeSelectors: [{matchLabels: {rack: r2}}]"
 
 # (case id, manifests, bgp mode, rejected?, rule that must fire when rejected)
 CASES: list[tuple[str, str, str | None, bool, str | None]] = [
-    # --- durations and timers (facts 1.4, 8.3, R17)
+    # --- durations and timers (MetalLB v0.15.1: the BGPPeer webhook decodes them,
+    # internal/k8s/webhooks/webhookv1beta2/bgppeer_webhook.go; parseTimers in
+    # internal/config/config.go; connectTime CEL in config/crd/bases/metallb.io_bgppeers.yaml)
     ("plain-peer", p(), None, False, None),
     ("hold-500ms-truncates-to-0", p("holdTime: 500ms"), None, False, None),
     ("hold-2.9s", p("holdTime: 2.9s"), None, True, "peer-timers"),
@@ -54,7 +56,7 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
     ("connect-1s", p("connectTime: 1s"), None, False, None),
     ("connect-sub-millisecond", p("connectTime: 10s500us"), None, False, None),
     ("connect-garbage", p("connectTime: soon"), None, True, "peer-timers"),
-    # --- v1beta1 conversion (facts 2.5)
+    # --- v1beta1 conversion (MetalLB api/v1beta1/bgppeer_conversion.go, v0.15.1)
     ("v1beta1-plain", p(version="v1beta1"), None, False, None),
     ("v1beta1-hold-only", p("holdTime: 90s", version="v1beta1"), None, False, None),
     (
@@ -81,7 +83,7 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
         True,
         "schema-unknown-field",
     ),
-    # --- ASNs (R1-R5)
+    # --- ASNs (MetalLB internal/config/config.go, v0.15.1)
     ("my-asn-0", bare("myASN: 0", "peerASN: 1", "peerAddress: 10.0.0.1"), None, True, "peer-asn"),
     ("no-peer-asn", bare("myASN: 1", "peerAddress: 10.0.0.1"), None, True, "peer-asn"),
     (
@@ -121,7 +123,7 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
         True,
         "schema-invalid",
     ),
-    # --- addresses (R6, R7, R9-R11)
+    # --- addresses (MetalLB internal/config/config.go, v0.15.1)
     ("peer-address-zone", bare(*ADDR, "peerAddress: fe80::1%eth0"), None, True, "peer-address"),
     ("peer-address-v6", bare(*ADDR, "peerAddress: 'fc00::1'"), None, False, None),
     ("peer-address-mapped", bare(*ADDR, "peerAddress: '::ffff:10.0.0.1'"), None, False, None),
@@ -141,7 +143,7 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
     ("source-address-ok", p("sourceAddress: 10.0.0.5"), None, False, None),
     ("peer-port-0-v1beta2", p("peerPort: 0"), None, True, "schema-invalid"),
     ("peer-port-0-v1beta1", p("peerPort: 0", version="v1beta1"), None, False, None),
-    # --- passwords (R13, R14)
+    # --- passwords (MetalLB internal/config/config.go, v0.15.1)
     ("password-only", p("password: x"), None, False, None),
     ("secret-ok", p("passwordSecret: {name: s}") + secret("s"), None, False, None),
     (
@@ -180,7 +182,7 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
         False,
         None,
     ),
-    # --- BFD (R15, native 9.1)
+    # --- BFD (MetalLB v0.15.1: internal/config/config.go; native: internal/config/validation.go)
     ("bfd-profile-missing", p("bfdProfile: fast"), "frr", True, "peer-unknown-bfd-profile"),
     ("bfd-profile-ok-frr", p("bfdProfile: fast") + bfd("fast"), "frr", False, None),
     (
@@ -192,7 +194,7 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
     ),
     ("bfd-object-native", p() + bfd("fast"), "native", True, "native-bfd-profile"),
     ("bfd-object-no-mode", p() + bfd("fast"), None, False, None),
-    # --- native vs FRR fields (9.1)
+    # --- native vs FRR fields (DiscardFRROnly, MetalLB internal/config/validation.go, v0.15.1)
     ("native-vrf", p("vrf: red"), "native", True, "native-frr-only-field"),
     ("frr-vrf", p("vrf: red"), "frr", False, None),
     ("native-keepalive-0s", p("keepaliveTime: 0s"), "native", False, None),
@@ -226,7 +228,8 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
     ("native-local-asn", p("localASN: 65001"), "native", True, "native-frr-only-field"),
     ("frr-local-asn", p("localASN: 65001"), "frr", False, None),
     ("frr-k8s-local-asn", p("localASN: 65001"), "frr-k8s", False, None),
-    # --- FRR peers sharing a node (9.2)
+    # --- FRR peers sharing a node (DiscardNativeOnly, MetalLB internal/config/validation.go,
+    # v0.15.1)
     (
         "frr-router-id-no-nodes",
         p("routerID: 10.9.0.1")
