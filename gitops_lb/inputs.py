@@ -45,12 +45,16 @@ def group_files(
     """The clusters among the files read from `paths`, in a stable order (roots by folder,
     then the files outside every kustomization, then standard input). With one_cluster, all
     files are one group; the namespaces kustomizations set still apply (the first root's, for
-    a file two roots list). The kustomization files themselves are read for their YAML only
-    (their documents are dropped: kustomize's configuration, not objects)."""
-    for lf in files:  # kustomize's own files are not objects (apiVersion and kind optional)
-        if os.path.basename(lf.path) in kustomize.KUSTOMIZATION_FILES:
+    a file two roots list). The kustomization files themselves, and the files kustomizations
+    use only as patches, are read for their YAML only (their documents are dropped: they are
+    kustomize's configuration and changes to objects, not objects)."""
+    found = kustomize.layout(paths)
+    builds = found.builds
+    for lf in files:  # kustomize's own files and patches are not objects
+        if os.path.basename(lf.path) in kustomize.KUSTOMIZATION_FILES or (
+            found.patches and os.path.realpath(lf.path) in found.patches
+        ):
             lf.documents.clear()
-    builds = kustomize.builds(paths)
     if one_cluster:
         names = [lf.path for lf in files if lf.path != STDIN]
         namespaces: dict[str, SetNamespace] = {}

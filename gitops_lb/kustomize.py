@@ -22,6 +22,9 @@ The rules, as `kustomize build` (kubectl kustomize, Argo CD) applies them:
 - A file reached twice within one root (two kustomizations of the build list it) takes the
   namespace of the first path in listing order; kustomize itself refuses such a build unless
   the namespaces differ.
+- Patches (`patchesStrategicMerge:`, and the `path:` of `patches:` and `patchesJson6902:`)
+  are not objects of the build but changes to them: a file a kustomization uses only as a
+  patch is not an object of any cluster. Patches are not applied.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class Kustomization:
     namespace: SetNamespace | None
     files: list[str] = field(default_factory=list)  # real paths of listed files, in order
     folders: list[str] = field(default_factory=list)  # real paths of listed folders, in order
+    patches: list[str] = field(default_factory=list)  # real paths of patch files
 
 
 @dataclass(eq=False, slots=True)
@@ -62,6 +66,14 @@ class Build:
 
     root: Kustomization
     files: dict[str, SetNamespace | None]
+
+
+@dataclass(eq=False, slots=True)
+class Layout:
+    """What the kustomizations of the inputs build."""
+
+    builds: list[Build]  # one per kustomization root, sorted by the root's folder
+    patches: set[str]  # real paths of the files used as patches and listed by none as resource
 
 
 def kustomization_file(folder: str) -> str | None:
@@ -106,7 +118,24 @@ def read_kustomization(folder: str, shown: str) -> Kustomization | None:
                 out.folders.append(target)
             elif os.path.isfile(target):
                 out.files.append(target)
+    for entry in _patch_paths(data):
+        target = os.path.realpath(os.path.join(folder, entry))
+        if os.path.isfile(target):
+            out.patches.append(target)
     return out
+
+
+def _patch_paths(data: LocMap) -> Iterator[str]:
+    merges = data.get("patchesStrategicMerge")
+    if isinstance(merges, LocSeq):  # file names, or patches written inline (several lines)
+        yield from (e for e in merges if isinstance(e, str) and e and "\n" not in e)
+    for key in ("patches", "patchesJson6902"):
+        entries = data.get(key)
+        if isinstance(entries, LocSeq):
+            for entry in entries:
+                path = entry.get("path") if isinstance(entry, LocMap) else None
+                if isinstance(path, str) and path:
+                    yield path
 
 
 def _remote(entry: str) -> bool:
@@ -145,17 +174,22 @@ def found_in(paths: Iterable[str]) -> list[Kustomization]:
     return out
 
 
-def builds(paths: Iterable[str]) -> list[Build]:
-    """One Build per kustomization root of the inputs, sorted by the root's folder."""
+def layout(paths: Iterable[str]) -> Layout:
+    """The builds of the kustomization roots of the inputs, and the patch files."""
     found = found_in(paths)
     known = {k.folder: k for k in found}
     _follow(known)
     listed: set[str] = set()
+    resources: set[str] = set()
+    patches: set[str] = set()
     for k in known.values():
         listed.update(k.folders)
+        resources.update(k.files)
+        patches.update(k.patches)
     roots = sorted((k for k in found if k.folder not in listed), key=lambda k: k.shown)
     # a set of kustomizations listing each other in a ring has no root: kustomize refuses it
-    return [Build(root, _files_of(root, known)) for root in roots]
+    builds = [Build(root, _files_of(root, known)) for root in roots]
+    return Layout(builds, patches - resources)
 
 
 def _follow(known: dict[str, Kustomization]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gitops_lb.cli import main
+from tests.compile import checks
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_L2 = ROOT / "examples" / "sites" / "shared-l2.yaml"
@@ -178,3 +179,49 @@ def test_text_output_names_the_clusters_once(compiled, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("checked 2 clusters apart") == 1
+
+
+PATCH = textwrap.dedent("""\
+    apiVersion: metallb.io/v1beta1
+    kind: IPAddressPool
+    metadata: {name: web, namespace: metallb-system}
+    spec: {autoAssign: false}
+    """)
+
+
+def overlays_with_patches(root: Path, listing: str) -> Path:
+    return write(
+        root,
+        {
+            "base/kustomization.yaml": "resources: [pool.yaml]\n",
+            "base/pool.yaml": pool("web", "10.0.0.10-10.0.0.20"),
+            "prod/kustomization.yaml": f"resources: [../base]\n{listing}",
+            "prod/patch-pool.yaml": PATCH,
+            "test/kustomization.yaml": f"resources: [../base]\n{listing}",
+            "test/patch-pool.yaml": PATCH,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "listing",
+    ["patches:\n  - path: patch-pool.yaml\n", "patchesStrategicMerge: [patch-pool.yaml]\n"],
+)
+def test_patch_files_are_not_objects(tmp_path, capsys, listing):
+    overlays_with_patches(tmp_path, listing)
+    status, diags, _ = lint(str(tmp_path), capsys=capsys)
+    assert (status, diags) == (0, [])
+    if checks.KUBECTL is not None:  # the layout is one kustomize builds
+        (built,) = [d for d in checks.kustomize(tmp_path / "prod") if d["kind"] == "IPAddressPool"]
+        assert built["spec"] == {"addresses": ["10.0.0.10-10.0.0.20"], "autoAssign": False}
+
+
+def test_the_same_files_unlisted_as_patches_are_objects(tmp_path, capsys):
+    overlays_with_patches(tmp_path, "")
+    status, diags, _ = lint(str(tmp_path), capsys=capsys)
+    assert status == 1
+    assert "schema-invalid" in rules(diags)  # partial objects
+    assert {d["file"] for d in diags} == {
+        str(tmp_path / "prod" / "patch-pool.yaml"),
+        str(tmp_path / "test" / "patch-pool.yaml"),
+    }
