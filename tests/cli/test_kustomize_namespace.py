@@ -52,12 +52,16 @@ def kustomization(namespace: str | None, *resources: str) -> str:
     return head + "resources:\n" + "".join(f"  - {r}\n" for r in resources)
 
 
-def test_kustomization_namespace_means_no_object_no_namespace(tmp_path, capsys):
+@pytest.mark.parametrize("name", ["kustomization.yaml", "kustomization.yml", "Kustomization"])
+def test_kustomization_namespace_means_no_object_no_namespace(tmp_path, capsys, name):
     base = write(
         tmp_path / "base",
-        {"kustomization.yaml": kustomization("metallb-system", "pool.yaml"), "pool.yaml": POOL},
+        {name: kustomization("metallb-system", "pool.yaml"), "pool.yaml": POOL},
     )
     status, diags = lint_json(str(base), capsys=capsys)
+    assert (status, rules(diags)) == (0, [])
+    # the file named on its own: its folder's kustomization still applies
+    status, diags = lint_json(str(base / "pool.yaml"), capsys=capsys)
     assert (status, rules(diags)) == (0, [])
 
 
