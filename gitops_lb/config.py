@@ -18,6 +18,7 @@ from gitops_lb.metallb import models as m
 from gitops_lb.yamlload import PathPart, locate
 
 if TYPE_CHECKING:
+    from gitops_lb.kustomize import SetNamespace
     from gitops_lb.metallb.semantics import Semantics
     from gitops_lb.site.target import ClusterTarget
 
@@ -89,6 +90,8 @@ class ClusterConfig:
     name: str = ""
     namespace: str = DEFAULT_NAMESPACE
     bgp_mode: str | None = None
+    # files whose objects a kustomization puts into a namespace (gitops_lb.kustomize)
+    kustomized: dict[str, SetNamespace] = field(default_factory=dict)
     pools: list[Item[m.IPAddressPool]] = field(default_factory=list)
     l2advs: list[Item[m.L2Advertisement]] = field(default_factory=list)
     bgpadvs: list[Item[m.BGPAdvertisement]] = field(default_factory=list)

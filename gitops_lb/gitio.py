@@ -16,6 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from gitops_lb.compiled import (
+    CompiledTree,
+    index_without_compiled,
+    manifest_folder,
+    nothing_but_compiled,
+)
 from gitops_lb.diagnostics import Location
 from gitops_lb.errors import GitopsLbError, UsageError
 from gitops_lb.yamlload import YAML_SUFFIXES, LoadedFile, LoadIssue, decode, load_text
@@ -34,6 +40,8 @@ class Snapshot:
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (repo path, content)
     missing: list[str] = field(default_factory=list)  # paths named that hold nothing there
     unmerged: list[str] = field(default_factory=list)  # index paths with merge conflicts
+    # folder -> content of each compiled tree's manifest (gitops_lb.compiled), index only
+    manifests: dict[str, bytes] = field(default_factory=dict)
 
     def load(self, *, missing_is_fatal: bool = True) -> list[LoadedFile]:
         """Each file decoded (UTF-8 only) and parsed with positions, in path order.
@@ -157,6 +165,9 @@ class Repository:
         unmerged: set[str] = set()
         for (raw_path, stage), entry in self.repo.index.entries.items():
             path = str(raw_path)
+            folder = manifest_folder(path)
+            if folder is not None and stage == 0 and stat.S_ISREG(entry.mode):
+                snap.manifests[folder] = self.repo.odb.stream(entry.binsha).read()
             if not _selected(path, paths):
                 continue
             if stage != 0:
@@ -192,3 +203,16 @@ def staged_files(paths: Sequence[str]) -> list[LoadedFile]:
     """The files below command-line paths as the index holds them, loaded with positions."""
     repo = Repository()
     return repo.staged(repo.relative(paths)).load()
+
+
+def staged_site_files(paths: Sequence[str]) -> tuple[list[LoadedFile], list[CompiledTree]]:
+    """staged_files() without the compiled trees below the paths (gitops_lb.compiled), and
+    what was skipped; only a compiled tree's files: no site spec is reported."""
+    repo = Repository()
+    prefixes = repo.relative(paths)
+    snap = repo.staged(prefixes)
+    snap.files, trees = index_without_compiled(snap.files, snap.manifests, prefixes)
+    files = snap.load()
+    if trees and not files:
+        files.append(LoadedFile(trees[0].folder, issues=[nothing_but_compiled(trees)]))
+    return files, trees

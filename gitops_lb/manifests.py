@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from gitops_lb import names
-from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
+from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Location
+from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS, SetNamespace
 from gitops_lb.metallb import models as m
 from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, PathPart, load_paths
@@ -27,9 +28,15 @@ def load_manifests(
 
 
 def config_from_files(
-    files: Iterable[LoadedFile], *, namespace: str = DEFAULT_NAMESPACE, bgp_mode: str | None = None
+    files: Iterable[LoadedFile],
+    *,
+    namespace: str = DEFAULT_NAMESPACE,
+    bgp_mode: str | None = None,
+    kustomized: Mapping[str, SetNamespace] | None = None,
 ) -> ClusterConfig:
-    cfg = ClusterConfig(namespace=namespace, bgp_mode=bgp_mode)
+    """One cluster's configuration from files; `kustomized` names the files a kustomization
+    puts into a namespace (gitops_lb.kustomize), as its build would."""
+    cfg = ClusterConfig(namespace=namespace, bgp_mode=bgp_mode, kustomized=dict(kustomized or {}))
     files = list(files)
     for lf in files:
         for issue in lf.issues:
@@ -124,6 +131,12 @@ def add_validated(
     name = str(meta.get("name") or meta.get("generateName") or "") if isinstance(meta, dict) else ""
     namespace = meta.get("namespace") if isinstance(meta, dict) else None
     namespace = namespace if isinstance(namespace, str) and namespace else None
+    set_by = cfg.kustomized.get(file)
+    if set_by is not None:  # as `kustomize build` does
+        if kind == "Namespace":
+            name = set_by.namespace
+        elif kind not in CLUSTER_SCOPED_KINDS:
+            namespace = set_by.namespace
     try:
         obj = model.model_validate(prune_nulls(data))
     except ValidationError as exc:
@@ -141,14 +154,20 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
     """File an object under its kind; MetalLB objects outside MetalLB's namespace are not read."""
     obj = item.model
     if isinstance(obj, m.Resource):
+        set_by = cfg.kustomized.get(item.file)
         if item.namespace is not None and item.namespace != cfg.namespace:
             cfg.add_intake(
                 "object-wrong-namespace",
                 Finding(
-                    f"{item.kind} {item.name!r} is in namespace {item.namespace!r}; MetalLB reads "
-                    f"its configuration only from {cfg.namespace!r} (and its webhook denies it)",
+                    f"{item.kind} {item.name!r} is in namespace {item.namespace!r}"
+                    f"{' (set by its kustomization)' if set_by else ''}; MetalLB reads its "
+                    f"configuration only from {cfg.namespace!r} (and its webhook denies it); "
+                    "if MetalLB runs in another namespace, pass --namespace NS",
                     item,
                     ("metadata", "namespace"),
+                    related=(Rel("the namespace is set here", location=set_by.location),)
+                    if set_by
+                    else (),
                 ),
             )
             return

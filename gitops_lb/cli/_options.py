@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING
 from gitops_lb.config import BGP_MODES, DEFAULT_NAMESPACE
 from gitops_lb.diagnostics import Result
 from gitops_lb.errors import UsageError
+from gitops_lb.printable import printable
 from gitops_lb.report import FORMATS, default_format, get_reporter
 
 if TYPE_CHECKING:
     from gitops_lb.compile.pipeline import Loaded
+    from gitops_lb.compiled import CompiledTree
     from gitops_lb.site.target import ClusterTarget
+    from gitops_lb.yamlload import LoadedFile, LoadIssue
 
 SITE_PATHS_HELP = "site spec files or folders"
 
@@ -93,15 +96,39 @@ def load_site_specs(args: argparse.Namespace, *, staged: bool = False) -> Loaded
     """The site specs of args.paths (from the Git index when `staged`) loaded, lowered and
     checked exactly as `validate` checks them."""
     from gitops_lb.compile.pipeline import checked
-    from gitops_lb.site.load import load_sites, sites_from_files
+    from gitops_lb.site.load import read_expanded, sites_from_files
 
     if staged:
-        from gitops_lb.gitio import staged_files
-
-        load = sites_from_files(staged_files(args.paths))
+        load = sites_from_files(staged_site_inputs(args.paths))
     else:
-        load = load_sites(args.paths)
+        load = sites_from_files(read_expanded(site_inputs(args.paths)))
     return checked(load, compat=args.metallb_compat, disabled=args.disable)
+
+
+def site_inputs(paths: Sequence[str]) -> list[tuple[str, LoadIssue | None]]:
+    """The files to read site specs from: the compiled trees below the paths are left out,
+    with one line on standard error for each (whatever the report format)."""
+    from gitops_lb.compiled import nothing_but_compiled, without_compiled
+
+    kept, trees = without_compiled(paths)
+    note_skipped(trees)
+    if trees and not kept:  # a wrong path does not pass silently
+        kept.append((trees[0].folder, nothing_but_compiled(trees)))
+    return kept
+
+
+def staged_site_inputs(paths: Sequence[str]) -> list[LoadedFile]:
+    """site_inputs() from the Git index (validate --staged)."""
+    from gitops_lb.gitio import staged_site_files
+
+    files, trees = staged_site_files(paths)
+    note_skipped(trees)
+    return files
+
+
+def note_skipped(trees: Sequence[CompiledTree]) -> None:
+    for tree in trees:
+        print(f"gitops-lb: {printable(tree.note)}", file=sys.stderr)
 
 
 def check_site_specs(
@@ -113,14 +140,13 @@ def check_site_specs(
     """What load_site_specs() finds, one site at a time: each site is let go once checked
     (and handed to `each_site` first when it has no error), so memory holds one file's sites
     however large the repository (validate and compile)."""
-    from gitops_lb.site.validate import check_files, check_paths
+    from gitops_lb.site.load import read_expanded
+    from gitops_lb.site.validate import check_files
 
     options = {"compat": args.metallb_compat, "disabled": args.disable, "each_site": each_site}
     if staged:
-        from gitops_lb.gitio import staged_files
-
-        return check_files(staged_files(args.paths), **options)
-    return check_paths(args.paths, **options)
+        return check_files(staged_site_inputs(args.paths), **options)
+    return check_files(read_expanded(site_inputs(args.paths)), **options)
 
 
 def compile_or_report(targets: Sequence[ClusterTarget]) -> dict[str, bytes] | None:

@@ -22,13 +22,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from gitops_lb.compile import marker
 from gitops_lb.errors import GitopsLbError
 
-MANIFEST = ".gitops-lb-manifest"
-MANIFEST_HEADER = (
-    "# Written by `gitops-lb compile`: the files below are generated and may be rewritten or\n"
-    "# deleted by the next compile. Every other file in this folder is left alone.\n"
-)
+MANIFEST = marker.MANIFEST  # also the mark that tells the site spec readers to skip the tree
+MANIFEST_HEADER = marker.MANIFEST_HEADER
 _TMP = ".gitops-lb-tmp-"
 _OLD = ".gitops-lb-old-"
 

@@ -6,6 +6,10 @@ not compiled; check manifests with `gitops-lb lint` instead, or move them out of
 folder. When the inputs hold no site spec at all, this rule reports that too, so a wrong path
 never passes silently. YAML files that do not look like Kubernetes objects or site specs at all
 (lists, plain settings files without apiVersion, kind or spec) are ignored.
+
+The tree `gitops-lb compile` wrote is not read at all: in a folder given (at any depth), the
+files that a compiled tree's `.gitops-lb-manifest` lists are skipped, with one line on standard
+error saying so. Files a person added to that tree are read, and so is a file named on its own.
 """
 
 from gitops_lb.diagnostics import Severity

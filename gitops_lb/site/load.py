@@ -20,7 +20,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Location
 from gitops_lb.manifests import report_validation_error
 from gitops_lb.site.models import Site
-from gitops_lb.yamlload import Document, LoadedFile, LocMap, expand_paths, load_file
+from gitops_lb.yamlload import Document, LoadedFile, LoadIssue, LocMap, expand_paths, load_file
 
 GROUP = "gitops-lb.io"
 API_VERSION = f"{GROUP}/v1alpha1"
@@ -62,8 +62,13 @@ def load_sites(paths: Iterable[str]) -> SiteLoad:
 
 def read_files(paths: Iterable[str]) -> Iterator[LoadedFile]:
     """Each file of the files and folders named, once, read when asked for."""
+    return read_expanded(expand_paths(paths))
+
+
+def read_expanded(entries: Iterable[tuple[str, LoadIssue | None]]) -> Iterator[LoadedFile]:
+    """read_files() on what expand_paths() (or a filter of it) yields."""
     seen: set[str] = set()
-    for path, problem in expand_paths(paths):
+    for path, problem in entries:
         key = path if path == "-" else os.path.realpath(path)
         if key in seen:  # a folder and a file inside it: read the file once
             continue
