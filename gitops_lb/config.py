@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from gitops_lb.diagnostics import Location, format_path
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb import operator as op
 from gitops_lb.yamlload import PathPart, locate
 
 if TYPE_CHECKING:
@@ -102,6 +103,10 @@ class ClusterConfig:
     nodes: list[Item[m.Node]] = field(default_factory=list)
     namespaces: list[Item[m.Namespace]] = field(default_factory=list)
     secrets: list[Item[m.Secret]] = field(default_factory=list)
+    # read for checks of their own, not MetalLB configuration: the MetalLB Operator's resource
+    # and the ConfigMaps that may hold MetalLB's pre-0.13 configuration
+    operators: list[Item[op.MetalLB]] = field(default_factory=list)
+    configmaps: list[Item[m.ConfigMap]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)
     # the site spec cluster this configuration was lowered from (None for plain manifests);
@@ -123,6 +128,8 @@ class ClusterConfig:
             self.nodes,
             self.namespaces,
             self.secrets,
+            self.operators,
+            self.configmaps,
         ):
             items.sort(key=lambda it: (it.name, it.namespace or "", it.file))
 

@@ -14,6 +14,8 @@ from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, Re
 from gitops_lb.diagnostics import Location
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS, SetNamespace
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb import operator as op
+from gitops_lb.metallb.legacy import LEGACY_KEY
 from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, PathPart, load_paths
 
@@ -98,7 +100,7 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
     if group == m.METALLB_GROUP:
         if kind in m.STATUS_KINDS:
             return
-        model = m.MODELS.get((api_version, kind))
+        model = m.MODELS.get((api_version, kind)) or op.MODELS.get((api_version, kind))
         if model is None:
             cfg.add_intake(
                 "schema-invalid",
@@ -110,6 +112,9 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
             return
     elif api_version == "v1" and kind in CORE_KINDS:
         model = m.MODELS[("v1", kind)]
+    elif api_version == "v1" and kind == "ConfigMap":
+        add_configmap(cfg, file, data)
+        return
     else:
         return  # not something MetalLB reads
     add_validated(cfg, file, data, model, kind)
@@ -124,19 +129,28 @@ def prune_nulls(value: Any) -> Any:
     return value
 
 
-def add_validated(
-    cfg: ClusterConfig, file: str, data: LocMap, model: type[BaseModel], kind: str
-) -> None:
+def name_and_namespace(
+    cfg: ClusterConfig, file: str, data: LocMap, kind: str
+) -> tuple[str, str | None]:
+    """The object's name and namespace as they are applied: a kustomization that sets a
+    namespace overrides it, as `kustomize build` does."""
     meta = data.get("metadata")
     name = str(meta.get("name") or meta.get("generateName") or "") if isinstance(meta, dict) else ""
     namespace = meta.get("namespace") if isinstance(meta, dict) else None
     namespace = namespace if isinstance(namespace, str) and namespace else None
     set_by = cfg.kustomized.get(file)
-    if set_by is not None:  # as `kustomize build` does
+    if set_by is not None:
         if kind == "Namespace":
             name = set_by.namespace
         elif kind not in CLUSTER_SCOPED_KINDS:
             namespace = set_by.namespace
+    return name, namespace
+
+
+def add_validated(
+    cfg: ClusterConfig, file: str, data: LocMap, model: type[BaseModel], kind: str
+) -> None:
+    name, namespace = name_and_namespace(cfg, file, data, kind)
     try:
         obj = model.model_validate(prune_nulls(data))
     except ValidationError as exc:
@@ -148,6 +162,20 @@ def add_validated(
         obj = convert_peer(obj)
     item: Item[Any] = Item(obj, kind, name, namespace, file, data)
     add_item(cfg, item)
+
+
+def add_configmap(cfg: ClusterConfig, file: str, data: LocMap) -> None:
+    """Kept only when a `config` data key may hold MetalLB's pre-0.13 configuration. Other
+    ConfigMaps, and one that does not validate, are not MetalLB's business: left alone."""
+    body = data.get("data")
+    if not isinstance(body, dict) or not isinstance(body.get(LEGACY_KEY), str):
+        return
+    try:
+        obj = m.ConfigMap.model_validate(prune_nulls(data))
+    except ValidationError:
+        return
+    name, namespace = name_and_namespace(cfg, file, data, "ConfigMap")
+    add_item(cfg, Item(obj, "ConfigMap", name, namespace, file, data))
 
 
 def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
@@ -193,6 +221,8 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
         m.Node: cfg.nodes,
         m.Namespace: cfg.namespaces,
         m.Secret: cfg.secrets,
+        op.MetalLB: cfg.operators,
+        m.ConfigMap: cfg.configmaps,
     }
     target[type(obj)].append(item)
 

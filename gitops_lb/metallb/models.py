@@ -298,6 +298,12 @@ class Secret(CoreObject):
     stringData: dict[str, str] = Field(default_factory=dict)
 
 
+class ConfigMap(CoreObject):
+    """Read only for MetalLB's pre-0.13 configuration (legacy-configmap); other data ignored."""
+
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
 METALLB_GROUP = "metallb.io"
 
 # (group/version, kind) -> model; anything else of these groups is reported or ignored

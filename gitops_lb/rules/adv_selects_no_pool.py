@@ -1,4 +1,4 @@
-"""An advertisement names or selects pools, but none of them exists: it announces nothing.
+"""An advertisement selects pools by label, but no pool matches: it announces nothing.
 
 An L2Advertisement or BGPAdvertisement with empty `ipAddressPools` and empty
 `ipAddressPoolSelectors` applies to every pool. As soon as either field is set, it applies only
@@ -6,7 +6,8 @@ to the named pools that exist and the pools whose labels match a selector. When 
 at all, MetalLB accepts the advertisement and it does nothing (the CRD description claims it
 then applies to all pools; the code does not). Name an existing pool, fix the selector or the
 pool labels, or delete the advertisement. Advertisements with an invalid pool selector are left
-to `selector-invalid`.
+to `selector-invalid`, and pool names that match no pool to `adv-unknown-pool`: an advertisement
+that only names pools, none of which exists, is reported there, once for each missing name.
 """
 
 from collections.abc import Iterator
@@ -24,20 +25,17 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
     for adv in advs:
         spec = adv.model.spec
-        if not spec.ipAddressPools and not spec.ipAddressPoolSelectors:
-            continue
+        if not spec.ipAddressPoolSelectors:
+            continue  # all pools, or only names: each missing name is adv-unknown-pool's
         if not selectors_valid(spec.ipAddressPoolSelectors) or cfg.sem.attached_pools(adv):
             continue
-        field = "ipAddressPools" if spec.ipAddressPools else "ipAddressPoolSelectors"
-        what = {
-            (True, False): "names no existing pool",
-            (False, True): "has pool selectors that match no pool",
-            (True, True): "names no existing pool and its pool selectors match none",
-        }[(bool(spec.ipAddressPools), bool(spec.ipAddressPoolSelectors))]
+        what = "has pool selectors that match no pool" + (
+            " and names no existing pool" if spec.ipAddressPools else ""
+        )
         yield Finding(
             f"{adv.kind} {adv.name!r} {what}, so it announces nothing",
             adv,
-            ("spec", field),
+            ("spec", "ipAddressPoolSelectors"),
             key=True,
         )
 

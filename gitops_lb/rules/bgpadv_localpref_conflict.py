@@ -6,9 +6,12 @@ lengths for every address family the pool has, they name disjoint, non-empty `pe
 or they select disjoint sets of Nodes. Otherwise the configuration is rejected ("local
 preference ... was already set for the same type of BGP update"). Advertisements with
 `serviceSelectors` are exempt. The node test uses the Node objects in the input, as MetalLB
-uses the cluster's Nodes: without Nodes in the input this check cannot fire (add the output of
-`kubectl get nodes -o yaml` to enable it). Give the advertisements the same `localPref`, or
-separate their peers or nodes.
+uses the cluster's Nodes. Without Nodes in the input, two advertisements without
+`nodeSelectors` (or with an empty selector) still conflict: both apply to every node, so they
+share any node the cluster has, and MetalLB refuses them as soon as it has one. Whether
+advertisements with node selectors share a node is then unknown, and they are not reported
+(add the output of `kubectl get nodes -o yaml` to check them). Give the advertisements the same
+`localPref`, or separate their peers or nodes.
 """
 
 from collections.abc import Iterator
@@ -27,11 +30,19 @@ Adv = Item[m.BGPAdvertisement]
 SHOWN = 5  # pool names in a message
 
 
+def every_node(adv: Adv) -> bool:
+    """The advertisement applies to every node: no selector, or one that selects everything."""
+    sels = adv.model.spec.nodeSelectors
+    return not sels or any(not s.matchLabels and not s.matchExpressions for s in sels)
+
+
 def conflicting(cfg: ClusterConfig, advs: list[Adv], families: set[int]) -> list[tuple[Adv, Adv]]:
     """(later, earlier) pairs of one pool's advertisements that MetalLB would refuse."""
     nodes: dict[int, frozenset[str]] = {}  # each advertisement's nodes, computed once
 
     def disjoint(a: Adv, b: Adv) -> bool:
+        if not cfg.nodes:  # no inventory: only two advertisements for every node surely meet
+            return not (every_node(a) and every_node(b))
         for adv in (a, b):
             if id(adv) not in nodes:
                 nodes[id(adv)] = frozenset(node_names(cfg, adv))
@@ -73,7 +84,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         pools = ("pools " if len(names) > 1 else "pool ") + shown + more
         yield Finding(
             f"BGPAdvertisement {later.name!r} localPref {later.model.spec.localPref} conflicts "
-            f"with {earlier.name!r} localPref {earlier.model.spec.localPref} for {pools}",
+            f"with {earlier.name!r} localPref {earlier.model.spec.localPref} for {pools}"
+            + ("" if cfg.nodes else " (both apply to every node)"),
             later,
             ("spec", "localPref"),
             related=(

@@ -5,7 +5,9 @@ bounds; the API server rejects objects that do not match. Examples: `autoAssign:
 string where a boolean is expected), `peerPort: 20000` (over 16384), a `BGPPeer` without
 `myASN`, a `preferredNodeSelectors` weight outside 1-100, `dynamicASN: both`, a
 `BFDProfile.receiveInterval` below 10. The same rule reports MetalLB kinds or versions that
-do not exist. An object with a schema error is not checked further.
+do not exist. The MetalLB Operator's own resource (`kind: MetalLB`) is checked against the
+operator's CRD and webhook the same way (`logLevel: trace`, `bgpBackend: frrk8s`). An object
+with a schema error is not checked further.
 """
 
 from gitops_lb.diagnostics import Severity

@@ -104,13 +104,52 @@ def test_mapped_ipv6_cidr_keeps_its_mask_length():
 
 
 def test_localpref_conflict_needs_shared_nodes():
+    zoned = "{localPref: 200, nodeSelectors: [{matchLabels: {zone: b}}]}"
+    text = POOL + bgpadv("a", "{localPref: 100}") + bgpadv("b", zoned)
+    assert hits(text, "bgpadv-localpref-conflict") == []  # no Nodes: shared nodes unknown
     text = POOL + bgpadv("a", "{localPref: 100}") + bgpadv("b", "{localPref: 200}")
-    assert hits(text, "bgpadv-localpref-conflict") == []  # no Nodes: never fires
     text += node("n1")
     diags = [d for d in lint(text) if d.rule == "bgpadv-localpref-conflict"]
     assert [d.location.line for d in diags] == [line_of(text, "localPref: 200")]
     assert diags[0].related[0].location.line == line_of(text, "localPref: 100")
     assert "'b' localPref 200 conflicts with 'a' localPref 100 for pool 'p'" in diags[0].message
+
+
+def test_localpref_conflict_without_nodes_for_advertisements_on_every_node():
+    # no Node in the input: two advertisements without node selectors meet on any node
+    labelled = pool("edge", "fc00::/64").replace(
+        "namespace: metallb-system}", "namespace: metallb-system, labels: {tier: edge}}"
+    )
+    text = (
+        labelled
+        + bgpadv("first", "{ipAddressPoolSelectors: [{matchLabels: {tier: edge}}]}")
+        + bgpadv("second", "\n  localPref: 50\n  nodeSelectors: [{}]\n  aggregationLength: 8\n")
+    )
+    diags = [d for d in lint(text) if d.rule == "bgpadv-localpref-conflict"]
+    assert [d.location.line for d in diags] == [line_of(text, "localPref: 50")]
+    assert diags[0].message == (
+        "BGPAdvertisement 'second' localPref 50 conflicts with 'first' localPref 0 for pool "
+        "'edge' (both apply to every node)"
+    )
+    assert diags[0].related[0].location.line == line_of(text, "name: first,") + 1
+    assert [str(d.severity) for d in lint(text, compat=True) if d.rule == diags[0].rule] == [
+        "error"
+    ]
+
+
+def test_localpref_without_nodes_quiet_when_nodes_decide_or_updates_differ():
+    zone = "nodeSelectors: [{matchLabels: {zone: a}}]"
+    cases = [
+        # one has node selectors: whether they share a node is unknown
+        bgpadv("a", "{localPref: 100}") + bgpadv("b", f"{{localPref: 200, {zone}}}"),
+        bgpadv("a", f"{{localPref: 100, {zone}}}") + bgpadv("b", f"{{localPref: 200, {zone}}}"),
+        # different peers, different aggregation (issue 2345's case), service selectors
+        bgpadv("a", "{localPref: 100, peers: [r1]}") + bgpadv("b", "{localPref: 5, peers: [r2]}"),
+        bgpadv("a", "{localPref: 100}") + bgpadv("b", "{aggregationLength: 27}"),
+        bgpadv("a", "{localPref: 1}") + bgpadv("b", "{localPref: 2, serviceSelectors: [{}]}"),
+    ]
+    for case in cases:
+        assert hits(POOL + case, "bgpadv-localpref-conflict") == [], case
 
 
 def test_localpref_compatible_cases():

@@ -74,7 +74,7 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("negative priority", pool("p", "10.0.0.0/24", extra=alloc(priority="-1")), None, ACCEPT),
     ("pool without name", pool('""', "10.0.0.0/24"), None, REJECT),
     ("advertisement defined twice", P + l2adv("l") + l2adv("l"), None, ACCEPT),
-    ("nameless advertisements", P + bgpadv('""', lp(1)) + bgpadv('""', lp(2)), None, ACCEPT),
+    ("nameless advertisements", P + bgpadv('""', lp(1)) + bgpadv('""', lp(1, communities="['1:1']")), None, ACCEPT),
     # --- selectors ---
     ("operator In", P + l2adv("l", spec(nodeSelectors=f"[{sel(expr('a', 'In', 'x'))}]")), None, ACCEPT),
     ("operator in", P + l2adv("l", spec(nodeSelectors=f"[{sel(expr('a', 'in', 'x'))}]")), None, REJECT),
@@ -116,7 +116,10 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("service selectors with v6 aggregation", P + bgpadv("b", "{aggregationLengthV6: 64, serviceSelectors: [{}]}"), None, REJECT),
     ("service selectors default aggregation", P + bgpadv("b", "{aggregationLength: 32, serviceSelectors: [{}]}"), None, ACCEPT),
     # --- localPref ---
-    ("localPref differs, no Nodes", P + bgpadv("a", lp(100)) + bgpadv("b", lp(200)), None, ACCEPT),
+    # without Nodes in the input: two advertisements for every node meet on any node there is
+    ("localPref differs, no Nodes", P + bgpadv("a", lp(100)) + bgpadv("b", lp(200)), None, REJECT),
+    ("localPref differs, empty node selector, no Nodes", P + bgpadv("a", lp(100, nodeSelectors="[{}]")) + bgpadv("b", lp(200)), None, REJECT),
+    ("localPref differs, node selectors, no Nodes", P + bgpadv("a", lp(100, nodeSelectors="[{matchLabels: {r: a}}]")) + bgpadv("b", lp(200)), None, ACCEPT),
     ("localPref differs, shared Node", P + N1 + bgpadv("a", lp(100)) + bgpadv("b", lp(200)), None, REJECT),
     ("localPref, nameless ads, shared Nodes", P + ZONES + bgpadv('""', lp(100)) + bgpadv('""', lp(200)), None, REJECT),
     ("localPref differs, disjoint Nodes", P + ZONES + bgpadv("a", lp(100, nodeSelectors="[{matchLabels: {r: a}}]")) + bgpadv("b", lp(200, nodeSelectors="[{matchLabels: {r: b}}]")), None, ACCEPT),

@@ -67,11 +67,35 @@ def test_adv_selects_no_pool():
         + l2("names", "  ipAddressPools: [nope]\n")
         + bgpadv("sel", "  ipAddressPoolSelectors:\n  - matchLabels: {zone: b}\n")
     )
-    assert hits(text, "adv-selects-no-pool") == [
-        line_of(text, "ipAddressPools: [nope]"),
-        line_of(text, "ipAddressPoolSelectors:"),
-    ]
+    # a missing name is one mistake, one finding: adv-unknown-pool's, not this rule's too
+    assert hits(text, "adv-selects-no-pool") == [line_of(text, "ipAddressPoolSelectors:")]
+    assert hits(text, "adv-unknown-pool") == [line_of(text, "ipAddressPools: [nope]")]
     assert severities(text, "adv-selects-no-pool") == {"warning"}
+
+
+def test_adv_naming_only_missing_pools_gets_one_finding_per_name():
+    text = (
+        pool("web", "10.0.0.0/24")
+        + bgpadv("one", "  ipAddressPools: [default]\n")
+        + bgpadv("two", "  ipAddressPools:\n  - default\n  - old\n")
+        + l2(
+            "mixed", "  ipAddressPools: [gone]\n  ipAddressPoolSelectors: [{matchLabels: {a: b}}]\n"
+        )
+    )
+    found = sorted((d.location.line, d.rule) for d in lint(text) if d.rule.startswith("adv-"))
+    assert found == [
+        (line_of(text, "[default]"), "adv-unknown-pool"),
+        (line_of(text, "- default"), "adv-unknown-pool"),
+        (line_of(text, "- old"), "adv-unknown-pool"),
+        (line_of(text, "[gone]"), "adv-unknown-pool"),
+        # the selectors are a mistake of their own: they match no pool either
+        (line_of(text, "ipAddressPoolSelectors"), "adv-selects-no-pool"),
+    ]
+    mixed = [d.message for d in lint(text) if d.rule == "adv-selects-no-pool"]
+    assert mixed == [
+        "L2Advertisement 'mixed' has pool selectors that match no pool and names no existing "
+        "pool, so it announces nothing"
+    ]
 
 
 def test_adv_selecting_a_pool_or_all_pools_passes():

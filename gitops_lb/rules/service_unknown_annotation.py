@@ -1,0 +1,79 @@
+"""A Service has a MetalLB-looking annotation that MetalLB does not read.
+
+MetalLB reads three annotations on a LoadBalancer Service, `address-pool`, `loadBalancerIPs`
+and `allow-shared-ip`, under the prefix `metallb.io/` (since 0.14.9) or the older
+`metallb.universe.tf/`, and writes a fourth, `ip-allocated-from-pool`. Keys are exact and
+case-sensitive: `metallb.io/loadBalancerIP` (singular), `metallb.universe.tf/adress-pool`,
+`metallb.io/allow-shared-ips`, `metallb.io/Address-Pool` or a mistyped prefix such as
+`metallb.universe/address-pool` are ignored without a word, so the Service silently gets no
+pool, no requested address or no sharing. The message names the annotation meant. Only keys
+under a prefix that spells MetalLB's name (`metallb.io`, `metal-lb.io`, `metallb.universe`), or
+under one close to MetalLB's prefixes (`metalb.io`) with a MetalLB key name after it, are
+considered; other annotations are not MetalLB's business.
+"""
+
+import difflib
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.diagnostics import Severity
+from gitops_lb.manifests import did_you_mean
+from gitops_lb.metallb.services import PREFIXES, SERVICE_KEYS, services_of
+from gitops_lb.rules._base import Rule
+
+ID = "service-unknown-annotation"
+ALLOCATED = "ip-allocated-from-pool"  # written by MetalLB's controller (which pool gave the IP)
+KNOWN = (*SERVICE_KEYS, ALLOCATED)
+# a prefix that spells MetalLB's name is MetalLB's in intent, whatever follows it ...
+_HINTS = ("metallb", "universetf")
+# ... one this close to one of MetalLB's prefixes only when a MetalLB key name follows
+_CUTOFF = 0.75
+
+
+@lru_cache(maxsize=4096)
+def prefix_kind(prefix: str) -> int:
+    """2: spells MetalLB's name; 1: close to one of MetalLB's prefixes; 0: another tool's.
+    Remembered: the same few prefixes come back on every Service."""
+    letters = re.sub("[^a-z]", "", prefix.lower())
+    if any(h in letters for h in _HINTS):
+        return 2
+    return 1 if difflib.get_close_matches(prefix.lower(), PREFIXES, n=1, cutoff=_CUTOFF) else 0
+
+
+def meant(prefix: str, name: str) -> str | None:
+    """The MetalLB annotation key closest to prefix/name, or None when nothing is close."""
+    right_name = did_you_mean(name, list(KNOWN))
+    if right_name is None:
+        return None
+    if prefix in PREFIXES:
+        right_prefix = prefix
+    else:
+        close = difflib.get_close_matches(prefix.lower(), PREFIXES, n=1, cutoff=0.0)
+        right_prefix = close[0] if close else PREFIXES[0]
+    return f"{right_prefix}/{right_name}"
+
+
+def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    for view in services_of(cfg).views:
+        for key in view.svc.metadata.annotations:
+            prefix, slash, name = key.partition("/")
+            if not slash or (prefix in PREFIXES and name in KNOWN):
+                continue
+            kind = prefix_kind(prefix)
+            if kind == 0:
+                continue  # another tool's annotation
+            hint = meant(prefix, name)
+            if kind == 1 and hint is None:
+                continue  # near MetalLB's prefix, but no MetalLB key: another tool's too
+            yield Finding(
+                f"Service {view.ref}: annotation {key!r} is not one MetalLB reads, so it has no "
+                "effect" + (f"; did you mean {hint!r}?" if hint else ""),
+                view.item,
+                ("metadata", "annotations", key),
+                key=True,
+            )
+
+
+RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)
