@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from gitops_lb.diagnostics import Location, format_path
+from gitops_lb.diagnostics import FieldPath, Location, format_path
 from gitops_lb.metallb import models as m
-from gitops_lb.yamlload import PathPart, locate
+from gitops_lb.yamlload import locate
 
 if TYPE_CHECKING:
     from gitops_lb.metallb.semantics import Semantics
@@ -44,7 +44,7 @@ class Item(Generic[M]):
             return f"{self.kind}/{self.namespace}/{self.name}"
         return f"{self.kind}/{self.name}"
 
-    def locate(self, path: tuple[PathPart, ...] = (), *, key: bool = False) -> Location:
+    def locate(self, path: FieldPath = (), *, key: bool = False) -> Location:
         (line, col), _ = locate(self.doc, path, key=key)
         return Location(self.file, line, col)
 
@@ -55,7 +55,7 @@ class Rel:
 
     message: str
     item: Item[Any] | None = None
-    path: tuple[PathPart, ...] = ()
+    path: FieldPath = ()
     location: Location | None = None
 
 
@@ -65,7 +65,7 @@ class Finding:
 
     message: str
     item: Item[Any] | None = None
-    path: tuple[PathPart, ...] = ()
+    path: FieldPath = ()
     _: KW_ONLY
     location: Location | None = None
     related: tuple[Rel, ...] = ()

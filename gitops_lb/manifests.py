@@ -11,10 +11,10 @@ from pydantic import BaseModel, ValidationError
 
 from gitops_lb import names
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
-from gitops_lb.diagnostics import Location
+from gitops_lb.diagnostics import FieldPath, Location
 from gitops_lb.metallb import models as m
 from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
-from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, PathPart, load_paths
+from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths
 
 CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
 
@@ -218,7 +218,7 @@ def convert_peer(old: m.BGPPeerV1Beta1) -> m.BGPPeer:
 def report_validation_error(
     cfg: ClusterConfig, item: Item[Any], model: type[BaseModel], err: Any
 ) -> None:
-    loc: tuple[PathPart, ...] = tuple(err["loc"])
+    loc: FieldPath = tuple(err["loc"])
     where = shorten(".".join(str(p) for p in loc))
     if err["type"] == "extra_forbidden":
         field = str(loc[-1])
@@ -261,7 +261,7 @@ def did_you_mean(name: str, allowed: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def allowed_fields(model: type[BaseModel], loc: tuple[PathPart, ...]) -> list[str]:
+def allowed_fields(model: type[BaseModel], loc: FieldPath) -> list[str]:
     current: Any = model
     for part in loc:
         if isinstance(part, int):

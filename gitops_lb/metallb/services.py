@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from gitops_lb.diagnostics import FieldPath
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.allocation import AllocationIndex, Hit
 from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
 from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
 from gitops_lb.metallb.selectors import matches
 from gitops_lb.metallb.semantics import selectors_valid
-from gitops_lb.yamlload import PathPart
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -39,7 +39,6 @@ LB_IPS = "loadBalancerIPs"
 SHARED_IP = "allow-shared-ip"
 SERVICE_KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)  # the Service annotations MetalLB reads
 
-Path = tuple[PathPart, ...]
 Candidates = list[tuple["Item[m.IPAddressPool]", bool | None]]
 Family = frozenset[int]  # {4}, {6} or {4, 6} (dual stack)
 # what candidates() depends on: family, PreferDualStack, no namespace, a known Namespace, hits
@@ -65,7 +64,7 @@ class Annotation:
     value: str
 
     @property
-    def path(self) -> Path:
+    def path(self) -> FieldPath:
         return ("metadata", "annotations", self.key)
 
 
@@ -104,7 +103,7 @@ class Request:
     """IPs asked for in one place: the loadBalancerIPs annotation or spec.loadBalancerIP."""
 
     label: str  # "metallb.io/loadBalancerIPs" or "spec.loadBalancerIP"
-    path: Path
+    path: FieldPath
     text: str
     ips: tuple[IP, ...] = ()
     error: str | None = None
@@ -122,7 +121,7 @@ def split_ips(text: str) -> list[str]:
     return [p.strip() for p in text.split(",")]
 
 
-def parse_request(label: str, path: Path, text: str, *, single: bool) -> Request:
+def parse_request(label: str, path: FieldPath, text: str, *, single: bool) -> Request:
     """MetalLB's parsing: split on ',' and trim (annotation) or one address as is (spec field)."""
     parts = [text] if single else split_ips(text)
     ips: list[IP] = []

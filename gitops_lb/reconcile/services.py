@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops_lb.config import ClusterConfig, Item
-from gitops_lb.diagnostics import Severity
+from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import family_value, parse_ip
 from gitops_lb.metallb.services import (
@@ -23,12 +23,12 @@ from gitops_lb.metallb.services import (
 )
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
-from gitops_lb.reconcile.normalize import Path, metadata_differences
+from gitops_lb.reconcile.normalize import metadata_differences
 from gitops_lb.reconcile.state import LiveState, mapping, meta, name_of, namespace_of, str_map
 
 REQUESTS = {"pool": ADDRESS_POOL, "ips": LB_IPS, "sharing": SHARED_IP}
 REQUEST_KEYS = frozenset(f"{p}/{k}" for p in PREFIXES for k in REQUESTS.values())
-INGRESS: Path = ("status", "loadBalancer", "ingress")
+INGRESS: FieldPath = ("status", "loadBalancer", "ingress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class Requests:
     pool: str | None
     ips: list[str] | None  # normalised, sorted
     sharing: str | None
-    paths: Mapping[str, Path]
+    paths: Mapping[str, FieldPath]
 
 
 def normalise_ip(text: str) -> str:
@@ -51,7 +51,7 @@ def read_requests(annotations: Mapping[str, str], load_balancer_ip: str) -> Requ
     spec.loadBalancerIP counts as the requested IP when no annotation asks for IPs."""
     found = {field: find_annotation(annotations, short) for field, short in REQUESTS.items()}
     values = {field: a.value if a is not None else None for field, a in found.items()}
-    paths: dict[str, Path] = {field: a.path for field, a in found.items() if a is not None}
+    paths: dict[str, FieldPath] = {field: a.path for field, a in found.items() if a is not None}
     raw_ips = values["ips"]
     ips: list[str] | None = None
     if raw_ips is not None:
@@ -124,7 +124,7 @@ class ServiceCheck:
         self.ns = item.namespace or "default"
         self.ref = f"Service {self.ns}/{item.name}"
 
-    def diff(self, type_: str, message: str, path: Path, want: Any, have: Any) -> Difference:
+    def diff(self, type_: str, message: str, path: FieldPath, want: Any, have: Any) -> Difference:
         return difference(
             type_,
             Severity.ERROR,

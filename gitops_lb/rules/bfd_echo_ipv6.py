@@ -12,20 +12,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
-from gitops_lb.diagnostics import Severity
+from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.rules._base import Rule
-from gitops_lb.yamlload import PathPart
 
 ID = "bfd-echo-ipv6"
 
 
 def echo_peers(
     cfg: ClusterConfig, adv: Item[m.BGPAdvertisement]
-) -> Iterator[tuple[Item[Any], tuple[PathPart, ...]]]:
+) -> Iterator[tuple[Item[Any], FieldPath]]:
     """Peers the advertisement announces to whose BFD profile has echo mode, and where."""
     names = adv.model.spec.peers
-    targets: list[tuple[Item[Any], tuple[PathPart, ...]]]
+    targets: list[tuple[Item[Any], FieldPath]]
     if names:
         targets = [
             (cfg.sem.peers_by_name[n], ("spec", "peers", i))

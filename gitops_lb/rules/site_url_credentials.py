@@ -19,13 +19,13 @@ from gitops_lb.secrecy import has_url_credentials, mask_urls
 from gitops_lb.site.facts import one_per_site, site_item
 
 if TYPE_CHECKING:
+    from gitops_lb.diagnostics import FieldPath
     from gitops_lb.site.target import ClusterTarget
-    from gitops_lb.yamlload import PathPart
 
 ID = "site-url-credentials"
 
 
-def urls(target: ClusterTarget) -> Iterator[tuple[str, tuple[PathPart, ...], str]]:
+def urls(target: ClusterTarget) -> Iterator[tuple[str, FieldPath, str]]:
     """(what, path, url) of every URL of a site that ends up in the compiled output."""
     spec = target.site.spec
     yield "argocd.repoURL", ("spec", "argocd", "repoURL"), spec.argocd.repoURL

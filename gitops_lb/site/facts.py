@@ -12,14 +12,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.diagnostics import FieldPath
 from gitops_lb.metallb.ipnet import Net, family_value, parse_cidr, parse_entry, parse_ip
-from gitops_lb.yamlload import PathPart
 
 if TYPE_CHECKING:
     from gitops_lb.site.models import Interface, Network, Node, Site
     from gitops_lb.site.target import ClusterTarget
-
-Path = tuple[PathPart, ...]
 
 
 def site_item(target: ClusterTarget) -> Item[Site]:
@@ -69,7 +67,7 @@ class NetworkInfo:
     net: Net | None
 
     @property
-    def path(self) -> Path:
+    def path(self) -> FieldPath:
         return ("spec", "networks", self.index)
 
 
@@ -87,7 +85,7 @@ class InterfaceInfo:
     ip: tuple[int, int] | None
 
     @property
-    def path(self) -> Path:
+    def path(self) -> FieldPath:
         return ("spec", "clusters", self.cluster_index, "nodes", self.node_index, "interfaces")
 
 

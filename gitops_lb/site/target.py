@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gitops_lb.config import ClusterConfig
-from gitops_lb.yamlload import LocMap, PathPart
+from gitops_lb.diagnostics import FieldPath
+from gitops_lb.yamlload import LocMap
 
 if TYPE_CHECKING:
     from gitops_lb.site.models import Cluster, Site
@@ -27,7 +28,7 @@ class ClusterTarget:
     cluster: Cluster
     file: str  # the site spec file
     site_doc: LocMap  # the site document as loaded (positions)
-    cluster_path: tuple[PathPart, ...]  # ("spec", "clusters", i)
+    cluster_path: FieldPath  # ("spec", "clusters", i)
     config: ClusterConfig
 
     @property
