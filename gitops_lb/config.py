@@ -8,7 +8,6 @@ Both inputs lower to it: Kubernetes manifests (gitops_lb.manifests) and site spe
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -18,7 +17,6 @@ from gitops_lb.metallb import models as m
 from gitops_lb.yamlload import locate
 
 if TYPE_CHECKING:
-    from gitops_lb.metallb.semantics import Semantics
     from gitops_lb.site.target import ClusterTarget
 
 M = TypeVar("M", bound=BaseModel)
@@ -122,10 +120,3 @@ class ClusterConfig:
             self.secrets,
         ):
             items.sort(key=lambda it: (it.name, it.namespace or "", it.file))
-
-    @cached_property
-    def sem(self) -> Semantics:
-        """Parsed and resolved view shared by the rules (parsed CIDRs, pool attachment...)."""
-        from gitops_lb.metallb.semantics import Semantics
-
-        return Semantics(self)

@@ -12,6 +12,7 @@ from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import family_value, parse_ip
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import (
     ADDRESS_POOL,
     LB_IPS,
@@ -172,7 +173,7 @@ class ServiceCheck:
                 message = f"has {show(ips)}; Git requests {show(want.ips)}"
                 yield self.diff("misassigned", message, INGRESS, want.ips, ips)
         elif want.pool is not None:
-            pool = self.cfg.sem.pools_by_name.get(want.pool)
+            pool = semantics_of(self.cfg).pools_by_name.get(want.pool)
             if pool is None:
                 return  # a pool Git does not declare: lint reports that
             outside = [ip for ip in ips if not pool_has(self.cfg, pool, ip)]

@@ -14,19 +14,20 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "adv-selects-no-pool"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
     for adv in advs:
         spec = adv.model.spec
         if not spec.ipAddressPools and not spec.ipAddressPoolSelectors:
             continue
-        if not selectors_valid(spec.ipAddressPoolSelectors) or cfg.sem.attached_pools(adv):
+        if not selectors_valid(spec.ipAddressPoolSelectors) or sem.attached_pools(adv):
             continue
         field = "ipAddressPools" if spec.ipAddressPools else "ipAddressPoolSelectors"
         what = {

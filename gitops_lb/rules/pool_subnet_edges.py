@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "pool-subnet-edges"
@@ -23,7 +24,7 @@ ID = "pool-subnet-edges"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     if cfg.site is not None:
         return  # site-pool-reserved checks the declared networks exactly
-    sem = cfg.sem
+    sem = semantics_of(cfg)
     for pool in cfg.pools:
         if not sem.pool_l2advs[id(pool)] or pool.model.spec.avoidBuggyIPs:
             continue

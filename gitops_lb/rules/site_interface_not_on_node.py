@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.selectors import selector_identity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.site.facts import inventory_nodes
 from gitops_lb.site.models import Node
@@ -22,6 +23,7 @@ ID = "site-interface-not-on-node"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     if cfg.site is None or not cfg.site.cluster.nodes:
         return
     inventory = inventory_nodes(cfg)
@@ -34,7 +36,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         sels = adv.model.spec.nodeSelectors
         key = tuple(selector_identity(s) for s in sels)
         if key not in seen:
-            nodes = [inventory[n.name] for n in cfg.sem.selected_nodes(sels)]
+            nodes = [inventory[n.name] for n in sem.selected_nodes(sels)]
             listed = nodes and all(node.interfaces for node in nodes)
             seen[key] = (
                 nodes,

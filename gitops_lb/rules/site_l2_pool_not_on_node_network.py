@@ -21,6 +21,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Net
 from gitops_lb.metallb.selectors import selector_identity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.site.facts import InterfaceInfo, cluster_index, contains, facts
 
@@ -34,9 +35,10 @@ def node_nets(
     cfg: ClusterConfig, adv: m.L2Advertisement, by_node: dict[str, list[InterfaceInfo]]
 ) -> dict[str, list[Net]]:
     """Known subnets per selected node able to announce (None-free: unknown nodes left out)."""
+    sem = semantics_of(cfg)
     out: dict[str, list[Net]] = {}
     wanted = set(adv.spec.interfaces)
-    for node in cfg.sem.selected_nodes(adv.spec.nodeSelectors):
+    for node in sem.selected_nodes(adv.spec.nodeSelectors):
         ifaces = by_node.get(node.name, [])
         if wanted:
             ifaces = [i for i in ifaces if i.iface.name in wanted]
@@ -56,6 +58,7 @@ def grouped(nets: dict[str, list[Net]]) -> Groups:
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     if cfg.site is None or not cfg.site.cluster.nodes:
         return
     sf = facts(cfg.site.site)
@@ -66,7 +69,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     # advertisements with the same node selectors and interfaces see the same nodes
     seen: dict[tuple[object, ...], Groups] = {}
     for pool in cfg.pools:
-        for adv in cfg.sem.pool_l2advs[id(pool)]:
+        for adv in sem.pool_l2advs[id(pool)]:
             spec = adv.model.spec
             key = (
                 tuple(selector_identity(s) for s in spec.nodeSelectors),
@@ -75,7 +78,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             groups = seen.get(key)
             if groups is None:
                 groups = seen[key] = grouped(node_nets(cfg, adv.model, by_node))
-            for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+            for i, entry in enumerate(sem.pool_entries[id(pool)]):
                 blocks = [
                     n for n in entry.nets if n.family not in families or sf.network_holding(n)
                 ]

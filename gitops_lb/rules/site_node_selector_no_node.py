@@ -17,6 +17,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.selectors import selector_problems
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "site-node-selector-no-node"
@@ -25,7 +26,7 @@ ID = "site-node-selector-no-node"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     if cfg.site is None or not cfg.site.cluster.nodes:
         return
-    nodes = cfg.sem.node_index
+    nodes = semantics_of(cfg).node_index
     objects: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs, *cfg.peers]
     for obj in objects:
         for i, sel in enumerate(obj.model.spec.nodeSelectors):

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.site.facts import facts
 
@@ -21,6 +22,7 @@ ID = "site-pool-outside-network"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     if cfg.site is None:
         return
     sf = facts(cfg.site.site)
@@ -29,9 +31,9 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         return
     declared = ", ".join(f"{n.network.name} {n.network.cidr}" for n in sf.networks[:3])
     for pool in cfg.pools:
-        if not cfg.sem.pool_l2advs[id(pool)]:
+        if not sem.pool_l2advs[id(pool)]:
             continue
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             outside = [n for n in entry.nets if n.family in families and not sf.network_holding(n)]
             if outside:
                 yield Finding(

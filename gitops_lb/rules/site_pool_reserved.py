@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.site.facts import site_item
 from gitops_lb.site.reserved import Blocked, ReservedIndex
@@ -24,13 +25,14 @@ SHOWN = 3
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     if cfg.site is None:
         return
     index = ReservedIndex(cfg.site)
     item = site_item(cfg.site)
     for pool in cfg.pools:
         avoid = pool.model.spec.avoidBuggyIPs
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             hits: dict[tuple[object, ...], Blocked] = {}
             for net in entry.nets:
                 for b in index.hits(net, avoid_buggy=avoid):

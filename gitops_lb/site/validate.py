@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Sequence
 from gitops_lb.config import ClusterConfig
 from gitops_lb.diagnostics import Diagnostic, Result, Severity
 from gitops_lb.rules import all_rules, run_across_rules, run_one_site_rules, run_rules
-from gitops_lb.site.facts import forget_facts
 from gitops_lb.site.load import SiteLoad, add_file, note_no_site, read_files
 from gitops_lb.site.lower import lower_site
 from gitops_lb.site.summary import SiteSummary, by_site, summarize
@@ -120,7 +119,6 @@ def check_files(
 def let_go(targets: Sequence[ClusterTarget]) -> None:
     """Break what ties a site's clusters together so reference counting frees them at once
     (commands run without the cycle collector): each configuration refers back to its
-    ClusterTarget, and the site's facts are memoised."""
+    ClusterTarget."""
     for target in targets:
         target.config.site = None
-        forget_facts(target.site)
