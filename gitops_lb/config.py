@@ -8,16 +8,13 @@ Both inputs lower to it: Kubernetes manifests (gitops_lb.manifests) and site spe
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from gitops_lb.diagnostics import FieldPath, Location, format_path
 from gitops_lb.metallb import models as m
 from gitops_lb.yamlload import locate
-
-if TYPE_CHECKING:
-    from gitops_lb.site.target import ClusterTarget
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -99,9 +96,6 @@ class ClusterConfig:
     secrets: list[Item[m.Secret]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)
-    # the site spec cluster this configuration was lowered from (None for plain manifests);
-    # site rules read it and skip when it is None
-    site: ClusterTarget | None = None
 
     def add_intake(self, rule: str, finding: Finding) -> None:
         self.intake.setdefault(rule, []).append(finding)

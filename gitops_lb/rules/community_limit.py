@@ -13,7 +13,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import Community, resolve
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import FRR, Rule
+from gitops_lb.rules._base import FRR, Applicability, Rule
 
 ID = "community-limit"
 LIMIT = 63
@@ -33,4 +33,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=False, modes=FRR)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=False,
+    applies=Applicability(modes=FRR),
+)

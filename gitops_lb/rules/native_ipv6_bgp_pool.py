@@ -13,7 +13,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import NATIVE, Rule
+from gitops_lb.rules._base import NATIVE, Applicability, Rule
 
 ID = "native-ipv6-bgp-pool"
 
@@ -41,4 +41,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, modes=NATIVE)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(modes=NATIVE),
+)

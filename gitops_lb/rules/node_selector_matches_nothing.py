@@ -15,7 +15,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import selectors_valid, semantics_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import Applicability, Rule
 
 ID = "node-selector-matches-nothing"
 
@@ -42,4 +42,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "silent",
+    __doc__ or "",
+    check,
+    applies=Applicability(sites_replaced_by="site-node-selector-no-node"),
+)

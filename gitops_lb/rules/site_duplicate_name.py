@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitops_lb.config import Finding, Item, Rel
 from gitops_lb.diagnostics import FieldPath, Location, Severity
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import cluster_index, site_item
 from gitops_lb.site.summary import NAME_PATH
 
@@ -114,8 +114,7 @@ RULE = Rule(
     Severity.ERROR,
     "site",
     __doc__ or "",
-    no_check,
     check_sites=check_sites,
+    applies=SITES_ONLY,
     check_across=check_across,
-    replaces=("object-duplicate",),
 )

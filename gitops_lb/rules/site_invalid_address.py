@@ -19,7 +19,7 @@ from gitops_lb.config import Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.ipnet import parse_cidr
 from gitops_lb.metallb.mapped import plain_form
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import address_net, facts, ip_value, one_per_site, site_item
 
 if TYPE_CHECKING:
@@ -120,4 +120,4 @@ def check_interfaces(target: ClusterTarget, item: Item[Any]) -> Iterator[Finding
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_sites=check_sites, applies=SITES_ONLY)

@@ -22,8 +22,9 @@ from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Net
 from gitops_lb.metallb.selectors import selector_identity
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import InterfaceInfo, cluster_index, contains, facts
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-l2-pool-not-on-node-network"
 
@@ -57,14 +58,15 @@ def grouped(nets: dict[str, list[Net]]) -> Groups:
     return list(groups.items())
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    cfg = target.config
     sem = semantics_of(cfg)
-    if cfg.site is None or not cfg.site.cluster.nodes:
+    if not target.cluster.nodes:
         return
-    sf = facts(cfg.site.site)
+    sf = facts(target.site)
     families = sf.network_families()
     by_node: dict[str, list[InterfaceInfo]] = {}
-    for info in sf.cluster_interfaces(cluster_index(cfg.site)):
+    for info in sf.cluster_interfaces(cluster_index(target)):
         by_node.setdefault(info.node.name, []).append(info)
     # advertisements with the same node selectors and interfaces see the same nodes
     seen: dict[tuple[object, ...], Groups] = {}
@@ -104,4 +106,4 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_target=check, applies=SITES_ONLY)

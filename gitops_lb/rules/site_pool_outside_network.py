@@ -12,20 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import facts
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-pool-outside-network"
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    cfg = target.config
     sem = semantics_of(cfg)
-    if cfg.site is None:
-        return
-    sf = facts(cfg.site.site)
+    sf = facts(target.site)
     families = sf.network_families()
     if not families:
         return
@@ -38,11 +38,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             if outside:
                 yield Finding(
                     f"{entry.text} in L2 pool {pool.name!r} is not inside any network of site "
-                    f"{cfg.site.site.metadata.name!r} ({declared}"
+                    f"{target.site.metadata.name!r} ({declared}"
                     + (", ...)" if len(sf.networks) > 3 else ")"),
                     pool,
                     ("spec", "addresses", i),
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_target=check, applies=SITES_ONLY)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.secrecy import has_url_credentials, mask_urls
 from gitops_lb.site.facts import one_per_site, site_item
 
@@ -50,4 +50,4 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_sites=check_sites, applies=SITES_ONLY)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.config import Item
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.memo import per_object
 from gitops_lb.metallb.ipnet import Net, family_value, parse_cidr, parse_entry, parse_ip
@@ -156,11 +156,9 @@ def cluster_index(target: ClusterTarget) -> int:
     return index
 
 
-def inventory_nodes(cfg: ClusterConfig) -> dict[str, Node]:
-    """Inventory nodes of a lowered cluster by name (first wins); empty without a site."""
-    if cfg.site is None:
-        return {}
+def inventory_nodes(target: ClusterTarget) -> dict[str, Node]:
+    """Inventory nodes of a lowered cluster by name (first wins)."""
     out: dict[str, Node] = {}
-    for node in cfg.site.cluster.nodes:
+    for node in target.cluster.nodes:
         out.setdefault(node.name, node)
     return out

@@ -57,7 +57,6 @@ def lower(site: Site, file: str, doc: LocMap) -> list[ClusterTarget]:
         _Lowering(cfg, file, site.spec.metallb.annotationPrefix).cluster(cdoc)
         cfg.sort()
         target = ClusterTarget(site, cluster, file, doc, ("spec", "clusters", i), cfg)
-        cfg.site = target
         out.append(target)
     return out
 

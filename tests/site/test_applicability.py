@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import pytest
 
+from gitops_lb.rules import all_rules
+from gitops_lb.rules._base import MANIFESTS_ONLY, SITES_ONLY, Applicability, Input
 from gitops_lb.site.lower import lower_all
 from gitops_lb.site.validate import validate_sites
 from tests.helpers import NS, lint, pool
@@ -88,3 +90,31 @@ def test_manifest_rules_that_never_run_on_site_specs(rule):
     assert rule in {d.rule for d in lint(manifests)}  # the same objects as manifests: reported
     assert rule not in on_site(body)
     assert rule not in on_site(body, disabled=[r for r in on_site(body) if r.startswith("site-")])
+
+
+def test_the_registry_says_where_each_rule_runs():
+    rules = all_rules()
+    for rule in rules.values():
+        site_only = rule.check_target or rule.check_sites or rule.check_across
+        if site_only or rule.category == "site":
+            assert rule.applies.inputs == {Input.SITES}, rule.id
+        replaced_by = rule.applies.sites_replaced_by
+        if replaced_by is not None:
+            assert rules[replaced_by].applies.inputs == {Input.SITES}, rule.id
+            assert Input.SITES in rule.applies.inputs, rule.id
+    never = {r.id for r in rules.values() if Input.SITES not in r.applies.inputs}
+    replaced = {r.id for r in rules.values() if r.applies.sites_replaced_by is not None}
+    assert never == set(NOT_ON_SITES) | {"object-invalid-metadata"}
+    assert replaced == {manifest_rule for _, _, manifest_rule in REPLACED.values()}
+
+
+def test_applicability_covers():
+    frr = Applicability(modes=frozenset({"frr"}))
+    assert frr.covers(Input.MANIFESTS, "frr", ()) and not frr.covers(Input.MANIFESTS, None, ())
+    assert not frr.covers(Input.SITES, "native", ())
+    replaced = Applicability(sites_replaced_by="site-x")
+    assert replaced.covers(Input.MANIFESTS, None, ())
+    assert not replaced.covers(Input.SITES, None, ())
+    assert replaced.covers(Input.SITES, None, {"site-x"})
+    assert not SITES_ONLY.covers(Input.MANIFESTS, None, ())
+    assert not MANIFESTS_ONLY.covers(Input.SITES, None, ())
