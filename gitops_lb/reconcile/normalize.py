@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gitops_lb.diagnostics import FieldPath, PathPart
-from gitops_lb.manifests import submodel
+from gitops_lb.intake import submodel
 
 SET_FIELDS = frozenset(
     {

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.manifests import did_you_mean
+from gitops_lb.intake import did_you_mean
 from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import cluster_index, facts, site_item
 from gitops_lb.site.target import ClusterTarget

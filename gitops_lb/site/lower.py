@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gitops_lb.config import ClusterConfig, Item
-from gitops_lb.manifests import add_item, report_validation_error
+from gitops_lb.intake import add_item, report_validation_error
 from gitops_lb.metallb import models as m
 from gitops_lb.site.load import LoadedSite, SiteLoad
 from gitops_lb.site.models import Site
