@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gitops_lb import memo
+from gitops_lb.check import check_paths
 from gitops_lb.metallb.bgp import peer_groups
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import services_of
 from gitops_lb.site.facts import facts
-from gitops_lb.site.validate import check_paths
 from tests.helpers import config
 
 ROOT = Path(__file__).resolve().parents[1]

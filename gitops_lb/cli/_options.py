@@ -13,7 +13,7 @@ from gitops_lb.errors import UsageError
 from gitops_lb.report import FORMATS, default_format, get_reporter
 
 if TYPE_CHECKING:
-    from gitops_lb.compile.pipeline import Loaded
+    from gitops_lb.check import Loaded
     from gitops_lb.site.target import ClusterTarget
 
 SITE_PATHS_HELP = "site spec files or folders"
@@ -92,7 +92,7 @@ def check_site_args(args: argparse.Namespace, command: str, what: str = "site sp
 def load_site_specs(args: argparse.Namespace, *, staged: bool = False) -> Loaded:
     """The site specs of args.paths (from the Git index when `staged`) loaded, lowered and
     checked exactly as `validate` checks them."""
-    from gitops_lb.compile.pipeline import checked
+    from gitops_lb.check import checked
     from gitops_lb.site.load import load_sites, sites_from_files
 
     if staged:
@@ -113,7 +113,7 @@ def check_site_specs(
     """What load_site_specs() finds, one site at a time: each site is let go once checked
     (and handed to `each_site` first when it has no error), so memory holds one file's sites
     however large the repository (validate and compile)."""
-    from gitops_lb.site.validate import check_files, check_paths
+    from gitops_lb.check import check_files, check_paths
 
     options = {"compat": args.metallb_compat, "disabled": args.disable, "each_site": each_site}
     if staged:

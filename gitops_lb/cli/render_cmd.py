@@ -27,9 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import yaml
 
-    from gitops_lb.compile.pipeline import select
     from gitops_lb.errors import UsageError
     from gitops_lb.report import get_reporter
+    from gitops_lb.site.target import select
 
     _options.check_site_args(args, "render")
     if not args.cluster:

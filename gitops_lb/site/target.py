@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,3 +35,8 @@ class ClusterTarget:
     @property
     def id(self) -> str:
         return f"{self.site.metadata.name}/{self.cluster.name}"
+
+
+def select(targets: Sequence[ClusterTarget], wanted: str | None) -> list[ClusterTarget]:
+    """The clusters named SITE/CLUSTER (all when None); empty when none matches."""
+    return [t for t in targets if wanted is None or t.id == wanted]

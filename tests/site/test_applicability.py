@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 import pytest
 
+from gitops_lb.check import validate_sites
 from gitops_lb.rules import all_rules
 from gitops_lb.rules._base import MANIFESTS_ONLY, SITES_ONLY, Applicability, Input
 from gitops_lb.site.lower import lower_all
-from gitops_lb.site.validate import validate_sites
 from tests.helpers import NS, lint, pool
 from tests.site.fixtures import BASE
 from tests.site.helpers import load, site

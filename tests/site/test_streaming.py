@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from gitops_lb.site.validate import check_files, check_paths
+from gitops_lb.check import check_files, check_paths
 from gitops_lb.yamlload import load_text
 from tests.site.helpers import check, site
 from tests.site.test_site_wide_rules import TWO

@@ -1,21 +1,47 @@
 """Check site specs: reading findings, every rule on each lowered cluster, whole-repo rules.
 
-Shared by `gitops-lb validate` and the commands that validate before they act (compile).
+What `gitops-lb validate` runs, and the commands that validate before they act (compile,
+plan, render). It sits above gitops_lb.site and gitops_lb.rules: the site package reads,
+lowers and describes site specs, the rules check them, and this module runs the one on the
+other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from gitops_lb.config import ClusterConfig
 from gitops_lb.diagnostics import Diagnostic, Result, Severity
 from gitops_lb.rules import run_across_rules, run_one_site_rules, run_rules, run_target_rules
 from gitops_lb.rules._base import Input
-from gitops_lb.site.load import SiteLoad, add_file, note_no_site, read_files
-from gitops_lb.site.lower import lower_site
+from gitops_lb.site.load import SiteLoad, add_file, load_sites, note_no_site, read_files
+from gitops_lb.site.lower import lower_all, lower_site
 from gitops_lb.site.summary import SiteSummary, by_site, summarize
 from gitops_lb.site.target import ClusterTarget
 from gitops_lb.yamlload import LoadedFile
+
+
+@dataclass(eq=False)
+class Loaded:
+    """Site specs loaded, lowered and checked all at once (plan, render)."""
+
+    result: Result  # every finding of the checks `validate` runs
+    targets: list[ClusterTarget]
+
+
+def checked(load: SiteLoad, *, compat: bool = False, disabled: Iterable[str] = ()) -> Loaded:
+    """Lower loaded site specs and run the checks `validate` runs on them."""
+    targets = lower_all(load)
+    result = Result(files=len(load.files), fatal=load.fatal)
+    result.extend(validate_sites(load, targets, compat=compat, disabled=disabled))
+    return Loaded(result, targets)
+
+
+def load_checked(
+    paths: Iterable[str], *, compat: bool = False, disabled: Iterable[str] = ()
+) -> Loaded:
+    return checked(load_sites(paths), compat=compat, disabled=disabled)
 
 
 def validate_sites(
