@@ -96,24 +96,6 @@ def run_target_rules(
     return out
 
 
-def run_site_rules(
-    targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
-) -> list[Diagnostic]:
-    """Run the whole-repository rules over all lowered clusters: Rule.check_sites for each
-    site, then Rule.check_across over the summaries of all sites."""
-    from gitops_lb.site.summary import by_site, summarize
-
-    out: list[Diagnostic] = []
-    summaries: list[SiteSummary] = []
-    first = 0
-    for group in by_site(targets):
-        out.extend(run_one_site_rules(group, compat=compat, disabled=disabled))
-        summaries.append(summarize(group, len(summaries), first))
-        first += len(group)
-    out.extend(run_across_rules(summaries, compat=compat, disabled=disabled))
-    return out
-
-
 def run_one_site_rules(
     targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
 ) -> list[Diagnostic]:
