@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from gitops_lb.cli import _messages
 from gitops_lb.config import BGP_MODES, DEFAULT_NAMESPACE
 from gitops_lb.diagnostics import Result
 from gitops_lb.errors import UsageError
@@ -130,5 +131,5 @@ def compile_or_report(targets: Sequence[ClusterTarget]) -> dict[str, bytes] | No
     try:
         return compile_targets(targets)
     except CompileError as exc:
-        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        _messages.error(str(exc))
         return None
