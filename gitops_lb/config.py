@@ -8,20 +8,17 @@ Both inputs lower to it: Kubernetes manifests (gitops_lb.manifests) and site spe
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from gitops_lb.diagnostics import Location, format_path
+from gitops_lb.diagnostics import FieldPath, Location, format_path
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb import operator as op
-from gitops_lb.yamlload import PathPart, locate
+from gitops_lb.yamlload import locate
 
 if TYPE_CHECKING:
     from gitops_lb.kustomize import SetNamespace
-    from gitops_lb.metallb.semantics import Semantics
-    from gitops_lb.site.target import ClusterTarget
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -46,7 +43,7 @@ class Item(Generic[M]):
             return f"{self.kind}/{self.namespace}/{self.name}"
         return f"{self.kind}/{self.name}"
 
-    def locate(self, path: tuple[PathPart, ...] = (), *, key: bool = False) -> Location:
+    def locate(self, path: FieldPath = (), *, key: bool = False) -> Location:
         (line, col), _ = locate(self.doc, path, key=key)
         return Location(self.file, line, col)
 
@@ -57,7 +54,7 @@ class Rel:
 
     message: str
     item: Item[Any] | None = None
-    path: tuple[PathPart, ...] = ()
+    path: FieldPath = ()
     location: Location | None = None
 
 
@@ -67,7 +64,7 @@ class Finding:
 
     message: str
     item: Item[Any] | None = None
-    path: tuple[PathPart, ...] = ()
+    path: FieldPath = ()
     _: KW_ONLY
     location: Location | None = None
     related: tuple[Rel, ...] = ()
@@ -109,9 +106,6 @@ class ClusterConfig:
     configmaps: list[Item[m.ConfigMap]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)
-    # the site spec cluster this configuration was lowered from (None for plain manifests);
-    # site rules read it and skip when it is None
-    site: ClusterTarget | None = None
 
     def add_intake(self, rule: str, finding: Finding) -> None:
         self.intake.setdefault(rule, []).append(finding)
@@ -132,10 +126,3 @@ class ClusterConfig:
             self.configmaps,
         ):
             items.sort(key=lambda it: (it.name, it.namespace or "", it.file))
-
-    @cached_property
-    def sem(self) -> Semantics:
-        """Parsed and resolved view shared by the rules (parsed CIDRs, pool attachment...)."""
-        from gitops_lb.metallb.semantics import Semantics
-
-        return Semantics(self)

@@ -79,7 +79,12 @@ class Result:
         return 1 if self.errors else 0
 
 
-def format_path(path: Iterable[str | int]) -> str:
+PathPart = str | int
+# where a value is inside a document: ("spec", "addresses", 1) for spec.addresses[1]
+FieldPath = tuple[PathPart, ...]
+
+
+def format_path(path: Iterable[PathPart]) -> str:
     """Render ("spec", "addresses", 1) as "spec.addresses[1]"."""
     out: list[str] = []
     for part in path:

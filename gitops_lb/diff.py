@@ -21,6 +21,7 @@ from typing import Any
 
 from gitops_lb.config import Item
 from gitops_lb.metallb.ipnet import family_value, parse_entry, parse_ip
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.site.models import ServiceSpec
 from gitops_lb.site.target import ClusterTarget
 
@@ -222,7 +223,7 @@ class _ClusterDiff:
         return out
 
     def announced(self, target: ClusterTarget) -> set[str]:
-        sem = target.config.sem
+        sem = semantics_of(target.config)
         return {
             p.name
             for p in target.config.pools

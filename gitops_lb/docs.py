@@ -9,13 +9,14 @@ from gitops_lb.rules._base import CATEGORIES, Rule
 
 
 def _facts(rule: Rule) -> str:
-    modes = ", ".join(sorted(rule.modes)) if rule.modes else "all"
+    modes = ", ".join(sorted(rule.applies.modes)) if rule.applies.modes else "all"
     enforced = "yes" if rule.enforced else "no (a warning under --metallb-compat)"
     out = f"- severity: {rule.severity}\n- enforced by MetalLB: {enforced}\n- BGP modes: {modes}\n"
     if rule.check_sites is not None:
         out += "- scope: all site specs given, compared with each other\n"
-    if rule.replaces:
-        out += f"- on site specs, reported instead of: {', '.join(rule.replaces)}\n"
+    replaced = sorted(r.id for r in all_rules().values() if r.applies.sites_replaced_by == rule.id)
+    if replaced:
+        out += f"- on site specs, reported instead of: {', '.join(replaced)}\n"
     return out
 
 

@@ -37,6 +37,7 @@ from gitops_lb.metallb.services import (
     annotation_value,
     split_ips,
 )
+from gitops_lb.rules import all_rules, run_rules
 from gitops_lb.site import models as sm
 from gitops_lb.site.lower import HOSTNAME_LABEL
 
@@ -152,8 +153,6 @@ class _Importer:
     def check_values(self) -> None:
         """Addresses that do not parse, or are written in IPv4-mapped notation, would be copied
         into a site spec that fails validation: refuse them here (names: check_input)."""
-        from gitops_lb.rules import all_rules, run_rules
-
         everything = set(all_rules())
         skip = everything - REFUSED_RULES
         for d in run_rules(self.cfg, disabled=skip):

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from gitops_lb.diagnostics import Location
+from gitops_lb.diagnostics import Location, PathPart
 
 try:  # pragma: no branch - depends on how PyYAML was built
     from yaml import CSafeLoader as _Loader
@@ -72,7 +72,6 @@ class _FastLoader(_Loader):
 
 
 Pos = tuple[int, int]
-PathPart = str | int
 
 MAX_DEPTH = 200
 MAX_EXPANDED = 1_000_000  # nodes after alias expansion ...

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitops_lb.metallb.selectors import any_matches, matches
-from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from tests.helpers import config
 from tests.test_labelindex import LABELS, SELECTOR_LISTS
 
@@ -68,10 +68,10 @@ def test_attachment_and_node_selection_agree_with_trying_everything(text):
     cfg = config(text)
     advs: list[Any] = [*cfg.l2advs, *cfg.bgpadvs]
     for adv in advs:
-        assert cfg.sem.attached_pools(adv) == ref_attached(cfg, adv)
+        assert semantics_of(cfg).attached_pools(adv) == ref_attached(cfg, adv)
         sels = adv.model.spec.nodeSelectors
         want = [n for n in cfg.nodes if any_matches(sels, n.model.metadata.labels)]
-        assert cfg.sem.selected_nodes(sels) == (want if selectors_valid(sels) else [])
+        assert semantics_of(cfg).selected_nodes(sels) == (want if selectors_valid(sels) else [])
     for pool in cfg.pools:
         l2 = [a for a in cfg.l2advs if any(p is pool for p in ref_attached(cfg, a))]
-        assert cfg.sem.pool_l2advs[id(pool)] == l2
+        assert semantics_of(cfg).pool_l2advs[id(pool)] == l2

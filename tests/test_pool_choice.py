@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.selectors import matches
-from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.metallb.services import (
     ServiceSemantics,
     ServiceView,
@@ -85,7 +85,7 @@ def ref_in_namespaces(ss: ServiceSemantics, sa: m.ServiceAllocation, ns: str | N
         return True
     if not sa.namespaceSelectors:
         return False if ns is not None else None
-    labels = ss.cfg.sem.namespace_labels
+    labels = semantics_of(ss.cfg).namespace_labels
     if ns is None or ns not in labels or not selectors_valid(sa.namespaceSelectors):
         return None
     return any(matches(s, labels[ns]) for s in sa.namespaceSelectors)
@@ -97,7 +97,7 @@ def ref_compatible(ss: ServiceSemantics, pool, view: ServiceView):
         return True
     nonempty: bool | None = True
     if not sa.namespaces:
-        labels = ss.cfg.sem.namespace_labels.values()
+        labels = semantics_of(ss.cfg).namespace_labels.values()
         nonempty = False
         if sa.namespaceSelectors:
             valid = selectors_valid(sa.namespaceSelectors)

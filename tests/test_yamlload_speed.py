@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from gitops_lb.manifests import config_from_files
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules import run_rules
 from gitops_lb.yamlload import _FastLoader, load_text, plain
 
@@ -88,8 +89,8 @@ def test_a_dropped_configuration_is_freed_without_the_cycle_collector():
     gc.disable()
     try:
         cfg = config_from_files([load_text(text, "t.yaml")])
-        run_rules(cfg)  # fills cfg.sem and its caches
-        assert cfg.sem.cfg is cfg and cfg.sem.pool_entries
+        run_rules(cfg)  # fills semantics_of(cfg) and its caches
+        assert semantics_of(cfg).cfg is cfg and semantics_of(cfg).pool_entries
         ref = weakref.ref(cfg)
         del cfg
         assert ref() is None  # freed by reference counting alone

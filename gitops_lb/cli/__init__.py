@@ -2,7 +2,9 @@
 
 Each command is a module of this package with HELP, add_arguments(parser) and run(args) -> int.
 Command modules import what they need inside run(), so `gitops-lb lint` never pays for
-`kubernetes` or `git`.
+`kubernetes` or `git`. Messages go through _messages; `main` is the one error boundary: what
+no command caught is a bug, reported in one line with exit status 3 (GITOPS_LB_DEBUG=1 lets
+it through with its traceback).
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 
 from gitops_lb import __version__
+from gitops_lb.cli import _messages
 from gitops_lb.errors import GitopsLbError, UsageError
-from gitops_lb.printable import printable
 
 COMMANDS = (
     "lint",
@@ -31,6 +34,7 @@ COMMANDS = (
     "schema",
     "explain",
 )
+DEBUG_ENV = "GITOPS_LB_DEBUG"  # "1": an internal error is raised with its traceback
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,13 +88,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             status: int = command_module(args.command).run(args)
         return status
     except UsageError as exc:
-        print(f"gitops-lb: error: {printable(str(exc))}", file=sys.stderr)
+        _messages.error(str(exc))
         return 2
     except GitopsLbError as exc:
-        print(f"gitops-lb: error: {printable(str(exc))}", file=sys.stderr)
+        _messages.error(str(exc))
         return 3
     except KeyboardInterrupt:
-        print("gitops-lb: interrupted", file=sys.stderr)
+        _messages.say("interrupted")
         return 130
     except BrokenPipeError:
         return 1
+    except Exception as exc:  # a bug: what no command, reader or rule turned into a message
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        _messages.say(internal_error(exc))
+        return 3
+
+
+def internal_error(exc: Exception) -> str:
+    """One line: what went wrong, that it is a bug, and how to report it."""
+    return (
+        f"internal error: {type(exc).__name__}: {exc} (a bug in gitops-lb {__version__}; "
+        f"please report it with the command and the input that caused it; {DEBUG_ENV}=1 "
+        "shows the traceback)"
+    )

@@ -7,14 +7,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from gitops_lb.cli import _messages
 from gitops_lb.config import BGP_MODES, DEFAULT_NAMESPACE
 from gitops_lb.diagnostics import Result
 from gitops_lb.errors import UsageError
-from gitops_lb.printable import printable
 from gitops_lb.report import FORMATS, default_format, get_reporter
 
 if TYPE_CHECKING:
-    from gitops_lb.compile.pipeline import Loaded
+    from gitops_lb.check import Loaded
     from gitops_lb.compiled import CompiledTree
     from gitops_lb.site.target import ClusterTarget
     from gitops_lb.yamlload import LoadedFile, LoadIssue
@@ -95,7 +95,7 @@ def check_site_args(args: argparse.Namespace, command: str, what: str = "site sp
 def load_site_specs(args: argparse.Namespace, *, staged: bool = False) -> Loaded:
     """The site specs of args.paths (from the Git index when `staged`) loaded, lowered and
     checked exactly as `validate` checks them."""
-    from gitops_lb.compile.pipeline import checked
+    from gitops_lb.check import checked
     from gitops_lb.site.load import read_expanded, sites_from_files
 
     if staged:
@@ -128,7 +128,7 @@ def staged_site_inputs(paths: Sequence[str]) -> list[LoadedFile]:
 
 def note_skipped(trees: Sequence[CompiledTree]) -> None:
     for tree in trees:
-        print(f"gitops-lb: {printable(tree.note)}", file=sys.stderr)
+        _messages.say(tree.note)
 
 
 def check_site_specs(
@@ -140,8 +140,8 @@ def check_site_specs(
     """What load_site_specs() finds, one site at a time: each site is let go once checked
     (and handed to `each_site` first when it has no error), so memory holds one file's sites
     however large the repository (validate and compile)."""
+    from gitops_lb.check import check_files
     from gitops_lb.site.load import read_expanded
-    from gitops_lb.site.validate import check_files
 
     options = {"compat": args.metallb_compat, "disabled": args.disable, "each_site": each_site}
     if staged:
@@ -156,5 +156,5 @@ def compile_or_report(targets: Sequence[ClusterTarget]) -> dict[str, bytes] | No
     try:
         return compile_targets(targets)
     except CompileError as exc:
-        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        _messages.error(str(exc))
         return None

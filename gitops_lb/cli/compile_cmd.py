@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gitops_lb.cli import _options
+from gitops_lb.cli import _messages, _options
 
 if TYPE_CHECKING:
     from gitops_lb.compile.writer import Change
@@ -50,14 +50,14 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.fatal or result.errors:
         _options.emit(result, args.format, "compile")
-        print("gitops-lb: nothing written: fix the errors above first", file=sys.stderr)
+        _messages.say("nothing written: fix the errors above first")
         return result.exit_status()
     if result.diagnostics or args.format not in (None, "text"):
         _options.emit(result, args.format, "compile")
     try:
         files = assemble(parts)
     except CompileError as exc:
-        print(f"gitops-lb: error: {exc}", file=sys.stderr)
+        _messages.error(str(exc))
         return 1
     root = Path(args.output)
     shown = root.as_posix().rstrip("/") or "."
@@ -65,22 +65,20 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         todo = writer.changes(root, files)
         if not todo:
-            print(f"{shown} is up to date", file=sys.stderr)
+            _messages.note(f"{shown} is up to date")
             return 0
         notes.write(writer.unified_diff(todo, shown))
         notes.flush()
-        print(
-            f"gitops-lb: {shown} is out of date ({_count(todo)}); "
-            "run `gitops-lb compile` to update it",
-            file=sys.stderr,
+        _messages.say(
+            f"{shown} is out of date ({_count(todo)}); run `gitops-lb compile` to update it"
         )
         return 1
     delay = _delay()
     done = writer.write_tree(root, files, pause=writer.sleeper(delay))
     if done:
-        print(f"wrote {shown}: {_count(done)}", file=sys.stderr)
+        _messages.note(f"wrote {shown}: {_count(done)}")
     else:
-        print(f"{shown} is up to date", file=sys.stderr)
+        _messages.note(f"{shown} is up to date")
     return 0
 
 

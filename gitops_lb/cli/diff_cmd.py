@@ -18,6 +18,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from gitops_lb.cli import _messages
+
 if TYPE_CHECKING:
     from gitops_lb.gitio import Snapshot
     from gitops_lb.site.target import ClusterTarget
@@ -80,11 +82,8 @@ def run(args: argparse.Namespace) -> int:
     if base_problems or head_problems:
         for label, problems in ((base.label, base_problems), (head.label, head_problems)):
             for problem in problems:
-                print(f"{label}: {problem}", file=sys.stderr)
-        print(
-            "gitops-lb: cannot compare site specs that do not load; fix them first",
-            file=sys.stderr,
-        )
+                _messages.note(f"{label}: {problem}")
+        _messages.say("cannot compare site specs that do not load; fix them first")
         return 1
     if not base_sites and not head_sites:
         where = ", ".join(p or "." for p in paths)

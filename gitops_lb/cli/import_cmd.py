@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gitops_lb.cli import _options
+from gitops_lb.cli import _messages, _options
 from gitops_lb.config import BGP_MODES
 
 HELP = "turn MetalLB manifests or a live dump into a site spec"
@@ -65,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
     from gitops_lb.errors import GitopsLbError, UsageError
     from gitops_lb.importer import ImportOptions, import_config, to_yaml
     from gitops_lb.manifests import load_manifests
-    from gitops_lb.printable import printable
     from gitops_lb.site.models import DNS1123_LABEL
 
     for what in ("site", "cluster"):
@@ -92,14 +91,14 @@ def run(args: argparse.Namespace) -> int:
     )
     result = import_config(cfg, opts)
     for problem in result.problems:
-        print(printable(f"{problem.location}: error: {problem.message}"), file=sys.stderr)
+        _messages.note(f"{problem.location}: error: {problem.message}")
     if any(issue.fatal for lf in files for issue in lf.issues):
         return 3
     if result.problems:
-        print("gitops-lb: nothing imported; fix the input first", file=sys.stderr)
+        _messages.say("nothing imported; fix the input first")
         return 1
     for note in result.notes:
-        print(f"note: {printable(note)}", file=sys.stderr)
+        _messages.note(f"note: {note}")
     text = to_yaml(result.site)
     if not args.output:
         sys.stdout.write(text)

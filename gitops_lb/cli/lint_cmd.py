@@ -12,9 +12,8 @@ one cluster's configuration.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from gitops_lb.cli import _options
+from gitops_lb.cli import _messages, _options
 
 HELP = "check MetalLB manifests"
 
@@ -34,7 +33,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from gitops_lb.diagnostics import Result
     from gitops_lb.inputs import group_files, grouping_note, lint_groups
-    from gitops_lb.printable import printable
     from gitops_lb.yamlload import load_paths
 
     _options.check_rules_exist(args.disable)
@@ -57,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
     )
     note = grouping_note(groups)
     if note is not None:
-        print(f"gitops-lb: {printable(note)}", file=sys.stderr)
+        _messages.say(note)
     return _options.emit(result, args.format, "lint")

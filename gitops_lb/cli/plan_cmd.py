@@ -28,9 +28,9 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from gitops_lb import __version__
-    from gitops_lb.compile.pipeline import select
     from gitops_lb.compile.plan import render_text, speaker_plan
     from gitops_lb.errors import UsageError
+    from gitops_lb.site.target import select
 
     _options.check_site_args(args, "plan")
     loaded = _options.load_site_specs(args)

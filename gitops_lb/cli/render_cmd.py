@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gitops_lb.cli import _options
+from gitops_lb.cli import _messages, _options
 
 HELP = "print one cluster's compiled manifests (Argo CD plugin)"
 
@@ -27,9 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import yaml
 
-    from gitops_lb.compile.pipeline import select
     from gitops_lb.errors import UsageError
     from gitops_lb.report import get_reporter
+    from gitops_lb.site.target import select
 
     _options.check_site_args(args, "render")
     if not args.cluster:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if result.diagnostics:
         get_reporter("text")(result, sys.stderr, command="render")
     if result.fatal or result.errors:
-        print("gitops-lb: nothing rendered: fix the errors above first", file=sys.stderr)
+        _messages.say("nothing rendered: fix the errors above first")
         return result.exit_status()
     if not select(loaded.targets, args.cluster):
         known = ", ".join(sorted(t.id for t in loaded.targets)) or "none"
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     resources = resources if isinstance(resources, list) else []
     texts = [files.get(f"{folder}{name}") for name in resources]
     if not texts or any(t is None for t in texts):
-        print(f"gitops-lb: error: nothing to render for {args.cluster}", file=sys.stderr)
+        _messages.error(f"nothing to render for {args.cluster}")
         return 1
     out = sys.stdout
     for i, text in enumerate(texts):

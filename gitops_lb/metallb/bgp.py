@@ -7,11 +7,11 @@ int64 `time.Duration` (truncating division, wrap-around multiplication, float se
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gitops_lb.memo import per_object
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.labelindex import LabelIndex
 from gitops_lb.metallb.selectors import selector_identity, selector_problems
@@ -260,15 +260,10 @@ def peer_identifier(spec: m.BGPPeerSpec) -> str:
     return f"{ident}-{spec.vrf}" if spec.vrf else ident
 
 
-_GROUPS: weakref.WeakKeyDictionary[ClusterConfig, list[list[int]]] = weakref.WeakKeyDictionary()
-
-
+@per_object
 def peer_groups(cfg: ClusterConfig) -> list[list[int]]:
     """`node_groups`, computed once per configuration (three FRR rules use it)."""
-    groups = _GROUPS.get(cfg)
-    if groups is None:
-        groups = _GROUPS[cfg] = node_groups(cfg)
-    return groups
+    return node_groups(cfg)
 
 
 def node_groups(cfg: ClusterConfig) -> list[list[int]]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.semantics import semantics_of
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 def entry_families(cfg: ClusterConfig, pool: Item[m.IPAddressPool]) -> set[int]:
     """Families of a pool's address entries, each by its first CIDR (as MetalLB decides)."""
-    return {e.nets[0].family for e in cfg.sem.pool_entries[id(pool)] if e.nets}
+    return {e.nets[0].family for e in semantics_of(cfg).pool_entries[id(pool)] if e.nets}
 
 
 def aggregation_differs(
@@ -33,7 +34,7 @@ def aggregation_differs(
 
 def node_names(cfg: ClusterConfig, adv: Item[m.BGPAdvertisement]) -> set[str]:
     """Known Nodes the advertisement announces from (no Nodes known: none)."""
-    return {n.name for n in cfg.sem.selected_nodes(adv.model.spec.nodeSelectors)}
+    return {n.name for n in semantics_of(cfg).selected_nodes(adv.model.spec.nodeSelectors)}
 
 
 def localpref_compatible(

@@ -188,7 +188,3 @@ def parse_entry(text: str) -> Entry:
         return Entry(text, (), f"invalid CIDR {text!r}")
     ip = parse_ip(text.partition("/")[0])
     return Entry(text, (net,), mapped=ip is not None and is_mapped(ip))
-
-
-def address_count(nets: tuple[Net, ...] | list[Net], family: int) -> int:
-    return sum(n.size for n in nets if n.family == family)

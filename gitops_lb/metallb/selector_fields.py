@@ -14,10 +14,10 @@ from gitops_lb.metallb.models import LabelSelector
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
-    from gitops_lb.yamlload import PathPart
+    from gitops_lb.diagnostics import FieldPath
 
-SelectorList = tuple["Item[Any]", tuple["PathPart", ...], Sequence[LabelSelector]]
-OneSelector = tuple["Item[Any]", tuple["PathPart", ...], LabelSelector]
+SelectorList = tuple["Item[Any]", "FieldPath", Sequence[LabelSelector]]
+OneSelector = tuple["Item[Any]", "FieldPath", LabelSelector]
 
 
 def selector_lists(cfg: ClusterConfig) -> Iterator[SelectorList]:

@@ -178,7 +178,3 @@ def key_missing(labels: Mapping[str, str], key: str) -> bool:
 def any_matches(sels: Sequence[LabelSelector], labels: Mapping[str, str]) -> bool:
     """A list of selectors is an OR; an empty list selects everything."""
     return not sels or any(matches(s, labels) for s in sels)
-
-
-def is_empty(sel: LabelSelector) -> bool:
-    return not sel.matchLabels and not sel.matchExpressions

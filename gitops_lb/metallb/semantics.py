@@ -1,7 +1,7 @@
 """What MetalLB makes of a configuration: parsed pools, pool attachment, lookups.
 
-Computed once per ClusterConfig (`cfg.sem`) and shared by the rules, so each rule stays a few
-lines and no two rules parse the same thing twice.
+Computed once per ClusterConfig (`semantics_of(cfg)`) and shared by the rules, so each rule
+stays a few lines and no two rules parse the same thing twice.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from gitops_lb.memo import per_object
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Entry, parse_entry
 from gitops_lb.metallb.labelindex import LabelIndex
@@ -32,9 +33,9 @@ def selectors_valid(sels: Sequence[m.LabelSelector]) -> bool:
 
 
 class Semantics:
-    """Held by its ClusterConfig (`cfg.sem`), it refers back to it weakly: with no reference
-    cycle, a configuration and everything read for it are freed as soon as it is dropped,
-    without waiting for (and paying for) a full garbage collection."""
+    """Kept by `semantics_of` while its ClusterConfig lives, it refers to it weakly (see
+    gitops_lb.memo): a configuration and everything read for it are freed as soon as it is
+    dropped, without waiting for (and paying for) a full garbage collection."""
 
     def __init__(self, cfg: ClusterConfig) -> None:
         self._cfg = weakref.ref(cfg)
@@ -42,7 +43,7 @@ class Semantics:
     @property
     def cfg(self) -> ClusterConfig:
         cfg = self._cfg()
-        if cfg is None:  # pragma: no cover - only reachable through cfg.sem
+        if cfg is None:  # pragma: no cover - only reachable through semantics_of(cfg)
             raise ReferenceError("the configuration of these semantics is gone")
         return cfg
 
@@ -161,3 +162,9 @@ class Semantics:
         if not selectors_valid(sels):
             return []
         return self.node_index.select(sels)
+
+
+@per_object
+def semantics_of(cfg: ClusterConfig) -> Semantics:
+    """The shared Semantics of a configuration (computed once)."""
+    return Semantics(cfg)

@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from gitops_lb.diagnostics import FieldPath
+from gitops_lb.memo import per_object
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.allocation import AllocationIndex, Hit
 from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
 from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
 from gitops_lb.metallb.selectors import matches
-from gitops_lb.metallb.semantics import selectors_valid
-from gitops_lb.yamlload import PathPart
+from gitops_lb.metallb.semantics import Semantics, selectors_valid, semantics_of
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -43,7 +44,6 @@ LB_IPS = "loadBalancerIPs"
 SHARED_IP = "allow-shared-ip"
 SERVICE_KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)  # the Service annotations MetalLB reads
 
-Path = tuple[PathPart, ...]
 Candidates = list[tuple["Item[m.IPAddressPool]", bool | None]]
 Family = frozenset[int]  # {4}, {6} or {4, 6} (dual stack)
 # what candidates() depends on: family, PreferDualStack, no namespace, a known Namespace, hits
@@ -69,7 +69,7 @@ class Annotation:
     value: str
 
     @property
-    def path(self) -> Path:
+    def path(self) -> FieldPath:
         return ("metadata", "annotations", self.key)
 
 
@@ -108,7 +108,7 @@ class Request:
     """IPs asked for in one place: the loadBalancerIPs annotation or spec.loadBalancerIP."""
 
     label: str  # "metallb.io/loadBalancerIPs" or "spec.loadBalancerIP"
-    path: Path
+    path: FieldPath
     text: str
     ips: tuple[IP, ...] = ()
     error: str | None = None
@@ -126,7 +126,7 @@ def split_ips(text: str) -> list[str]:
     return [p.strip() for p in text.split(",")]
 
 
-def parse_request(label: str, path: Path, text: str, *, single: bool) -> Request:
+def parse_request(label: str, path: FieldPath, text: str, *, single: bool) -> Request:
     """MetalLB's parsing: split on ',' and trim (annotation) or one address as is (spec field)."""
     parts = [text] if single else split_ips(text)
     ips: list[IP] = []
@@ -284,8 +284,8 @@ def either(a: bool | None, b: bool | None) -> bool | None:
 
 
 class ServiceSemantics:
-    """Kept in a WeakKeyDictionary under its ClusterConfig, so it must not hold that key
-    strongly (the entry, and the whole configuration, would never be freed)."""
+    """Kept by `services_of` while its ClusterConfig lives, so it must not hold the
+    configuration strongly (see gitops_lb.memo): it would never be freed."""
 
     def __init__(self, cfg: ClusterConfig) -> None:
         self._cfg = weakref.ref(cfg)
@@ -300,6 +300,10 @@ class ServiceSemantics:
             raise ReferenceError("the configuration of these semantics is gone")
         return cfg
 
+    @property
+    def sem(self) -> Semantics:
+        return semantics_of(self.cfg)
+
     @cached_property
     def views(self) -> list[ServiceView]:
         return [ServiceView(s) for s in self.cfg.services if is_metallb_service(s.model)]
@@ -308,19 +312,19 @@ class ServiceSemantics:
     def index(self) -> PoolIndex:
         blocks: list[tuple[Net, int, Item[m.IPAddressPool]]] = []
         for order, pool in enumerate(self.cfg.pools):
-            for entry in self.cfg.sem.pool_entries[id(pool)]:
+            for entry in self.sem.pool_entries[id(pool)]:
                 blocks.extend((net, order, pool) for net in entry.nets)
         return PoolIndex(blocks)
 
     @cached_property
     def _families(self) -> dict[int, set[int]]:
-        return {id(p): self.cfg.sem.pool_families(p) for p in self.cfg.pools}
+        return {id(p): self.sem.pool_families(p) for p in self.cfg.pools}
 
     def families(self, pool: Item[m.IPAddressPool]) -> set[int]:
         return self._families[id(pool)]
 
     def nets(self, pool: Item[m.IPAddressPool]) -> list[Net]:
-        return [n for e in self.cfg.sem.pool_entries[id(pool)] for n in e.nets]
+        return [n for e in self.sem.pool_entries[id(pool)] for n in e.nets]
 
     def capacity(self, pool: Item[m.IPAddressPool], family: int) -> int:
         return capacity(self.nets(pool), family, pool.model.spec.avoidBuggyIPs)
@@ -332,7 +336,7 @@ class ServiceSemantics:
         """Is ns in `namespaces` or a Namespace namespaceSelectors match? None: unknown."""
         if ns is not None and ns in sa.namespaces:
             return True
-        labels = self.cfg.sem.namespace_labels
+        labels = self.sem.namespace_labels
         known = ns is not None and ns in labels
         unlisted = unlisted_in_namespaces(sa, ns is None, known)
         if unlisted is False and ns is not None and known:
@@ -344,9 +348,9 @@ class ServiceSemantics:
             return True
         if not sa.namespaceSelectors:
             return False
-        if selectors_valid(sa.namespaceSelectors) and self.cfg.sem.namespace_index.positions(
-            sa.namespaceSelectors
-        ):
+        if selectors_valid(sa.namespaceSelectors) and semantics_of(
+            self.cfg
+        ).namespace_index.positions(sa.namespaceSelectors):
             return True
         return None  # Namespaces outside the input may match
 
@@ -446,7 +450,7 @@ class ServiceSemantics:
         key = self._keys.get(view)
         if key is None:
             ns = view.namespace
-            known = ns is not None and ns in self.cfg.sem.namespace_labels
+            known = ns is not None and ns in self.sem.namespace_labels
             hits = self._allocation.hits(ns, view.labels)
             key = self._keys[view] = (view.family, view.prefer_dual, ns is None, known, hits)
         found = self._candidates.get(key)
@@ -457,7 +461,7 @@ class ServiceSemantics:
     @cached_property
     def _allocation(self) -> AllocationIndex:
         labels = (v.labels for v in self.views)
-        return AllocationIndex(self.cfg.pools, self.cfg.sem.namespace_index, labels)
+        return AllocationIndex(self.cfg.pools, self.sem.namespace_index, labels)
 
     def _choose(
         self,
@@ -520,7 +524,7 @@ class ServiceSemantics:
             pool = self.index.pool_for(view.desired.ips) if view.desired else None
             return [pool] if pool is not None else []
         if view.pool_annotation is not None:
-            named = self.cfg.sem.pools_by_name.get(view.pool_annotation.value)
+            named = self.sem.pools_by_name.get(view.pool_annotation.value)
             return [named] if named is not None else []
         return [pool for pool, _ in self.candidates(view)]
 
@@ -555,12 +559,7 @@ def unselected_labels(sa: m.ServiceAllocation) -> bool | None:
     return False
 
 
-_CACHE: weakref.WeakKeyDictionary[ClusterConfig, ServiceSemantics] = weakref.WeakKeyDictionary()
-
-
+@per_object
 def services_of(cfg: ClusterConfig) -> ServiceSemantics:
     """The shared ServiceSemantics of a configuration (computed once)."""
-    found = _CACHE.get(cfg)
-    if found is None:
-        found = _CACHE[cfg] = ServiceSemantics(cfg)
-    return found
+    return ServiceSemantics(cfg)

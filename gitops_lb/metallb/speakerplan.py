@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.labelindex import LabelIndex
 from gitops_lb.metallb.selectors import any_matches
-from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -52,7 +52,7 @@ def l2_advertisements(
     service_labels: Mapping[str, str] | None = None,
 ) -> list[Item[m.L2Advertisement]]:
     """The pool's L2 advertisements that apply to a Service with these labels (None: any)."""
-    ads: list[Item[m.L2Advertisement]] = cfg.sem.pool_l2advs.get(id(pool), [])
+    ads: list[Item[m.L2Advertisement]] = semantics_of(cfg).pool_l2advs.get(id(pool), [])
     if service_labels is None:
         return list(ads)
     return [ad for ad in ads if selects(ad.model.spec.serviceSelectors, service_labels)]
@@ -62,7 +62,7 @@ def bgp_advertisements(
     cfg: ClusterConfig, pool: Item[m.IPAddressPool]
 ) -> list[Item[m.BGPAdvertisement]]:
     """The pool's BGP advertisements."""
-    return list(cfg.sem.pool_bgpadvs.get(id(pool), []))
+    return list(semantics_of(cfg).pool_bgpadvs.get(id(pool), []))
 
 
 def announcing(ads: Iterable[Adv], labels: Mapping[str, str]) -> list[Adv]:

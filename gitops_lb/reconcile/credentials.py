@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import yaml
+
 from gitops_lb.errors import GitopsLbError
 
 DEFAULT_KUBECONFIG = os.path.join("~", ".kube", "config")
@@ -28,6 +30,7 @@ SECRET_KEYS = frozenset(
         "secret",
     }
 )
+
 REDACTED = "<redacted>"
 
 
@@ -69,8 +72,6 @@ def _secret_values(node: Any, key: str = "") -> Iterable[str]:
 
 def kubeconfig_secrets(paths: str) -> list[str]:
     """Credentials in the `users` of the kubeconfig files (read tolerantly)."""
-    import yaml
-
     found: list[str] = []
     for path in paths.split(os.pathsep):
         try:

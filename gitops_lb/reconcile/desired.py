@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig
 from gitops_lb.diagnostics import Diagnostic, Location
 from gitops_lb.errors import GitopsLbError, UsageError
+from gitops_lb.manifests import config_from_files
 from gitops_lb.reconcile.state import objects_in
+from gitops_lb.rules import all_rules, run_rules
+from gitops_lb.site.load import sites_from_files
+from gitops_lb.site.lower import lower_all
 from gitops_lb.site.target import ClusterTarget
 from gitops_lb.yamlload import LoadedFile, LocMap, load_paths, locate
 
@@ -64,8 +68,6 @@ def plugin_declared(files: Iterable[LoadedFile]) -> Location | None:
 
 def intake_diagnostics(cfg: ClusterConfig) -> list[Diagnostic]:
     """The findings made while reading (syntax, schema...), through the rule registry."""
-    from gitops_lb.rules import all_rules, run_rules
-
     return run_rules(cfg, disabled=[r for r in all_rules() if r not in cfg.intake])
 
 
@@ -93,8 +95,6 @@ def load_desired(
 
 
 def config_from_manifests(files: list[LoadedFile], namespace: str) -> ClusterConfig:
-    from gitops_lb.manifests import config_from_files
-
     return config_from_files(files, namespace=namespace)
 
 
@@ -108,9 +108,6 @@ def _is_site(data: object) -> bool:
 
 
 def from_site_files(files: list[LoadedFile], cluster: str | None) -> Desired:
-    from gitops_lb.site.load import sites_from_files
-    from gitops_lb.site.lower import lower_all
-
     loaded = sites_from_files(files)
     diagnostics = intake_diagnostics(loaded.intake)
     targets = lower_all(loaded)

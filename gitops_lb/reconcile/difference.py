@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitops_lb.config import Item
-from gitops_lb.diagnostics import Diagnostic, Location, Severity
-from gitops_lb.reconcile.normalize import Path, path_text
+from gitops_lb.diagnostics import Diagnostic, FieldPath, Location, Severity
+from gitops_lb.reconcile.normalize import path_text
 
 TYPES = (
     "unreadable",
@@ -82,7 +82,7 @@ def difference(
     ref: Ref,
     message: str,
     *,
-    path: Path = (),
+    path: FieldPath = (),
     desired: Any = None,
     live: Any = None,
     item: Item[Any] | None = None,

@@ -19,6 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+from kubernetes.config.config_exception import ConfigException
+from urllib3.exceptions import HTTPError, NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.reconcile.credentials import (
@@ -44,9 +49,6 @@ class Connection:
 
 def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
     """An ApiClient and a description of where it points; its secrets go to `scrub`."""
-    from kubernetes import client, config
-    from kubernetes.config.config_exception import ConfigException
-
     paths = kubeconfig_paths(conn.kubeconfig)
     configuration = client.Configuration()
     try:
@@ -96,8 +98,6 @@ def yaml_problem(exc: yaml.YAMLError, paths: str) -> str:
 
 
 def _pick_context(config: Any, paths: str, wanted: str | None) -> str:
-    from kubernetes.config.config_exception import ConfigException
-
     try:
         contexts, active = config.list_kube_config_contexts(config_file=paths)
     except ConfigException as exc:
@@ -119,8 +119,6 @@ class _BadAnswer(Exception):
 
 class Reader:
     def __init__(self, api: Any, namespace: str, conn: Connection, scrub: Scrubber) -> None:
-        from kubernetes import client
-
         self.core = client.CoreV1Api(api)
         self.custom = client.CustomObjectsApi(api)
         self.namespace = namespace
@@ -137,9 +135,6 @@ class Reader:
             self.read(res, state)
 
     def read(self, res: Resource, state: LiveState) -> None:
-        from kubernetes.client.exceptions import ApiException
-        from urllib3.exceptions import HTTPError
-
         path = res.path(self.namespace) + (f"/{PLUGIN_NAME}" if res is PLUGIN else "")
         try:
             objects = self.fetch(res)
@@ -247,9 +242,6 @@ _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 
 
 def _transport_message(exc: BaseException, timeout: float) -> str:
-    from urllib3.exceptions import NewConnectionError
-    from urllib3.exceptions import TimeoutError as Urllib3Timeout
-
     if not isinstance(exc, NewConnectionError) and isinstance(exc, Urllib3Timeout | TimeoutError):
         return f"no answer within {timeout:g}s"
     found = _ERRNO.search(str(exc))

@@ -10,7 +10,7 @@ from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import Location, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.labelindex import LabelIndex
-from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.metallb.speakerplan import Speakers
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
@@ -154,7 +154,7 @@ def check_l2_status(d: Desired, live: LiveState) -> Iterator[Difference]:
 
 def _plan_location(cfg: ClusterConfig, pool: Item[m.IPAddressPool], field: str) -> Location:
     """Where Git plans the announcement: the pool's first L2 advertisement, else the pool."""
-    ads = cfg.sem.pool_l2advs[id(pool)]
+    ads = semantics_of(cfg).pool_l2advs[id(pool)]
     return ads[0].locate(("spec", field)) if ads else pool.locate()
 
 

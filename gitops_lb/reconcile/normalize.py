@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gitops_lb.manifests import submodel
-from gitops_lb.yamlload import PathPart
+from gitops_lb.diagnostics import FieldPath, PathPart
+from gitops_lb.intake import submodel
 
 SET_FIELDS = frozenset(
     {
@@ -41,8 +41,6 @@ SET_FIELDS = frozenset(
 )
 IGNORED_PREFIXES = ("argocd.argoproj.io/", "kubectl.kubernetes.io/")
 IGNORED_LABELS = frozenset({"app.kubernetes.io/instance"})
-
-Path = tuple[PathPart, ...]
 
 
 class _Missing:
@@ -110,8 +108,11 @@ def default(model: type[BaseModel], name: str) -> Any:
 
 
 def spec_differences(
-    desired: Mapping[str, Any], live: Mapping[str, Any], model: type[BaseModel], path: Path = ()
-) -> Iterator[tuple[Path, Any, Any]]:
+    desired: Mapping[str, Any],
+    live: Mapping[str, Any],
+    model: type[BaseModel],
+    path: FieldPath = (),
+) -> Iterator[tuple[FieldPath, Any, Any]]:
     """(path, desired value, live value) for every field whose canonical values differ.
 
     Both sides are canonical forms; a field absent on one side has its default there.
@@ -151,7 +152,7 @@ def ignored_key(key: str, *, label: bool) -> bool:
 
 def metadata_differences(
     desired: Mapping[str, Any], live: Mapping[str, Any], *, skip: frozenset[str] = frozenset()
-) -> Iterator[tuple[Path, Any, Any]]:
+) -> Iterator[tuple[FieldPath, Any, Any]]:
     """Labels and annotations Git sets whose live value differs (None: absent live)."""
     for field in ("labels", "annotations"):
         want = desired.get(field)
@@ -169,7 +170,7 @@ MAP_FIELDS = frozenset({"labels", "annotations", "matchLabels"})
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def path_text(path: Path) -> str:
+def path_text(path: FieldPath) -> str:
     """("metadata", "labels", "a/b") -> 'metadata.labels["a/b"]'; ("spec", "x", 1) -> spec.x[1].
 
     Keys of label and annotation maps are always quoted, field names never are."""

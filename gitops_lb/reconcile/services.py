@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitops_lb.config import ClusterConfig, Item
-from gitops_lb.diagnostics import Severity
+from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import family_value, parse_ip
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import (
     ADDRESS_POOL,
     LB_IPS,
@@ -23,12 +24,12 @@ from gitops_lb.metallb.services import (
 )
 from gitops_lb.reconcile.desired import Desired
 from gitops_lb.reconcile.difference import Difference, difference, show
-from gitops_lb.reconcile.normalize import Path, metadata_differences
+from gitops_lb.reconcile.normalize import metadata_differences
 from gitops_lb.reconcile.state import LiveState, mapping, meta, name_of, namespace_of, str_map
 
 REQUESTS = {"pool": ADDRESS_POOL, "ips": LB_IPS, "sharing": SHARED_IP}
 REQUEST_KEYS = frozenset(f"{p}/{k}" for p in PREFIXES for k in REQUESTS.values())
-INGRESS: Path = ("status", "loadBalancer", "ingress")
+INGRESS: FieldPath = ("status", "loadBalancer", "ingress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class Requests:
     pool: str | None
     ips: list[str] | None  # normalised, sorted
     sharing: str | None
-    paths: Mapping[str, Path]
+    paths: Mapping[str, FieldPath]
 
 
 def normalise_ip(text: str) -> str:
@@ -52,7 +53,7 @@ def read_requests(annotations: Mapping[str, str], load_balancer_ip: str) -> Requ
     spec.loadBalancerIP counts as the requested IP when no annotation asks for IPs."""
     found = {field: find_annotation(annotations, short) for field, short in REQUESTS.items()}
     values = {field: a.value if a is not None else None for field, a in found.items()}
-    paths: dict[str, Path] = {field: a.path for field, a in found.items() if a is not None}
+    paths: dict[str, FieldPath] = {field: a.path for field, a in found.items() if a is not None}
     raw_ips = values["ips"]
     ips: list[str] | None = None
     if raw_ips is not None:
@@ -125,7 +126,7 @@ class ServiceCheck:
         self.ns = item.namespace or "default"
         self.ref = f"Service {self.ns}/{item.name}"
 
-    def diff(self, type_: str, message: str, path: Path, want: Any, have: Any) -> Difference:
+    def diff(self, type_: str, message: str, path: FieldPath, want: Any, have: Any) -> Difference:
         return difference(
             type_,
             Severity.ERROR,
@@ -173,7 +174,7 @@ class ServiceCheck:
                 message = f"has {show(ips)}; Git requests {show(want.ips)}"
                 yield self.diff("misassigned", message, INGRESS, want.ips, ips)
         elif want.pool is not None:
-            pool = self.cfg.sem.pools_by_name.get(want.pool)
+            pool = semantics_of(self.cfg).pools_by_name.get(want.pool)
             if pool is None:
                 return  # a pool Git does not declare: lint reports that
             outside = [ip for ip in ips if not pool_has(self.cfg, pool, ip)]

@@ -7,7 +7,6 @@ when chosen, so the default path stays light.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 from typing import Protocol, TextIO
 
@@ -22,10 +21,6 @@ class Reporter(Protocol):
 
 def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def available_formats() -> list[str]:
-    return [f for f in FORMATS if importlib.util.find_spec(f"gitops_lb.report.{f}_format")]
 
 
 def get_reporter(name: str) -> Reporter:

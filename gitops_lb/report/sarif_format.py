@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 from gitops_lb import __version__
 from gitops_lb.diagnostics import Diagnostic, Location, Result
+from gitops_lb.docs import explain
 from gitops_lb.report import _paths
+from gitops_lb.rules import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/gitops-lb/gitops-lb"
@@ -26,9 +28,6 @@ SRCROOT = "%SRCROOT%"
 
 
 def _rule_descriptor(rule_id: str) -> dict[str, Any]:
-    from gitops_lb.docs import explain
-    from gitops_lb.rules import all_rules
-
     rule = all_rules().get(rule_id)
     text = explain(rule_id)
     if rule is None or text is None:  # a result from outside the rule registry
@@ -108,8 +107,6 @@ def _result(d: Diagnostic, index: int, fingerprint: str, root: str) -> dict[str,
 
 
 def document(result: Result) -> dict[str, Any]:
-    from gitops_lb.rules import all_rules
-
     root = _paths.source_root()
     diags = result.sorted()
     rule_ids = sorted(set(all_rules()) | {d.rule for d in diags})

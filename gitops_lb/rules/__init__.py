@@ -16,7 +16,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Diagnostic, Related, Severity
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.printable import printable
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import Input, Rule
 
 if TYPE_CHECKING:
     from gitops_lb.site.summary import SiteSummary
@@ -65,35 +65,34 @@ def run_rules(
     compat: bool = False,
     disabled: Iterable[str] = (),
     categories: Iterable[str] | None = None,
+    source: Input = Input.MANIFESTS,
 ) -> list[Diagnostic]:
-    """Run every applicable rule on one cluster's configuration."""
+    """Run every rule that applies on one cluster's configuration, read from `source`."""
     skip = set(disabled)
     wanted = set(categories) if categories is not None else None
     out: list[Diagnostic] = []
     for rule in all_rules().values():
         if rule.id in skip or (wanted is not None and rule.category not in wanted):
             continue
-        if rule.modes is not None and cfg.bgp_mode not in rule.modes:
-            continue
-        out.extend(_run(rule, compat, rule.check, cfg))
+        if rule.applies.covers(source, cfg.bgp_mode, skip):
+            out.extend(_run(rule, compat, rule.check, cfg))
     return out
 
 
-def run_site_rules(
-    targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
+def run_target_rules(
+    target: ClusterTarget, *, compat: bool = False, disabled: Iterable[str] = ()
 ) -> list[Diagnostic]:
-    """Run the whole-repository rules over all lowered clusters: Rule.check_sites for each
-    site, then Rule.check_across over the summaries of all sites."""
-    from gitops_lb.site.summary import by_site, summarize
-
+    """Every rule that applies to site specs on one lowered cluster: Rule.check on its
+    configuration and Rule.check_target on the cluster."""
+    skip = set(disabled)
+    cfg = target.config
     out: list[Diagnostic] = []
-    summaries: list[SiteSummary] = []
-    first = 0
-    for group in by_site(targets):
-        out.extend(run_one_site_rules(group, compat=compat, disabled=disabled))
-        summaries.append(summarize(group, len(summaries), first))
-        first += len(group)
-    out.extend(run_across_rules(summaries, compat=compat, disabled=disabled))
+    for rule in all_rules().values():
+        if rule.id in skip or not rule.applies.covers(Input.SITES, cfg.bgp_mode, skip):
+            continue
+        out.extend(_run(rule, compat, rule.check, cfg))
+        if rule.check_target is not None:
+            out.extend(_run(rule, compat, rule.check_target, target))
     return out
 
 

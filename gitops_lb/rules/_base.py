@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import enum
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,14 +15,55 @@ if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
 
 Check = Callable[[ClusterConfig], Iterable[Finding]]
+# site rules that need the site spec a cluster was lowered from (its networks, inventory...)
+TargetCheck = Callable[["ClusterTarget"], Iterable[Finding]]
 # whole-repository rules: one call over all the clusters of a site, for each site ...
 SitesCheck = Callable[[Sequence["ClusterTarget"]], Iterable[Finding]]
 # ... and one call comparing the summaries of all sites
 AcrossCheck = Callable[[Sequence["SiteSummary"]], Iterable[Finding]]
 
-# Rule.modes of the rules that apply to native mode only, or to both FRR-based modes
+# Applicability.modes of the rules that apply to native mode only, or to both FRR-based modes
 NATIVE = frozenset({"native"})
 FRR = frozenset({"frr", "frr-k8s"})
+
+
+class Input(enum.Enum):
+    """What a cluster's configuration was read from."""
+
+    MANIFESTS = "manifests"  # Kubernetes manifests (lint, import, reconcile of manifests)
+    SITES = "sites"  # site specs, lowered (validate, compile, plan, render...)
+
+
+@dataclass(frozen=True, slots=True)
+class Applicability:
+    """Where a rule runs.
+
+    inputs: the inputs whose clusters it checks.
+    modes: the BGP modes it applies to (None: all); rules for some modes only are skipped when
+    the mode is unknown.
+    sites_replaced_by: a site rule that reports the same problem in site terms; on site specs
+    this rule runs only while that one is disabled.
+    Other conditions on where a rule applies (the MetalLB versions, say) belong here too.
+    """
+
+    inputs: frozenset[Input] = frozenset(Input)
+    modes: frozenset[str] | None = None
+    sites_replaced_by: str | None = None
+
+    def covers(self, source: Input, bgp_mode: str | None, disabled: Collection[str]) -> bool:
+        """Whether the rule runs on a cluster read from `source` in `bgp_mode`."""
+        if source not in self.inputs:
+            return False
+        if self.modes is not None and bgp_mode not in self.modes:
+            return False
+        if source is Input.SITES and self.sites_replaced_by is not None:
+            return self.sites_replaced_by in disabled
+        return True
+
+
+EVERYWHERE = Applicability()
+SITES_ONLY = Applicability(inputs=frozenset({Input.SITES}))
+MANIFESTS_ONLY = Applicability(inputs=frozenset({Input.MANIFESTS}))
 
 CATEGORIES = {
     "input": "Reading the input",
@@ -32,34 +74,39 @@ CATEGORIES = {
 }
 
 
+def no_check(cfg: ClusterConfig) -> Iterable[Finding]:
+    """Per-cluster check of a rule that works elsewhere (`check_target`, `check_sites`)."""
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One check. `doc` (the rule module's docstring) is what `gitops-lb explain` prints.
 
+    check: called once per cluster configuration the rule applies to (see `applies`).
     enforced: MetalLB (its CRD schema, webhook or configuration parser) rejects what this rule
     reports; under --metallb-compat every rule that is not enforced reports warnings only.
-    modes: the BGP modes the rule applies to (None: all); mode rules are skipped when the mode
-    is unknown.
+    applies: the inputs and BGP modes the rule runs on (Applicability).
+    check_target: set for site rules that need the site spec a cluster was lowered from (its
+    networks, inventory...); called once per lowered cluster, after `check`.
     check_sites: set for rules that compare the clusters of a site with each other (overlaps
     between clusters, duplicate names); called once per site with all its clusters; `check` of
     such a rule finds nothing (see `no_check`).
     check_across: set for rules that compare sites with each other (duplicate site names,
     overlaps between clusters of two sites); called once with a summary of every site, since
     `validate` lets each site go once its own checks are done.
-    replaces: manifest rules that report the same problem in other words; `validate` skips them
-    on site specs while this rule is enabled.
     """
 
     id: str
     severity: Severity
     category: str
     doc: str
-    check: Check
+    check: Check = no_check
     enforced: bool = False
-    modes: frozenset[str] | None = None
+    applies: Applicability = EVERYWHERE
+    check_target: TargetCheck | None = None
     check_sites: SitesCheck | None = None
     check_across: AcrossCheck | None = None
-    replaces: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -73,8 +120,3 @@ def intake(rule_id: str) -> Check:
         return cfg.intake.get(rule_id, ())
 
     return check
-
-
-def no_check(cfg: ClusterConfig) -> Iterable[Finding]:
-    """Per-cluster check of a whole-repository rule (it works in `check_sites`)."""
-    return ()

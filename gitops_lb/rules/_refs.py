@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from gitops_lb.config import Item
-from gitops_lb.yamlload import PathPart
+from gitops_lb.diagnostics import FieldPath
 
 
 def close_hint(name: str, known: Iterable[str]) -> str:
@@ -18,7 +18,7 @@ def close_hint(name: str, known: Iterable[str]) -> str:
 
 def unknown_names(
     items: Iterable[Item[Any]], field: str, known: Collection[str]
-) -> Iterator[tuple[Item[Any], tuple[PathPart, ...], str, str]]:
+) -> Iterator[tuple[Item[Any], FieldPath, str, str]]:
     """(item, path, name, hint) for every entry of an item's spec.<field> list that names
     nothing in `known`."""
     for item in items:

@@ -15,19 +15,20 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "adv-selects-no-pool"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
     for adv in advs:
         spec = adv.model.spec
         if not spec.ipAddressPoolSelectors:
             continue  # all pools, or only names: each missing name is adv-unknown-pool's
-        if not selectors_valid(spec.ipAddressPoolSelectors) or cfg.sem.attached_pools(adv):
+        if not selectors_valid(spec.ipAddressPoolSelectors) or sem.attached_pools(adv):
             continue
         what = "has pool selectors that match no pool" + (
             " and names no existing pool" if spec.ipAddressPools else ""

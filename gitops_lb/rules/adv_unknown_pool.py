@@ -11,6 +11,7 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.rules._refs import unknown_names
 
@@ -18,8 +19,9 @@ ID = "adv-unknown-pool"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
-    for adv, path, name, hint in unknown_names(advs, "ipAddressPools", cfg.sem.pools_by_name):
+    for adv, path, name, hint in unknown_names(advs, "ipAddressPools", sem.pools_by_name):
         yield Finding(
             f"{adv.kind} {adv.name!r} names pool {name!r}, which does not exist{hint}", adv, path
         )

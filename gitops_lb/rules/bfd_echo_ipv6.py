@@ -12,37 +12,39 @@ from collections.abc import Iterator
 from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
-from gitops_lb.diagnostics import Severity
+from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
-from gitops_lb.yamlload import PathPart
 
 ID = "bfd-echo-ipv6"
 
 
 def echo_peers(
     cfg: ClusterConfig, adv: Item[m.BGPAdvertisement]
-) -> Iterator[tuple[Item[Any], tuple[PathPart, ...]]]:
+) -> Iterator[tuple[Item[Any], FieldPath]]:
     """Peers the advertisement announces to whose BFD profile has echo mode, and where."""
+    sem = semantics_of(cfg)
     names = adv.model.spec.peers
-    targets: list[tuple[Item[Any], tuple[PathPart, ...]]]
+    targets: list[tuple[Item[Any], FieldPath]]
     if names:
         targets = [
-            (cfg.sem.peers_by_name[n], ("spec", "peers", i))
+            (sem.peers_by_name[n], ("spec", "peers", i))
             for i, n in enumerate(names)
-            if n in cfg.sem.peers_by_name and names.index(n) == i
+            if n in sem.peers_by_name and names.index(n) == i
         ]
     else:
-        targets = [(p, ("spec",)) for p in cfg.sem.peers_by_name.values()]
+        targets = [(p, ("spec",)) for p in sem.peers_by_name.values()]
     for peer, path in targets:
-        profile = cfg.sem.bfd_by_name.get(peer.model.spec.bfdProfile)
+        profile = sem.bfd_by_name.get(peer.model.spec.bfdProfile)
         if profile is not None and profile.model.spec.echoMode:
             yield peer, path
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     for adv in cfg.bgpadvs:
-        v6_pools = [p for p in cfg.sem.attached_pools(adv) if 6 in cfg.sem.pool_families(p)]
+        v6_pools = [p for p in sem.attached_pools(adv) if 6 in sem.pool_families(p)]
         if not v6_pools:
             continue
         pools = ("pools " if len(v6_pools) > 1 else "pool ") + ", ".join(

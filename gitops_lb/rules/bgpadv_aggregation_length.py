@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "bgpadv-aggregation-length"
@@ -22,6 +23,7 @@ LIMITS = (("aggregationLength", 4, 32), ("aggregationLengthV6", 6, 128))
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     for adv in cfg.bgpadvs:
         spec = adv.model.spec
         lengths = {4: spec.aggregationLength, 6: spec.aggregationLengthV6}
@@ -34,8 +36,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                     adv,
                     ("spec", field),
                 )
-        for pool in cfg.sem.attached_pools(adv):
-            for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for pool in sem.attached_pools(adv):
+            for i, entry in enumerate(sem.pool_entries[id(pool)]):
                 if not entry.nets:
                     continue
                 family = entry.nets[0].family

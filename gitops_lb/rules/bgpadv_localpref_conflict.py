@@ -21,6 +21,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgpadv import compatible_specs, entry_families, node_names
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "bgpadv-localpref-conflict"
@@ -60,6 +61,7 @@ def conflicting(cfg: ClusterConfig, advs: list[Adv], families: set[int]) -> list
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     order = {id(adv): i for i, adv in enumerate(cfg.bgpadvs)}
     conflicts: dict[tuple[int, int], list[str]] = {}
     pairs: dict[tuple[int, int], tuple[Adv, Adv]] = {}
@@ -67,7 +69,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     # have the same families give the same pairs: each set is examined once
     done: dict[tuple[tuple[int, ...], frozenset[int]], list[tuple[Adv, Adv]]] = {}
     for pool in cfg.pools:
-        advs = [a for a in cfg.sem.pool_bgpadvs[id(pool)] if not a.model.spec.serviceSelectors]
+        advs = [a for a in sem.pool_bgpadvs[id(pool)] if not a.model.spec.serviceSelectors]
         families = entry_families(cfg, pool)
         sig = (tuple(id(a) for a in advs), frozenset(families))
         if sig not in done:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.rules._refs import unknown_names
 
@@ -17,7 +18,8 @@ ID = "bgpadv-unknown-peer"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    for adv, path, name, hint in unknown_names(cfg.bgpadvs, "peers", cfg.sem.peers_by_name):
+    sem = semantics_of(cfg)
+    for adv, path, name, hint in unknown_names(cfg.bgpadvs, "peers", sem.peers_by_name):
         yield Finding(
             f"BGPAdvertisement {adv.name!r} sends to peer {name!r}, which does not exist{hint}",
             adv,

@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import CommunityError, parse_community
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "community-invalid"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    aliases = cfg.sem.community_aliases
+    aliases = semantics_of(cfg).community_aliases
     for adv in cfg.bgpadvs:
         for i, text in enumerate(adv.model.spec.communities):
             if text in aliases:

@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import Community, resolve
-from gitops_lb.rules._base import FRR, Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import FRR, Applicability, Rule
 
 ID = "community-limit"
 LIMIT = 63
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    aliases = cfg.sem.community_aliases
+    aliases = semantics_of(cfg).community_aliases
     for adv in cfg.bgpadvs:
         values = {resolve(text, aliases) for text in adv.model.spec.communities}
         count = sum(1 for v in values if isinstance(v, Community))
@@ -32,4 +33,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=False, modes=FRR)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=False,
+    applies=Applicability(modes=FRR),
+)

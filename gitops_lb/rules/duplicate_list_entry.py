@@ -11,13 +11,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
-from gitops_lb.diagnostics import Severity
+from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.rules._base import Rule
-from gitops_lb.yamlload import PathPart
 
 ID = "duplicate-list-entry"
 
-StringList = tuple[Item[Any], tuple[PathPart, ...], Sequence[str]]
+StringList = tuple[Item[Any], FieldPath, Sequence[str]]
 
 
 def string_lists(cfg: ClusterConfig) -> Iterator[StringList]:

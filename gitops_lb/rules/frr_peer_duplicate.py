@@ -14,7 +14,7 @@ from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgp import equal, first_conflicts, peer_groups, peer_identifier, sharing_note
-from gitops_lb.rules._base import FRR, Rule
+from gitops_lb.rules._base import FRR, Applicability, Rule
 
 ID = "frr-peer-duplicate"
 
@@ -43,4 +43,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, modes=FRR)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(modes=FRR),
+)

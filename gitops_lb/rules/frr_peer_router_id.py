@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.bgp import differing, first_conflicts, peer_groups, sharing_note, spec_field
-from gitops_lb.rules._base import FRR, Rule
+from gitops_lb.rules._base import FRR, Applicability, Rule
 
 ID = "frr-peer-router-id"
 
@@ -37,4 +37,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, modes=FRR)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(modes=FRR),
+)

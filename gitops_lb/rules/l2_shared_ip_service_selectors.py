@@ -14,7 +14,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.selectors import matches
-from gitops_lb.metallb.semantics import selectors_valid
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.metallb.services import ServiceView, services_of
 from gitops_lb.rules._base import Rule
 
@@ -22,7 +22,8 @@ ID = "l2-shared-ip-service-selectors"
 
 
 def selecting_ad(cfg: ClusterConfig, pool: Item[Any], view: ServiceView) -> Item[Any] | None:
-    for adv in cfg.sem.pool_l2advs[id(pool)]:
+    sem = semantics_of(cfg)
+    for adv in sem.pool_l2advs[id(pool)]:
         sels = adv.model.spec.serviceSelectors
         if sels and selectors_valid(sels) and any(matches(s, view.labels) for s in sels):
             return adv

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import NATIVE, Rule
+from gitops_lb.rules._base import NATIVE, Applicability, Rule
 
 ID = "native-bfd-profile"
 
@@ -24,4 +24,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, modes=NATIVE)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(modes=NATIVE),
+)

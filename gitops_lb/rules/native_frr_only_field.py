@@ -13,7 +13,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgp import peer_label, try_duration
-from gitops_lb.rules._base import NATIVE, Rule
+from gitops_lb.rules._base import NATIVE, Applicability, Rule
 
 ID = "native-frr-only-field"
 
@@ -47,4 +47,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, modes=NATIVE)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(modes=NATIVE),
+)

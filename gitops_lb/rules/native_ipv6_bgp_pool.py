@@ -12,21 +12,23 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import NATIVE, Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import NATIVE, Applicability, Rule
 
 ID = "native-ipv6-bgp-pool"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     selected_by: dict[int, Item[Any]] = {}
     for adv in cfg.bgpadvs:
-        for pool in cfg.sem.attached_pools(adv):
+        for pool in sem.attached_pools(adv):
             selected_by.setdefault(id(pool), adv)
     for pool in cfg.pools:
         owner = selected_by.get(id(pool))
         if owner is None:
             continue
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if any(net.family == 6 for net in entry.nets):
                 yield Finding(
                     f"pool {pool.name!r} has IPv6 address {entry.text!r} and is announced by "
@@ -39,4 +41,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, modes=NATIVE)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(modes=NATIVE),
+)

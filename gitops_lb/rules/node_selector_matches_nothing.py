@@ -14,13 +14,14 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.semantics import selectors_valid
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.semantics import selectors_valid, semantics_of
+from gitops_lb.rules._base import Applicability, Rule
 
 ID = "node-selector-matches-nothing"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     if not cfg.nodes:
         return
     names = [n.name for n in cfg.nodes]
@@ -28,7 +29,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     objects: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs, *cfg.peers]
     for obj in objects:
         sels = obj.model.spec.nodeSelectors
-        if not sels or not selectors_valid(sels) or cfg.sem.selected_nodes(sels):
+        if not sels or not selectors_valid(sels) or sem.selected_nodes(sels):
             continue
         single = len(sels) == 1  # point at the selector, or at the list of several
         path = ("spec", "nodeSelectors", 0) if single else ("spec", "nodeSelectors")
@@ -41,4 +42,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "silent",
+    __doc__ or "",
+    check,
+    applies=Applicability(sites_replaced_by="site-node-selector-no-node"),
+)

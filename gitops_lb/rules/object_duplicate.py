@@ -15,7 +15,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.rules.metallb_duplicate_name import KINDS as REPORTED_ELSEWHERE
 from gitops_lb.rules.metallb_duplicate_object import identical
 
@@ -68,4 +68,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "input", __doc__ or "", check, enforced=False)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "input",
+    __doc__ or "",
+    check,
+    enforced=False,
+    applies=Applicability(sites_replaced_by="site-duplicate-name"),
+)

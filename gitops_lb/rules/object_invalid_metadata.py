@@ -17,7 +17,7 @@ from gitops_lb import names
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.selectors import label_value_error, qualified_name_error
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import MANIFESTS_ONLY, Rule
 from gitops_lb.rules.object_duplicate import all_items
 
 ID = "object-invalid-metadata"
@@ -64,10 +64,11 @@ def problems(item: Item[Any]) -> Iterator[Finding]:
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is not None:
-        return  # the site spec models check names; lowering builds the metadata
     for item in all_items(cfg):
         yield from problems(item)
 
 
-RULE = Rule(ID, Severity.ERROR, "input", __doc__ or "", check, enforced=True)
+# not on site specs: the site spec models check names; lowering builds the metadata
+RULE = Rule(
+    ID, Severity.ERROR, "input", __doc__ or "", check, enforced=True, applies=MANIFESTS_ONLY
+)

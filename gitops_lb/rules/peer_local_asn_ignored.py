@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.bgp import peer_label
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import Applicability, Rule
 
 ID = "peer-local-asn-ignored"
 
@@ -34,5 +34,5 @@ RULE = Rule(
     "metallb",
     __doc__ or "",
     check,
-    modes=frozenset({"frr-k8s"}),
+    applies=Applicability(modes=frozenset({"frr-k8s"})),
 )

@@ -23,7 +23,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgp import peer_label
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import MANIFESTS_ONLY, Rule
 
 ID = "peer-password-secret"
 BASIC_AUTH = "kubernetes.io/basic-auth"
@@ -88,4 +88,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+# not on site specs: the Secret is delivered outside Git (sealed or external secrets), so its
+# absence there is not a mistake
+RULE = Rule(
+    ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True, applies=MANIFESTS_ONLY
+)

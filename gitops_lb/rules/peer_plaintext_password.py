@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.bgp import peer_label
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import Applicability, Rule
 
 ID = "peer-plaintext-password"
 
@@ -28,4 +28,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.WARNING, "metallb", __doc__ or "", check)
+RULE = Rule(
+    ID,
+    Severity.WARNING,
+    "metallb",
+    __doc__ or "",
+    check,
+    applies=Applicability(sites_replaced_by="site-password-in-clear"),
+)

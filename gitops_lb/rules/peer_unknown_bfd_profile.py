@@ -11,15 +11,16 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.manifests import did_you_mean
+from gitops_lb.intake import did_you_mean
 from gitops_lb.metallb.bgp import peer_label
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "peer-unknown-bfd-profile"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    profiles = cfg.sem.bfd_by_name
+    profiles = semantics_of(cfg).bfd_by_name
     for peer in cfg.peers:
         name = peer.model.spec.bfdProfile
         if name and name not in profiles:

@@ -19,6 +19,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.poolspace import UNLIMITED
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import (
     Family,
     ServiceSemantics,
@@ -64,7 +65,7 @@ def collect(ss: ServiceSemantics) -> dict[int, Demand]:
             continue
         how = "named"
         if view.pool_annotation is not None:
-            target = ss.cfg.sem.pools_by_name.get(view.pool_annotation.value)
+            target = semantics_of(ss.cfg).pools_by_name.get(view.pool_annotation.value)
         else:
             how, options = "automatic", ss.candidates(view)
             target = options[0][0] if len(options) == 1 and options[0][1] is True else None

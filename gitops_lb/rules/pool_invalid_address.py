@@ -13,14 +13,16 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "pool-invalid-address"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     for pool in cfg.pools:
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if entry.error:
                 yield Finding(
                     f"{entry.error} in pool {pool.name!r}", pool, ("spec", "addresses", i)

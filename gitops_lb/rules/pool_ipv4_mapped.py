@@ -12,6 +12,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.ipnet import Entry
 from gitops_lb.metallb.poolspace import ip_text
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "pool-ipv4-mapped"
@@ -29,8 +30,9 @@ def plain_form(entry: Entry) -> str | None:
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     for pool in cfg.pools:
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if not entry.mapped:
                 continue
             plain = plain_form(entry)

@@ -11,13 +11,15 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "pool-not-advertised"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    l2, bgp = cfg.sem.pool_l2advs, cfg.sem.pool_bgpadvs
+    sem = semantics_of(cfg)
+    l2, bgp = sem.pool_l2advs, sem.pool_bgpadvs
     for pool in cfg.pools:
         if l2[id(pool)] or bgp[id(pool)]:
             continue

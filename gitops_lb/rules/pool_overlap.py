@@ -12,6 +12,7 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "pool-overlap"
@@ -24,10 +25,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     # (family, first, -last, order, pool, entry index). Aligned blocks are nested or disjoint:
     # after sorting, the blocks still open when a block starts form a chain of containers, and
     # each of them overlaps it (the nearest PARTNERS are reported).
+    sem = semantics_of(cfg)
     blocks: list[tuple[int, int, int, int, Item[Any], int]] = []
     order = 0
     for pool in cfg.pools:
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             for net in entry.nets:
                 blocks.append((net.family, net.first, -net.last, order, pool, i))
                 order += 1

@@ -11,14 +11,16 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 
 ID = "pool-range-mixed-family"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     for pool in cfg.pools:
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if entry.mixed_family:
                 yield Finding(
                     f"range {entry.text!r} in pool {pool.name!r} mixes IPv4 and IPv6: MetalLB "

@@ -15,15 +15,14 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import MANIFESTS_ONLY, Rule
 
 ID = "pool-subnet-edges"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is not None:
-        return  # site-pool-reserved checks the declared networks exactly
-    sem = cfg.sem
+    sem = semantics_of(cfg)
     for pool in cfg.pools:
         if not sem.pool_l2advs[id(pool)] or pool.model.spec.avoidBuggyIPs:
             continue
@@ -41,4 +40,5 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.WARNING, "silent", __doc__ or "", check)
+# not on site specs: site-pool-reserved checks the declared networks exactly
+RULE = Rule(ID, Severity.WARNING, "silent", __doc__ or "", check, applies=MANIFESTS_ONLY)

@@ -11,19 +11,16 @@ except L2 `preferredNodeSelectors`.
 from collections.abc import Iterator, Sequence
 
 from gitops_lb.config import ClusterConfig, Finding, Rel
-from gitops_lb.diagnostics import Severity, format_path
+from gitops_lb.diagnostics import FieldPath, Severity, format_path
 from gitops_lb.metallb.models import LabelSelector
 from gitops_lb.metallb.selector_fields import selector_lists
 from gitops_lb.metallb.selectors import duplicate_problems, expression_key, selector_identity
 from gitops_lb.rules._base import Rule
-from gitops_lb.yamlload import PathPart
 
 ID = "selector-duplicate"
 
 
-def first_copy(
-    sels: Sequence[LabelSelector], index: int, rel: tuple[PathPart, ...]
-) -> tuple[PathPart, ...]:
+def first_copy(sels: Sequence[LabelSelector], index: int, rel: FieldPath) -> FieldPath:
     """Path (relative to the list) of the first occurrence of what `rel` repeats."""
     if not rel:
         ident = selector_identity(sels[index])

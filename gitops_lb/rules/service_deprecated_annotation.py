@@ -18,14 +18,12 @@ from gitops_lb.metallb.services import (
 )
 from gitops_lb.metallb.services import PREFIX as CURRENT_PREFIX
 from gitops_lb.metallb.services import SERVICE_KEYS as KEYS  # the annotations MetalLB reads
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import MANIFESTS_ONLY, Rule
 
 ID = "service-deprecated-annotation"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is not None:
-        return  # site specs choose the prefix with metallb.annotationPrefix on purpose
     for view in services_of(cfg).views:
         annotations = view.svc.metadata.annotations
         for name in KEYS:
@@ -40,4 +38,5 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.WARNING, "service", __doc__ or "", check)
+# not on site specs: they choose the prefix with metallb.annotationPrefix on purpose
+RULE = Rule(ID, Severity.WARNING, "service", __doc__ or "", check, applies=MANIFESTS_ONLY)

@@ -14,6 +14,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.poolspace import ip_text
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import ServiceSemantics, ServiceView, services_of
 from gitops_lb.rules._base import Rule
 
@@ -51,7 +52,11 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
     if found is None:
         return None  # only overlapping pools get here; pool-overlap reports them
     named = view.pool_annotation
-    if named is not None and named.value != found.name and named.value in ss.cfg.sem.pools_by_name:
+    if (
+        named is not None
+        and named.value != found.name
+        and named.value in semantics_of(ss.cfg).pools_by_name
+    ):
         return (
             f"{request.shown()} is in pool {found.name!r}, not in pool {named.value!r} named by "
             f"{named.key}",

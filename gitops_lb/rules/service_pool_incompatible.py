@@ -18,6 +18,7 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import ServiceSemantics, ServiceView, family_name, services_of
 from gitops_lb.rules._base import Rule
 
@@ -36,6 +37,7 @@ def missing_family(ss: ServiceSemantics, pool: Item[Any], view: ServiceView) -> 
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    sem = semantics_of(cfg)
     ss = services_of(cfg)
     for view in ss.views:
         if view.requests:
@@ -44,7 +46,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             pool = ss.index.pool_for(view.desired.ips)
             path, how = view.desired.path, f"requests {view.desired.shown()} from"
         elif view.pool_annotation is not None:
-            pool = cfg.sem.pools_by_name.get(view.pool_annotation.value)
+            pool = sem.pools_by_name.get(view.pool_annotation.value)
             path, how = view.pool_annotation.path, "names"
         else:
             continue

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.manifests import did_you_mean
+from gitops_lb.intake import did_you_mean
 from gitops_lb.metallb.services import PREFIXES, SERVICE_KEYS, services_of
 from gitops_lb.rules._base import Rule
 

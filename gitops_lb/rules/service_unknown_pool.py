@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import services_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.rules._refs import close_hint
@@ -19,7 +20,7 @@ ID = "service-unknown-pool"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     if not cfg.pools:
         return
-    known = cfg.sem.pools_by_name
+    known = semantics_of(cfg).pools_by_name
     for view in services_of(cfg).views:
         ann = view.pool_annotation
         if ann is None or ann.value in known:

@@ -15,11 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gitops_lb.config import Finding, Item, Rel
-from gitops_lb.diagnostics import Location, Severity
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.diagnostics import FieldPath, Location, Severity
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import cluster_index, site_item
 from gitops_lb.site.summary import NAME_PATH
-from gitops_lb.yamlload import PathPart
 
 if TYPE_CHECKING:
     from gitops_lb.site.summary import SiteSummary
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 
 ID = "site-duplicate-name"
 
-Named = tuple[str, Item[Any], tuple[PathPart, ...]]  # (key, item, path of the name)
+Named = tuple[str, Item[Any], FieldPath]  # (key, item, path of the name)
 
 
 def duplicates(named: Iterable[Named], what: str, scope: str = "") -> Iterator[Finding]:
@@ -115,8 +114,7 @@ RULE = Rule(
     Severity.ERROR,
     "site",
     __doc__ or "",
-    no_check,
     check_sites=check_sites,
+    applies=SITES_ONLY,
     check_across=check_across,
-    replaces=("object-duplicate",),
 )

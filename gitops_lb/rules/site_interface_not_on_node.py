@@ -11,20 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.selectors import selector_identity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import inventory_nodes
 from gitops_lb.site.models import Node
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-interface-not-on-node"
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is None or not cfg.site.cluster.nodes:
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    cfg = target.config
+    sem = semantics_of(cfg)
+    if not target.cluster.nodes:
         return
-    inventory = inventory_nodes(cfg)
+    inventory = inventory_nodes(target)
     # advertisements with the same node selectors select the same nodes: look once
     seen: dict[tuple[object, ...], tuple[list[Node], set[str] | None]] = {}
     for adv in cfg.l2advs:
@@ -34,7 +38,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         sels = adv.model.spec.nodeSelectors
         key = tuple(selector_identity(s) for s in sels)
         if key not in seen:
-            nodes = [inventory[n.name] for n in cfg.sem.selected_nodes(sels)]
+            nodes = [inventory[n.name] for n in sem.selected_nodes(sels)]
             listed = nodes and all(node.interfaces for node in nodes)
             seen[key] = (
                 nodes,
@@ -54,4 +58,4 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_target=check, applies=SITES_ONLY)

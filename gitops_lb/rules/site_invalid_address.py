@@ -19,12 +19,12 @@ from gitops_lb.config import Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.ipnet import parse_cidr
 from gitops_lb.metallb.mapped import plain_form
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import address_net, facts, ip_value, one_per_site, site_item
 
 if TYPE_CHECKING:
+    from gitops_lb.diagnostics import FieldPath
     from gitops_lb.site.target import ClusterTarget
-    from gitops_lb.yamlload import PathPart
 
 ID = "site-invalid-address"
 
@@ -34,7 +34,7 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
         yield from check_site(target)
 
 
-def mapped(what: str, text: str, item: Item[Any], path: tuple[PathPart, ...]) -> Iterator[Finding]:
+def mapped(what: str, text: str, item: Item[Any], path: FieldPath) -> Iterator[Finding]:
     plain = plain_form(text)
     if plain is not None:
         yield Finding(
@@ -90,7 +90,7 @@ def check_site(target: ClusterTarget) -> Iterator[Finding]:
     for ci, cluster in enumerate(target.site.spec.clusters):
         for key in ("clusterCIDRs", "serviceCIDRs"):
             for j, text in enumerate(getattr(cluster, key)):
-                path: tuple[PathPart, ...] = ("spec", "clusters", ci, key, j)
+                path: FieldPath = ("spec", "clusters", ci, key, j)
                 if parse_cidr(text) is None:
                     yield Finding(
                         f"cluster {cluster.name!r}: invalid CIDR {text!r} in {key}", item, path
@@ -120,4 +120,4 @@ def check_interfaces(target: ClusterTarget, item: Item[Any]) -> Iterator[Finding
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_sites=check_sites, applies=SITES_ONLY)

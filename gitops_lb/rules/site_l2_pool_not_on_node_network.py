@@ -21,8 +21,10 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Net
 from gitops_lb.metallb.selectors import selector_identity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import InterfaceInfo, cluster_index, contains, facts
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-l2-pool-not-on-node-network"
 
@@ -34,9 +36,10 @@ def node_nets(
     cfg: ClusterConfig, adv: m.L2Advertisement, by_node: dict[str, list[InterfaceInfo]]
 ) -> dict[str, list[Net]]:
     """Known subnets per selected node able to announce (None-free: unknown nodes left out)."""
+    sem = semantics_of(cfg)
     out: dict[str, list[Net]] = {}
     wanted = set(adv.spec.interfaces)
-    for node in cfg.sem.selected_nodes(adv.spec.nodeSelectors):
+    for node in sem.selected_nodes(adv.spec.nodeSelectors):
         ifaces = by_node.get(node.name, [])
         if wanted:
             ifaces = [i for i in ifaces if i.iface.name in wanted]
@@ -55,18 +58,20 @@ def grouped(nets: dict[str, list[Net]]) -> Groups:
     return list(groups.items())
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is None or not cfg.site.cluster.nodes:
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    cfg = target.config
+    sem = semantics_of(cfg)
+    if not target.cluster.nodes:
         return
-    sf = facts(cfg.site.site)
+    sf = facts(target.site)
     families = sf.network_families()
     by_node: dict[str, list[InterfaceInfo]] = {}
-    for info in sf.cluster_interfaces(cluster_index(cfg.site)):
+    for info in sf.cluster_interfaces(cluster_index(target)):
         by_node.setdefault(info.node.name, []).append(info)
     # advertisements with the same node selectors and interfaces see the same nodes
     seen: dict[tuple[object, ...], Groups] = {}
     for pool in cfg.pools:
-        for adv in cfg.sem.pool_l2advs[id(pool)]:
+        for adv in sem.pool_l2advs[id(pool)]:
             spec = adv.model.spec
             key = (
                 tuple(selector_identity(s) for s in spec.nodeSelectors),
@@ -75,7 +80,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             groups = seen.get(key)
             if groups is None:
                 groups = seen[key] = grouped(node_nets(cfg, adv.model, by_node))
-            for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+            for i, entry in enumerate(sem.pool_entries[id(pool)]):
                 blocks = [
                     n for n in entry.nets if n.family not in families or sf.network_holding(n)
                 ]
@@ -101,4 +106,4 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_target=check, applies=SITES_ONLY)

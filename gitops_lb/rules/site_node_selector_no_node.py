@@ -14,18 +14,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from gitops_lb.config import ClusterConfig, Finding, Item
+from gitops_lb.config import Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.selectors import selector_problems
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import SITES_ONLY, Rule
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-node-selector-no-node"
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is None or not cfg.site.cluster.nodes:
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    cfg = target.config
+    if not target.cluster.nodes:
         return
-    nodes = cfg.sem.node_index
+    nodes = semantics_of(cfg).node_index
     objects: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs, *cfg.peers]
     for obj in objects:
         for i, sel in enumerate(obj.model.spec.nodeSelectors):
@@ -45,6 +48,6 @@ RULE = Rule(
     Severity.ERROR,
     "site",
     __doc__ or "",
-    check,
-    replaces=("node-selector-matches-nothing",),
+    check_target=check,
+    applies=SITES_ONLY,
 )

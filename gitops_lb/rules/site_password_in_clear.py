@@ -12,14 +12,12 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule
+from gitops_lb.rules._base import SITES_ONLY, Rule
 
 ID = "site-password-in-clear"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is None:
-        return
     for peer in cfg.peers:
         if peer.model.spec.password:
             yield Finding(
@@ -30,4 +28,4 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check, replaces=("peer-plaintext-password",))
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check, applies=SITES_ONLY)

@@ -12,35 +12,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import facts
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-pool-outside-network"
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is None:
-        return
-    sf = facts(cfg.site.site)
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    cfg = target.config
+    sem = semantics_of(cfg)
+    sf = facts(target.site)
     families = sf.network_families()
     if not families:
         return
     declared = ", ".join(f"{n.network.name} {n.network.cidr}" for n in sf.networks[:3])
     for pool in cfg.pools:
-        if not cfg.sem.pool_l2advs[id(pool)]:
+        if not sem.pool_l2advs[id(pool)]:
             continue
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             outside = [n for n in entry.nets if n.family in families and not sf.network_holding(n)]
             if outside:
                 yield Finding(
                     f"{entry.text} in L2 pool {pool.name!r} is not inside any network of site "
-                    f"{cfg.site.site.metadata.name!r} ({declared}"
+                    f"{target.site.metadata.name!r} ({declared}"
                     + (", ...)" if len(sf.networks) > 3 else ")"),
                     pool,
                     ("spec", "addresses", i),
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_target=check, applies=SITES_ONLY)

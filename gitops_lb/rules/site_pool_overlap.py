@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.overlap import overlap_findings, overlaps_across
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ RULE = Rule(
     Severity.WARNING,
     "site",
     __doc__ or "",
-    no_check,
     check_sites=check_sites,
+    applies=SITES_ONLY,
     check_across=check_across,
 )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.overlap import overlap_findings
 
 if TYPE_CHECKING:
@@ -28,4 +28,4 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
     return overlap_findings(targets, shared=True)
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_sites=check_sites, applies=SITES_ONLY)

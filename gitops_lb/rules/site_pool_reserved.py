@@ -13,24 +13,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops_lb.config import ClusterConfig, Finding, Rel
+from gitops_lb.config import Finding, Rel
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import site_item
 from gitops_lb.site.reserved import Blocked, ReservedIndex
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-pool-reserved"
 SHOWN = 3
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is None:
-        return
-    index = ReservedIndex(cfg.site)
-    item = site_item(cfg.site)
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    cfg = target.config
+    sem = semantics_of(cfg)
+    index = ReservedIndex(target)
+    item = site_item(target)
     for pool in cfg.pools:
         avoid = pool.model.spec.avoidBuggyIPs
-        for i, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
             hits: dict[tuple[object, ...], Blocked] = {}
             for net in entry.nets:
                 for b in index.hits(net, avoid_buggy=avoid):
@@ -48,4 +50,4 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_target=check, applies=SITES_ONLY)

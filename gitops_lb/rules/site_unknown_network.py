@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.manifests import did_you_mean
-from gitops_lb.rules._base import Rule
+from gitops_lb.intake import did_you_mean
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import cluster_index, facts, site_item
+from gitops_lb.site.target import ClusterTarget
 
 ID = "site-unknown-network"
 
 
-def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if cfg.site is None:
-        return
-    sf = facts(cfg.site.site)
+def check(target: ClusterTarget) -> Iterator[Finding]:
+    sf = facts(target.site)
     names = list(sf.network_by_name)
-    for info in sf.cluster_interfaces(cluster_index(cfg.site)):
+    for info in sf.cluster_interfaces(cluster_index(target)):
         wanted = info.iface.network
         if wanted is None or wanted in sf.network_by_name:
             continue
@@ -33,9 +32,9 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             f"interface {info.iface.name!r} of node {info.node.name!r} is on network "
             f"{wanted!r}, which the site does not declare"
             + (f"; did you mean {hint!r}?" if hint else ""),
-            site_item(cfg.site),
+            site_item(target),
             (*info.path, info.index, "network"),
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_target=check, applies=SITES_ONLY)

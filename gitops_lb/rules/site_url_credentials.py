@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING
 
 from gitops_lb.config import Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule, no_check
+from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.secrecy import has_url_credentials, mask_urls
 from gitops_lb.site.facts import one_per_site, site_item
 
 if TYPE_CHECKING:
+    from gitops_lb.diagnostics import FieldPath
     from gitops_lb.site.target import ClusterTarget
-    from gitops_lb.yamlload import PathPart
 
 ID = "site-url-credentials"
 
 
-def urls(target: ClusterTarget) -> Iterator[tuple[str, tuple[PathPart, ...], str]]:
+def urls(target: ClusterTarget) -> Iterator[tuple[str, FieldPath, str]]:
     """(what, path, url) of every URL of a site that ends up in the compiled output."""
     spec = target.site.spec
     yield "argocd.repoURL", ("spec", "argocd", "repoURL"), spec.argocd.repoURL
@@ -50,4 +50,4 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", no_check, check_sites=check_sites)
+RULE = Rule(ID, Severity.ERROR, "site", __doc__ or "", check_sites=check_sites, applies=SITES_ONLY)

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from gitops_lb.config import ClusterConfig, Item
+from gitops_lb.config import Item
+from gitops_lb.diagnostics import FieldPath
+from gitops_lb.memo import per_object
 from gitops_lb.metallb.ipnet import Net, family_value, parse_cidr, parse_entry, parse_ip
-from gitops_lb.yamlload import PathPart
 
 if TYPE_CHECKING:
-    from gitops_lb.site.models import Interface, Network, Node, Site
+    from gitops_lb.site.models import Interface, Network, Node, Site, SiteSpec
     from gitops_lb.site.target import ClusterTarget
-
-Path = tuple[PathPart, ...]
 
 
 def site_item(target: ClusterTarget) -> Item[Site]:
@@ -69,7 +68,7 @@ class NetworkInfo:
     net: Net | None
 
     @property
-    def path(self) -> Path:
+    def path(self) -> FieldPath:
         return ("spec", "networks", self.index)
 
 
@@ -87,21 +86,22 @@ class InterfaceInfo:
     ip: tuple[int, int] | None
 
     @property
-    def path(self) -> Path:
+    def path(self) -> FieldPath:
         return ("spec", "clusters", self.cluster_index, "nodes", self.node_index, "interfaces")
 
 
 class SiteFacts:
-    """Parsed view of one site (networks, every node interface of every cluster)."""
+    """Parsed view of one site (networks, every node interface of every cluster).
 
-    def __init__(self, site: Site) -> None:
-        self.site = site
+    Kept by `facts` while its Site lives, it holds the site's spec, not the Site itself (see
+    gitops_lb.memo)."""
+
+    def __init__(self, spec: SiteSpec) -> None:
+        self.spec = spec
 
     @cached_property
     def networks(self) -> list[NetworkInfo]:
-        return [
-            NetworkInfo(i, n, parse_cidr(n.cidr)) for i, n in enumerate(self.site.spec.networks)
-        ]
+        return [NetworkInfo(i, n, parse_cidr(n.cidr)) for i, n in enumerate(self.spec.networks)]
 
     @cached_property
     def network_by_name(self) -> dict[str, NetworkInfo]:
@@ -122,7 +122,7 @@ class SiteFacts:
     @cached_property
     def interfaces(self) -> list[InterfaceInfo]:
         out: list[InterfaceInfo] = []
-        for ci, cluster in enumerate(self.site.spec.clusters):
+        for ci, cluster in enumerate(self.spec.clusters):
             for ni, node in enumerate(cluster.nodes):
                 for ii, iface in enumerate(node.interfaces):
                     out.append(self._interface(ci, ni, ii, node, iface))
@@ -144,26 +144,10 @@ class SiteFacts:
         return [i for i in self.interfaces if i.cluster_index == cluster_index]
 
 
-# Site models are not hashable (they hold lists): memo by identity, kept small
-_FACTS: dict[int, tuple[Site, SiteFacts]] = {}
-
-
+@per_object
 def facts(site: Site) -> SiteFacts:
     """SiteFacts of a site, computed once per Site object (all its clusters share it)."""
-    hit = _FACTS.get(id(site))
-    if hit is None or hit[0] is not site:
-        if len(_FACTS) > 256:
-            _FACTS.clear()
-        hit = (site, SiteFacts(site))
-        _FACTS[id(site)] = hit
-    return hit[1]
-
-
-def forget_facts(site: Site) -> None:
-    """Drop the memoised facts of a site that is no longer needed."""
-    hit = _FACTS.get(id(site))
-    if hit is not None and hit[0] is site:
-        del _FACTS[id(site)]
+    return SiteFacts(site.spec)
 
 
 def cluster_index(target: ClusterTarget) -> int:
@@ -172,11 +156,9 @@ def cluster_index(target: ClusterTarget) -> int:
     return index
 
 
-def inventory_nodes(cfg: ClusterConfig) -> dict[str, Node]:
-    """Inventory nodes of a lowered cluster by name (first wins); empty without a site."""
-    if cfg.site is None:
-        return {}
+def inventory_nodes(target: ClusterTarget) -> dict[str, Node]:
+    """Inventory nodes of a lowered cluster by name (first wins)."""
     out: dict[str, Node] = {}
-    for node in cfg.site.cluster.nodes:
+    for node in target.cluster.nodes:
         out.setdefault(node.name, node)
     return out

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Location
-from gitops_lb.manifests import report_validation_error
+from gitops_lb.intake import report_validation_error
 from gitops_lb.site.models import Site
 from gitops_lb.yamlload import Document, LoadedFile, LoadIssue, LocMap, expand_paths, load_file
 

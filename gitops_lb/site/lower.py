@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gitops_lb.config import ClusterConfig, Item
-from gitops_lb.manifests import add_item, report_validation_error
+from gitops_lb.intake import add_item, report_validation_error
 from gitops_lb.metallb import models as m
 from gitops_lb.site.load import LoadedSite, SiteLoad
 from gitops_lb.site.models import Site
@@ -57,7 +57,6 @@ def lower(site: Site, file: str, doc: LocMap) -> list[ClusterTarget]:
         _Lowering(cfg, file, site.spec.metallb.annotationPrefix).cluster(cdoc)
         cfg.sort()
         target = ClusterTarget(site, cluster, file, doc, ("spec", "clusters", i), cfg)
-        cfg.site = target
         out.append(target)
     return out
 

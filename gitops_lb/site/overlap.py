@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gitops_lb.config import Finding, Item, Rel
 from gitops_lb.metallb.ipnet import Net
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.site.facts import cluster_index, facts
 from gitops_lb.yamlload import positions_only
 
@@ -77,7 +78,7 @@ def blocks(
         for pi, pool in enumerate(cfg.pools):
             kept = pool if keep_targets else slim_pool(pool)
             addresses = pool.model.spec.addresses
-            for ei, entry in enumerate(cfg.sem.pool_entries[id(pool)]):
+            for ei, entry in enumerate(semantics_of(cfg).pool_entries[id(pool)]):
                 out.extend(
                     Block(
                         n,

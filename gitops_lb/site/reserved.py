@@ -11,9 +11,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gitops_lb.diagnostics import FieldPath
 from gitops_lb.metallb.ipnet import Net, parse_cidr
 from gitops_lb.site.facts import address_net, cluster_index, facts
-from gitops_lb.yamlload import PathPart
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class Blocked:
     net: Net  # a single address is a block of size 1
     what: str  # "the gateway of network vlan10"
-    path: tuple[PathPart, ...]  # in the site document
+    path: FieldPath  # in the site document
 
     @property
     def buggy_only(self) -> bool:

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gitops_lb.config import Item
+from gitops_lb.diagnostics import FieldPath
 from gitops_lb.site.overlap import Block, blocks
-from gitops_lb.yamlload import PathPart, positions_only
+from gitops_lb.yamlload import positions_only
 
 if TYPE_CHECKING:
     from gitops_lb.site.target import ClusterTarget
 
-NAME_PATH: tuple[PathPart, ...] = ("metadata", "name")
+NAME_PATH: FieldPath = ("metadata", "name")
 
 
 @dataclass(eq=False, slots=True)

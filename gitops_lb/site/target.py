@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gitops_lb.config import ClusterConfig
-from gitops_lb.yamlload import LocMap, PathPart
+from gitops_lb.diagnostics import FieldPath
+from gitops_lb.yamlload import LocMap
 
 if TYPE_CHECKING:
     from gitops_lb.site.models import Cluster, Site
@@ -27,9 +29,14 @@ class ClusterTarget:
     cluster: Cluster
     file: str  # the site spec file
     site_doc: LocMap  # the site document as loaded (positions)
-    cluster_path: tuple[PathPart, ...]  # ("spec", "clusters", i)
+    cluster_path: FieldPath  # ("spec", "clusters", i)
     config: ClusterConfig
 
     @property
     def id(self) -> str:
         return f"{self.site.metadata.name}/{self.cluster.name}"
+
+
+def select(targets: Sequence[ClusterTarget], wanted: str | None) -> list[ClusterTarget]:
+    """The clusters named SITE/CLUSTER (all when None); empty when none matches."""
+    return [t for t in targets if wanted is None or t.id == wanted]

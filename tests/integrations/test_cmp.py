@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitops_lb.compile.pipeline import load_checked
+from gitops_lb.check import load_checked
 from gitops_lb.compile.tree import compile_targets
 from tests.compile.checks import KUBECTL, kustomize, write
 

@@ -386,7 +386,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "sites"
 
 
 def compiled_examples():
-    from gitops_lb.compile.pipeline import load_checked
+    from gitops_lb.check import load_checked
     from gitops_lb.compile.tree import compile_targets
 
     loaded = load_checked([str(EXAMPLES)])
@@ -410,7 +410,7 @@ EXAMPLE_TARGETS, EXAMPLE_FILES = compiled_examples()
 
 @pytest.mark.parametrize("target", EXAMPLE_TARGETS, ids=lambda t: t.id)
 def test_import_then_compile_reproduces_the_compiled_objects(target):
-    from gitops_lb.compile.pipeline import check
+    from gitops_lb.check import validate_sites
     from gitops_lb.compile.tree import compile_targets
 
     source = cluster_config(EXAMPLE_FILES, target.id)
@@ -428,6 +428,6 @@ def test_import_then_compile_reproduces_the_compiled_objects(target):
     assert "argocd.argoproj.io" not in to_yaml(result.site)
     load = sites_from_files([load_text(to_yaml(result.site), "imported.yaml")])
     targets = lower_all(load)
-    assert not [d for d in check(load, targets) if str(d.severity) == "error"]
+    assert not [d for d in validate_sites(load, targets) if str(d.severity) == "error"]
     again = cluster_config(compile_targets(targets), target.id)
     assert objects(again) == objects(source)

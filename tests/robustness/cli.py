@@ -55,7 +55,7 @@ def sane(run: Run) -> Run:
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
-    """`gitops-lb ARGV` in this process (exceptions propagate: a crash fails the test)."""
+    """`gitops-lb ARGV` in this process (a crash is an internal error: sane() fails the test)."""
     capsys.readouterr()
     status = main(list(argv))
     out = capsys.readouterr()

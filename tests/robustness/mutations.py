@@ -244,8 +244,9 @@ def live_dump(site: Path, cluster: str, folder: Path) -> Path:
     folder/live-<site>.yaml; reconcile finds it in sync."""
     import ipaddress
 
-    from gitops_lb.compile.pipeline import load_checked, select
+    from gitops_lb.check import load_checked
     from gitops_lb.compile.tree import PLAN_FILE, cluster_files
+    from gitops_lb.site.target import select
 
     loaded = load_checked([str(site)])
     assert not loaded.result.errors

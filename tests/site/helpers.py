@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+from gitops_lb.check import validate_sites
 from gitops_lb.diagnostics import Diagnostic
 from gitops_lb.site.load import SiteLoad, sites_from_files
 from gitops_lb.site.lower import lower_all
 from gitops_lb.site.target import ClusterTarget
-from gitops_lb.site.validate import validate_sites
 from gitops_lb.yamlload import load_text
 
 FILE = "site.yaml"

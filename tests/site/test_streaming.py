@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from gitops_lb.site.validate import check_files, check_paths
+from gitops_lb.check import check_files, check_paths
 from gitops_lb.yamlload import load_text
 from tests.site.helpers import check, site
 from tests.site.test_site_wide_rules import TWO
@@ -37,7 +37,7 @@ def test_one_site_at_a_time_finds_what_all_at_once_finds():
     assert across and all("dc2/" in d.message for d in across)
 
 
-def test_sites_are_let_go_as_soon_as_they_are_checked(tmp_path):
+def test_sites_are_freed_as_soon_as_they_are_checked(tmp_path):
     one_cluster = TWO.split("  - name: b", maxsplit=1)[0]
     for i in range(3):
         text = site(one_cluster.replace("192.168.10.", f"10.{i}.0."), name=f"dc{i}")

@@ -1,31 +1,47 @@
 """Check site specs: reading findings, every rule on each lowered cluster, whole-repo rules.
 
-Shared by `gitops-lb validate` and the commands that validate before they act (compile).
+What `gitops-lb validate` runs, and the commands that validate before they act (compile,
+plan, render). It sits above gitops_lb.site and gitops_lb.rules: the site package reads,
+lowers and describes site specs, the rules check them, and this module runs the one on the
+other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from gitops_lb.config import ClusterConfig
 from gitops_lb.diagnostics import Diagnostic, Result, Severity
-from gitops_lb.rules import all_rules, run_across_rules, run_one_site_rules, run_rules
-from gitops_lb.site.facts import forget_facts
-from gitops_lb.site.load import SiteLoad, add_file, note_no_site, read_files
-from gitops_lb.site.lower import lower_site
+from gitops_lb.rules import run_across_rules, run_one_site_rules, run_rules, run_target_rules
+from gitops_lb.rules._base import Input
+from gitops_lb.site.load import SiteLoad, add_file, load_sites, note_no_site, read_files
+from gitops_lb.site.lower import lower_all, lower_site
 from gitops_lb.site.summary import SiteSummary, by_site, summarize
 from gitops_lb.site.target import ClusterTarget
 from gitops_lb.yamlload import LoadedFile
 
-# Manifest rules that need objects a site spec never holds: the BGP password Secret is
-# delivered outside Git (sealed or external secrets), so its absence is not a mistake here.
-NOT_FOR_SITES = frozenset({"peer-password-secret"})
+
+@dataclass(eq=False)
+class Loaded:
+    """Site specs loaded, lowered and checked all at once (plan, render)."""
+
+    result: Result  # every finding of the checks `validate` runs
+    targets: list[ClusterTarget]
 
 
-def replaced_rules(disabled: Iterable[str]) -> set[str]:
-    """Manifest rules that enabled site rules report in site terms (Rule.replaces)."""
-    skip = set(disabled)
-    return {r for rule in all_rules().values() if rule.id not in skip for r in rule.replaces}
+def checked(load: SiteLoad, *, compat: bool = False, disabled: Iterable[str] = ()) -> Loaded:
+    """Lower loaded site specs and run the checks `validate` runs on them."""
+    targets = lower_all(load)
+    result = Result(files=len(load.files), fatal=load.fatal)
+    result.extend(validate_sites(load, targets, compat=compat, disabled=disabled))
+    return Loaded(result, targets)
+
+
+def load_checked(
+    paths: Iterable[str], *, compat: bool = False, disabled: Iterable[str] = ()
+) -> Loaded:
+    return checked(load_sites(paths), compat=compat, disabled=disabled)
 
 
 def validate_sites(
@@ -50,7 +66,6 @@ class SiteChecker:
     def __init__(self, *, compat: bool = False, disabled: Iterable[str] = ()) -> None:
         self.compat = compat
         self.skip = set(disabled)
-        self.on_clusters = self.skip | replaced_rules(self.skip) | NOT_FOR_SITES
         self.found: list[Diagnostic] = []
         self.summaries: list[SiteSummary] = []
         self.targets = 0  # clusters checked so far: numbers them in input order
@@ -61,9 +76,7 @@ class SiteChecker:
             return True
         before = len(self.found)
         for target in targets:
-            self.found.extend(
-                run_rules(target.config, compat=self.compat, disabled=self.on_clusters)
-            )
+            self.found.extend(run_target_rules(target, compat=self.compat, disabled=self.skip))
         self.found.extend(run_one_site_rules(targets, compat=self.compat, disabled=self.skip))
         self.summaries.append(summarize(targets, len(self.summaries), self.targets))
         self.targets += len(targets)
@@ -71,7 +84,7 @@ class SiteChecker:
 
     def finish(self, intake: ClusterConfig) -> list[Diagnostic]:
         """Reading findings, the findings of every site, and the comparisons between sites."""
-        found = run_rules(intake, compat=self.compat, disabled=self.skip)
+        found = run_rules(intake, compat=self.compat, disabled=self.skip, source=Input.SITES)
         found.extend(self.found)
         found.extend(run_across_rules(self.summaries, compat=self.compat, disabled=self.skip))
         return sorted(set(found), key=Diagnostic.sort_key)
@@ -87,7 +100,7 @@ def check_paths(
     """Read, lower and check site spec files one at a time (what `validate` and `compile`
     do): memory holds one file's sites, whatever the size of the repository. `each_site`
     gets the lowered clusters of every site without errors of its own before they are let go
-    (it must not keep them: they are taken apart)."""
+    (what it keeps of them stays in memory)."""
     return check_files(read_files(paths), compat=compat, disabled=disabled, each_site=each_site)
 
 
@@ -109,18 +122,8 @@ def check_files(
             targets = lower_site(load.sites.pop(0))
             if checker.site(targets) and each_site is not None:
                 each_site(targets)
-            let_go(targets)
-            del targets
+            del targets  # reference counting frees the site's clusters here
     note_no_site(load)
     result = Result(files=len(load.files), fatal=load.fatal)
     result.extend(checker.finish(load.intake))
     return result
-
-
-def let_go(targets: Sequence[ClusterTarget]) -> None:
-    """Break what ties a site's clusters together so reference counting frees them at once
-    (commands run without the cycle collector): each configuration refers back to its
-    ClusterTarget, and the site's facts are memoised."""
-    for target in targets:
-        target.config.site = None
-        forget_facts(target.site)
