@@ -68,9 +68,8 @@ def test_kubectl_kustomize_accepts_the_applications(compiled):
     assert "bgp-frr-core-metallb" in names and "acp-seed-workload" in names
 
 
-@pytest.mark.skipif(not checks.CRDS.is_dir(), reason="MetalLB CRDs are not available")
-def test_example_metallb_objects_validate_against_the_crds(compiled):
-    schemas = checks.crd_schemas()
+def test_example_metallb_objects_validate_against_the_crds(crd_schemas, compiled):
+    schemas = crd_schemas
     count = 0
     for path in sorted(compiled.rglob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
