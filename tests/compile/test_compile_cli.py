@@ -6,7 +6,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import yaml
 from gitops_lb.cli import main
 from gitops_lb.compile.writer import MANIFEST
 from tests.compile import checks
+from tests.compile.midwrite import staged_files, start_mid_write
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "sites"
@@ -216,17 +216,9 @@ def test_sigkill_in_the_middle_of_a_compile_keeps_the_previous_tree(tmp_path):
     assert run_cli("compile", str(site), "-o", str(out)).returncode == 0
     before = snapshot(out)
     site.write_text(site.read_text().replace("localPref: 200", "localPref: 300"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GITOPS_LB_TEST_WRITE_DELAY": "0.2"}
-    cmd = [sys.executable, "-m", "gitops_lb", "compile", str(site), "-o", str(out)]
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
+    proc = start_mid_write(["compile", str(site), "-o", str(out)], stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        written: list[Path] = []
-        while time.monotonic() < deadline and len(written) < 3:
-            stages = [p for p in tmp_path.iterdir() if ".gitops-lb-tmp-" in p.name]
-            written = [f for s in stages for f in s.rglob("*.yaml")]
-            time.sleep(0.02)
-        assert written, "the compile never started writing"
+        assert len(staged_files(tmp_path)) >= 3, "the compile never started writing"
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.communicate(timeout=30)

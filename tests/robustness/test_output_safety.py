@@ -12,8 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,8 @@ import pytest
 from gitops_lb.cli import main
 from gitops_lb.compile import writer
 from gitops_lb.compile.writer import MANIFEST, OutputError
-from tests.robustness.cli import ROOT, SITES, cli
+from tests.compile.midwrite import staged_files, start_mid_write
+from tests.robustness.cli import SITES, cli
 
 SITE = (SITES / "bgp-frr.yaml").read_text()
 # the new version changes a file, drops one (the internal pool) and adds one (a Service)
@@ -219,32 +218,18 @@ def test_a_kill_during_the_first_compile_leaves_no_tree_or_the_whole_tree(tmp_pa
 
 
 def signal_mid_write(trees: dict[str, Any], sig: int) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GITOPS_LB_TEST_WRITE_DELAY": "0.1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "gitops_lb",
-        "compile",
-        str(trees["site"]),
-        "-o",
-        str(trees["out"]),
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """Send `sig` to a compile of NEW_SITE over the old tree once it has staged three files."""
+    argv = ["compile", str(trees["site"]), "-o", str(trees["out"])]
+    proc = start_mid_write(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            stages = [p for p in trees["dir"].iterdir() if ".gitops-lb-tmp-" in p.name]
-            if len([f for s in stages for f in s.rglob("*.yaml")]) >= 3:
-                break
-            time.sleep(0.01)
-        else:
-            pytest.fail("the compile never started writing")
+        assert len(staged_files(trees["dir"])) >= 3
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+            proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def test_ctrl_c_mid_write_keeps_the_old_tree_and_cleans_up(trees, capsys):
