@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from gitops_lb.metallb.selectors import any_matches, matches
 from gitops_lb.metallb.semantics import selectors_valid
 from tests.helpers import config
-from tests.test_labelindex import LABELS, SELECTOR_LISTS
+from tests.metallb.test_labelindex import LABELS, SELECTOR_LISTS
 
 NAMES = st.sampled_from(["p0", "p1", "p2", "p3", "nope"])
 

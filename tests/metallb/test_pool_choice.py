@@ -24,7 +24,7 @@ from gitops_lb.metallb.services import (
     services_of,
 )
 from tests.helpers import config
-from tests.test_labelindex import LABELS, SELECTOR_LISTS
+from tests.metallb.test_labelindex import LABELS, SELECTOR_LISTS
 
 NAMESPACES = ["a", "b", "c"]
 
