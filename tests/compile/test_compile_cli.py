@@ -15,6 +15,7 @@ from gitops_lb.cli import main
 from gitops_lb.compile.writer import MANIFEST
 from tests.compile import checks
 from tests.compile.midwrite import staged_files, start_mid_write
+from tests.trees import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "sites"
@@ -25,15 +26,6 @@ CLUSTERS = [
     "shared-l2/blue",
     "shared-l2/green",
 ]
-
-
-def snapshot(root):
-    out = {}
-    for dirpath, _, filenames in os.walk(root):
-        for f in filenames:
-            p = Path(dirpath) / f
-            out[p.relative_to(root).as_posix()] = p.read_bytes()
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from gitops_lb.compile import writer
 from gitops_lb.compile.writer import MANIFEST, OutputError
 from tests.compile.midwrite import staged_files, start_mid_write
 from tests.robustness.cli import SITES, cli
+from tests.trees import snapshot
 
 SITE = (SITES / "bgp-frr.yaml").read_text()
 # the new version changes a file, drops one (the internal pool) and adds one (a Service)
@@ -32,20 +33,6 @@ NEW_SITE = (
     .replace("          pool: internal\n", "          pool: private\n")
     .replace("        - name: api-gateway\n", "        - name: api\n")
 )
-
-
-def snapshot(root: Path) -> dict[str, bytes | str]:
-    """Every entry below root: file bytes, or "-> target" for a symbolic link."""
-    out: dict[str, bytes | str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            p = Path(dirpath) / name
-            rel = p.relative_to(root).as_posix()
-            if p.is_symlink():
-                out[rel] = "-> " + os.readlink(p)
-            elif p.is_file():
-                out[rel] = p.read_bytes()
-    return out
 
 
 @pytest.fixture

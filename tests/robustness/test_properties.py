@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tests.robustness import mutations as mu
 from tests.robustness.cli import Run, cli
 from tests.robustness.commands import JSON_READERS, READERS, argv, findings
+from tests.trees import snapshot
 
 
 def examples(n: int) -> settings:
@@ -326,14 +327,6 @@ def site_spec(draw: st.DrawFn) -> dict[str, Any]:
         "kind": "Site",
         "metadata": {"name": draw(st.sampled_from(["dc1", "lab-2", "x"]))},
         "spec": spec,
-    }
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
     }
 
 
