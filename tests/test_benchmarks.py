@@ -6,6 +6,8 @@ import argparse
 import filecmp
 import re
 
+import pytest
+
 from benchmarks import fleet, run
 from gitops_lb.cli import main
 
@@ -80,6 +82,7 @@ def test_overlapping_fleet_reports_every_overlap(tmp_path, capsys):
     assert all("/32 " in line for line in overlaps)  # the added address is one side
 
 
+@pytest.mark.slow
 def test_runner_prints_every_figure(tmp_path, capsys):
     assert run.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -88,6 +91,7 @@ def test_runner_prints_every_figure(tmp_path, capsys):
     assert re.search(r"^lint +(\d+\.\d+ +){3}\d+\.\d+x", out, re.M), out
 
 
+@pytest.mark.slow
 def test_runner_scaling_mode(tmp_path, capsys):
     args = [*TINY, "--repeat", "1", "--work", str(tmp_path), "--scale", "cluster"]
     assert run.main(args) == 0

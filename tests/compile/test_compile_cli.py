@@ -94,6 +94,7 @@ def run_cli(*args, seed="0", env_extra=None, **kw):
     )
 
 
+@pytest.mark.slow
 def test_identical_bytes_with_different_hash_seeds(tmp_path):
     outs = []
     for seed in ("1", "4242", "random"):

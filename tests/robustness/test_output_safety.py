@@ -148,6 +148,7 @@ def step_id(step: Step) -> str:
     return f"{step[0].__name__}.{step[1]}#{step[2]}:{step[3]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
 def test_a_kill_at_any_step_leaves_the_old_or_the_new_tree(trees, capsys, exchange):
     out, old, new = trees["out"], trees["old"], trees["new"]

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
@@ -163,6 +164,7 @@ def located(command: str, run: Run) -> None:
         assert findings(command, run) or command == "compile", run.err  # said where
 
 
+@pytest.mark.slow
 @examples(250)
 @given(mutated())
 def test_random_mutations_never_crash(tmp_path_factory, capsys, case):
@@ -330,6 +332,7 @@ def site_spec(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 @examples(60)
 @given(site_spec())
 def test_a_site_that_validates_compiles_and_lints_clean(tmp_path_factory, capsys, site):
