@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,22 @@ def test_validation_errors_stop_before_anything_is_written(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_the_write_delay_variable_pauses_after_each_file(tmp_path, monkeypatch, capsys):
+    site = tmp_path / "site.yaml"
+    shutil.copy(EXAMPLES / "bgp-frr.yaml", site)
+    monkeypatch.setenv("GITOPS_LB_TEST_WRITE_DELAY", "0.02")
+    start = time.monotonic()
+    assert main(["compile", str(site), "-o", str(tmp_path / "slow")]) == 0
+    elapsed = time.monotonic() - start
+    written = [p for p in snapshot(tmp_path / "slow") if p != MANIFEST]
+    assert len(written) >= 5 and elapsed >= 0.02 * len(written)
+    monkeypatch.setenv("GITOPS_LB_TEST_WRITE_DELAY", "soon")  # not a number: no delay
+    assert main(["compile", str(site), "-o", str(tmp_path / "plain")]) == 0
+    assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "slow")
+    capsys.readouterr()
+
+
+@pytest.mark.slow
 def test_sigkill_in_the_middle_of_a_compile_keeps_the_previous_tree(tmp_path):
     site = tmp_path / "site.yaml"
     shutil.copy(EXAMPLES / "bgp-frr.yaml", site)
