@@ -91,8 +91,6 @@ def test_adv_selecting_a_pool_or_all_pools_passes():
     assert hits(unlabelled, "adv-selects-no-pool") == [
         line_of(unlabelled, "ipAddressPoolSelectors:")
     ]
-    no_name = text.replace("[nope, web]", "[nope]")
-    assert hits(no_name, "adv-selects-no-pool") == [line_of(no_name, "[nope]")]
 
 
 def test_adv_with_invalid_pool_selector_is_left_to_selector_rules():
