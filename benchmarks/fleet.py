@@ -34,9 +34,9 @@ from typing import Any
 
 import yaml
 
-try:  # pragma: no branch
+try:
     from yaml import CSafeDumper as _Dumper
-except ImportError:  # pragma: no cover
+except ImportError:  # a PyYAML built without libyaml
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 NAMESPACE = "metallb-system"

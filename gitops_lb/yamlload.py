@@ -22,7 +22,7 @@ from gitops_lb.diagnostics import Location, PathPart
 
 try:  # pragma: no branch - depends on how PyYAML was built
     from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -410,7 +410,7 @@ def _read_limited(fh: Any, limit: int) -> bytes:
     """At most `limit` bytes; a regular file that is larger is refused without reading it."""
     try:
         info = os.fstat(fh.fileno())
-    except (OSError, ValueError, AttributeError):  # pragma: no cover - a stream without a file
+    except (OSError, ValueError, AttributeError):  # a stream without a file
         info = None
     if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
         raise _TooLarge

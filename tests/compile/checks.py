@@ -10,7 +10,6 @@ from typing import Any
 import jsonschema
 import yaml
 
-CRDS = Path("/work/shared/reference/crds")
 KUBECTL = shutil.which("kubectl")
 
 
@@ -52,10 +51,10 @@ def _strict(schema: Any) -> Any:
     return schema
 
 
-def crd_schemas() -> dict[tuple[str, str], Any]:
-    """(apiVersion, kind) -> JSON schema of every served version of MetalLB's CRDs."""
+def crd_schemas(folder: Path) -> dict[tuple[str, str], Any]:
+    """(apiVersion, kind) -> JSON schema of every served version of MetalLB's CRDs in folder."""
     out = {}
-    for path in sorted(CRDS.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         for crd in yaml.safe_load_all(path.read_text()):
             if not crd:
                 continue

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gitops_lb.cli import COMMANDS, main
+from gitops_lb.cli import main
 from gitops_lb.compile.writer import MANIFEST
 from tests.compile import checks
+from tests.compile.midwrite import staged_files, start_mid_write
+from tests.trees import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "sites"
@@ -25,15 +27,6 @@ CLUSTERS = [
     "shared-l2/blue",
     "shared-l2/green",
 ]
-
-
-def snapshot(root):
-    out = {}
-    for dirpath, _, filenames in os.walk(root):
-        for f in filenames:
-            p = Path(dirpath) / f
-            out[p.relative_to(root).as_posix()] = p.read_bytes()
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +61,8 @@ def test_kubectl_kustomize_accepts_the_applications(compiled):
     assert "bgp-frr-core-metallb" in names and "acp-seed-workload" in names
 
 
-@pytest.mark.skipif(not checks.CRDS.is_dir(), reason="MetalLB CRDs are not available")
-def test_example_metallb_objects_validate_against_the_crds(compiled):
-    schemas = checks.crd_schemas()
+def test_example_metallb_objects_validate_against_the_crds(crd_schemas, compiled):
+    schemas = crd_schemas
     count = 0
     for path in sorted(compiled.rglob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
@@ -103,6 +95,7 @@ def run_cli(*args, seed="0", env_extra=None, **kw):
     )
 
 
+@pytest.mark.slow
 def test_identical_bytes_with_different_hash_seeds(tmp_path):
     outs = []
     for seed in ("1", "4242", "random"):
@@ -210,6 +203,22 @@ def test_validation_errors_stop_before_anything_is_written(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_the_write_delay_variable_pauses_after_each_file(tmp_path, monkeypatch, capsys):
+    site = tmp_path / "site.yaml"
+    shutil.copy(EXAMPLES / "bgp-frr.yaml", site)
+    monkeypatch.setenv("GITOPS_LB_TEST_WRITE_DELAY", "0.02")
+    start = time.monotonic()
+    assert main(["compile", str(site), "-o", str(tmp_path / "slow")]) == 0
+    elapsed = time.monotonic() - start
+    written = [p for p in snapshot(tmp_path / "slow") if p != MANIFEST]
+    assert len(written) >= 5 and elapsed >= 0.02 * len(written)
+    monkeypatch.setenv("GITOPS_LB_TEST_WRITE_DELAY", "soon")  # not a number: no delay
+    assert main(["compile", str(site), "-o", str(tmp_path / "plain")]) == 0
+    assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "slow")
+    capsys.readouterr()
+
+
+@pytest.mark.slow
 def test_sigkill_in_the_middle_of_a_compile_keeps_the_previous_tree(tmp_path):
     site = tmp_path / "site.yaml"
     shutil.copy(EXAMPLES / "bgp-frr.yaml", site)
@@ -217,17 +226,9 @@ def test_sigkill_in_the_middle_of_a_compile_keeps_the_previous_tree(tmp_path):
     assert run_cli("compile", str(site), "-o", str(out)).returncode == 0
     before = snapshot(out)
     site.write_text(site.read_text().replace("localPref: 200", "localPref: 300"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GITOPS_LB_TEST_WRITE_DELAY": "0.2"}
-    cmd = [sys.executable, "-m", "gitops_lb", "compile", str(site), "-o", str(out)]
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
+    proc = start_mid_write(["compile", str(site), "-o", str(out)], stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        written: list[Path] = []
-        while time.monotonic() < deadline and len(written) < 3:
-            stages = [p for p in tmp_path.iterdir() if ".gitops-lb-tmp-" in p.name]
-            written = [f for s in stages for f in s.rglob("*.yaml")]
-            time.sleep(0.02)
-        assert written, "the compile never started writing"
+        assert len(staged_files(tmp_path)) >= 3, "the compile never started writing"
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.communicate(timeout=30)
@@ -292,7 +293,6 @@ def test_an_output_that_is_not_a_folder_exits_3(tmp_path, capsys):
     assert target.read_text() == "x\n"
 
 
-@pytest.mark.skipif("validate" not in COMMANDS, reason="the validate command is not built in")
 def test_examples_validate_clean(capsys):
     assert main(["validate", str(EXAMPLES), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)

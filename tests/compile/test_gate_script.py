@@ -74,6 +74,7 @@ def test_acp_waits_until_healthy(tmp_path):
     assert int((tmp_path / "state" / "calls").read_text()) >= 5
 
 
+@pytest.mark.slow
 def test_acp_gives_up_after_the_timeout(tmp_path):
     proc, elapsed = run(tmp_path, "acp", {"health": "False", "endpoints": "10.1.2.3"})
     assert proc.returncode == 1
@@ -81,11 +82,13 @@ def test_acp_gives_up_after_the_timeout(tmp_path):
     assert elapsed < 15
 
 
+@pytest.mark.slow
 def test_missing_apprelease_is_waited_for_not_fatal(tmp_path):
     proc, _ = run(tmp_path, "acp", {"endpoints": "10.1.2.3"})
     assert proc.returncode == 1 and "gave up" in proc.stderr
 
 
+@pytest.mark.slow
 def test_upstream_needs_controller_and_webhook_endpoints(tmp_path):
     proc, _ = run(tmp_path, "metallb", {"available": "True", "endpoints": "10.1.2.3"})
     assert proc.returncode == 0, proc.stderr

@@ -1,6 +1,7 @@
 """The compiled tree against real tools: kubectl kustomize and MetalLB's CRD schemas."""
 
 import pytest
+import yaml
 
 from gitops_lb.compile.tree import compile_targets
 from tests.compile import checks
@@ -32,11 +33,8 @@ def test_kubectl_kustomize_builds_every_cluster(tmp_path, platform):
     assert {d["kind"] for d in apps} == {"Application"}
 
 
-@pytest.mark.skipif(not checks.CRDS.is_dir(), reason="MetalLB CRDs are not available")
-def test_metallb_objects_validate_against_the_crds():
-    import yaml
-
-    schemas = checks.crd_schemas()
+def test_metallb_objects_validate_against_the_crds(crd_schemas):
+    schemas = crd_schemas
     files = compile_targets(targets(full_site()))
     seen = set()
     for path, data in files.items():
@@ -55,9 +53,8 @@ def test_metallb_objects_validate_against_the_crds():
     }
 
 
-@pytest.mark.skipif(not checks.CRDS.is_dir(), reason="MetalLB CRDs are not available")
-def test_the_crd_check_can_fail():
-    schemas = checks.crd_schemas()
+def test_the_crd_check_can_fail(crd_schemas):
+    schemas = crd_schemas
     bad = {
         "apiVersion": "metallb.io/v1beta1",
         "kind": "IPAddressPool",

@@ -1,26 +1,17 @@
 import os
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from gitops_lb.compile import writer
 from gitops_lb.compile.writer import MANIFEST, OutputError, changes, unified_diff, write_tree
+from tests.compile.midwrite import staged_files, start_mid_write
+from tests.trees import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = {"a.yaml": b"a: 1\n", "s/c/b.yaml": b"b: 1\n", "s/c/kustomization.yaml": b"k: 1\n"}
-
-
-def snapshot(root):
-    out = {}
-    for dirpath, _, filenames in os.walk(root):
-        for f in filenames:
-            p = Path(dirpath) / f
-            out[p.relative_to(root).as_posix()] = p.read_bytes()
-    return out
 
 
 def test_first_write_creates_files_and_manifest(tmp_path):
@@ -29,7 +20,9 @@ def test_first_write_creates_files_and_manifest(tmp_path):
     assert {c.path for c in done} == {*FILES, MANIFEST}
     snap = snapshot(out)
     assert {k: v for k, v in snap.items() if k != MANIFEST} == FILES
-    listed = [ln for ln in snap[MANIFEST].decode().splitlines() if not ln.startswith("#")]
+    manifest = snap[MANIFEST]
+    assert isinstance(manifest, bytes)
+    listed = [ln for ln in manifest.decode().splitlines() if not ln.startswith("#")]
     assert listed == sorted(FILES)
     assert not [p for p in tmp_path.iterdir() if p.name != "deploy"]  # no leftovers
 
@@ -157,11 +150,12 @@ def test_the_staged_tree_is_flushed_by_syncfs_of_its_own_file_system(tmp_path, m
 
 
 KILLED = """
-import sys, time
+import sys
 from pathlib import Path
 from gitops_lb.compile.writer import write_tree
+from tests.compile.midwrite import hold_after
 files = {f"s/c/f{i:02}.yaml": b"new: %d\\n" % i for i in range(40)}
-write_tree(Path(sys.argv[1]), files, pause=lambda: time.sleep(0.05))
+write_tree(Path(sys.argv[3]), files, pause=hold_after(int(sys.argv[1]), int(sys.argv[2])))
 """
 
 
@@ -171,16 +165,10 @@ def test_sigkill_mid_write_leaves_the_previous_tree(tmp_path):
     write_tree(out, old)
     (out / "mine.txt").write_text("keep\n")
     before = snapshot(out)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(out)], env=env)
+    proc = start_mid_write([str(out)], script=KILLED, after=5)
     try:
-        deadline = time.monotonic() + 30
-        staged: list[Path] = []
-        while time.monotonic() < deadline and len(staged) < 5:
-            stages = [p for p in tmp_path.iterdir() if ".gitops-lb-tmp-" in p.name]
-            staged = [f for s in stages for f in (s / "s" / "c").glob("f*.yaml")]
-            time.sleep(0.01)
-        assert staged, "the compile never started writing"
+        staged = [f for f in staged_files(tmp_path) if f.name.startswith("f")]
+        assert len(staged) >= 5, "the write never started"
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)

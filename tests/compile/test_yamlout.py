@@ -1,3 +1,4 @@
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,6 +110,7 @@ values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(keys, values, max_size=5))
 def test_roundtrip_property(value):

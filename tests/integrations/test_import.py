@@ -331,6 +331,7 @@ def test_service_fields_a_site_spec_cannot_hold():
     assert not result.problems
 
 
+@pytest.mark.slow
 def test_deterministic_output_across_processes(tmp_path):
     src = tmp_path / "in.yaml"
     src.write_text(MANIFESTS)

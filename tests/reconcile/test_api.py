@@ -31,6 +31,7 @@ def reconcile(tmp_path, capsys, api, *extra):
     return run_json(capsys, *site_args(write_site(tmp_path)), "--kubeconfig", str(kc), *extra)
 
 
+@pytest.mark.slow
 def test_forbidden_type_is_reported_and_the_rest_compared(tmp_path, capsys):
     objects, expected = drifted("changed")
     with Emulator(objects, token=TOKEN) as api:
@@ -278,6 +279,7 @@ def test_an_answer_that_is_not_a_list(tmp_path, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_unresponsive_server_fails_within_the_timeout(tmp_path, capsys):
     with Emulator(drifted()[0]) as api:
         api.slow(".", 30)

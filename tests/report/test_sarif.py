@@ -1,15 +1,14 @@
 import dataclasses
 import json
-from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from gitops_lb.diagnostics import Diagnostic, Location, Result, Severity
 from gitops_lb.rules import all_rules
+from tests.reference import reference
 from tests.report.samples import DC1, ODD, POOL, empty, mixed, render
-
-SCHEMA = Path("/work/shared/reference/sarif-schema-2.1.0.json")
 
 
 def sarif(result: Result) -> dict[str, Any]:
@@ -23,13 +22,16 @@ def nonempty_text(obj: dict[str, Any], key: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("make", [mixed, empty])
-def test_validates_against_the_sarif_schema(make):
-    if not SCHEMA.exists():
-        pytest.skip("SARIF schema not available")
-    import jsonschema
+@pytest.fixture(scope="module")
+def sarif_schema() -> Any:
+    """The SARIF 2.1.0 JSON schema from the shared reference files (skips when absent)."""
+    path = reference("sarif-schema-2.1.0.json", "the SARIF 2.1.0 schema")
+    return json.loads(path.read_text(encoding="utf-8"))
 
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+@pytest.mark.parametrize("make", [mixed, empty])
+def test_validates_against_the_sarif_schema(sarif_schema, make):
+    schema = sarif_schema
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     errors = list(cls(schema).iter_errors(sarif(make())))

@@ -71,7 +71,7 @@ def subprocess_cli(
 ) -> Run:
     """`python -m gitops_lb ARGV` in a child; `memory` caps its address space in bytes."""
 
-    def limit() -> None:  # pragma: no cover - runs in the child
+    def limit() -> None:  # runs in the child, before it execs
         import resource
 
         if memory is not None:

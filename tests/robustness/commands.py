@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gitops_lb.cli import COMMANDS
 from tests.robustness.cli import SITES, Run
 
-READERS = tuple(c for c in ("lint", "validate", "compile", "reconcile", "import") if c in COMMANDS)
+READERS = ("lint", "validate", "compile", "reconcile", "import")
 JSON_READERS = tuple(c for c in READERS if c in ("lint", "validate", "compile"))
 MANIFEST_READERS = tuple(c for c in READERS if c in ("lint", "import"))
 SITE_READERS = tuple(c for c in READERS if c in ("validate", "compile"))

@@ -318,7 +318,7 @@ def test_file_system_cases(capsys, tmp_path, name, command):
     check(run, command, tmp_path, rule, None, status=status)
 
 
-def _drop_file_permission_override() -> None:  # pragma: no cover - runs in the child
+def _drop_file_permission_override() -> None:  # runs in the child, before it execs
     libc = ctypes.CDLL(None, use_errno=True)
     for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
         if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP

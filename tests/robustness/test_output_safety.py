@@ -12,8 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,9 @@ import pytest
 from gitops_lb.cli import main
 from gitops_lb.compile import writer
 from gitops_lb.compile.writer import MANIFEST, OutputError
-from tests.robustness.cli import ROOT, SITES, cli
+from tests.compile.midwrite import staged_files, start_mid_write
+from tests.robustness.cli import SITES, cli
+from tests.trees import snapshot
 
 SITE = (SITES / "bgp-frr.yaml").read_text()
 # the new version changes a file, drops one (the internal pool) and adds one (a Service)
@@ -33,20 +33,6 @@ NEW_SITE = (
     .replace("          pool: internal\n", "          pool: private\n")
     .replace("        - name: api-gateway\n", "        - name: api\n")
 )
-
-
-def snapshot(root: Path) -> dict[str, bytes | str]:
-    """Every entry below root: file bytes, or "-> target" for a symbolic link."""
-    out: dict[str, bytes | str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            p = Path(dirpath) / name
-            rel = p.relative_to(root).as_posix()
-            if p.is_symlink():
-                out[rel] = "-> " + os.readlink(p)
-            elif p.is_file():
-                out[rel] = p.read_bytes()
-    return out
 
 
 @pytest.fixture
@@ -78,7 +64,7 @@ Step = tuple[Any, str, int, str]  # (module, function name, which call, "before"
 def run_killed(step: Step, argv: list[str], exchange: bool = True) -> int:
     """Fork; in the child, SIGKILL itself at `step` of `gitops-lb ARGV`. The wait status."""
     pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
+    if pid == 0:  # the child
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
@@ -162,6 +148,7 @@ def step_id(step: Step) -> str:
     return f"{step[0].__name__}.{step[1]}#{step[2]}:{step[3]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
 def test_a_kill_at_any_step_leaves_the_old_or_the_new_tree(trees, capsys, exchange):
     out, old, new = trees["out"], trees["old"], trees["new"]
@@ -219,32 +206,18 @@ def test_a_kill_during_the_first_compile_leaves_no_tree_or_the_whole_tree(tmp_pa
 
 
 def signal_mid_write(trees: dict[str, Any], sig: int) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GITOPS_LB_TEST_WRITE_DELAY": "0.1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "gitops_lb",
-        "compile",
-        str(trees["site"]),
-        "-o",
-        str(trees["out"]),
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """Send `sig` to a compile of NEW_SITE over the old tree once it has staged three files."""
+    argv = ["compile", str(trees["site"]), "-o", str(trees["out"])]
+    proc = start_mid_write(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            stages = [p for p in trees["dir"].iterdir() if ".gitops-lb-tmp-" in p.name]
-            if len([f for s in stages for f in s.rglob("*.yaml")]) >= 3:
-                break
-            time.sleep(0.01)
-        else:
-            pytest.fail("the compile never started writing")
+        assert len(staged_files(trees["dir"])) >= 3
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+            proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def test_ctrl_c_mid_write_keeps_the_old_tree_and_cleans_up(trees, capsys):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,6 +85,7 @@ def reported(run: Run, where: dict[int, tuple[int, int]]) -> set[frozenset[tuple
     return out
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150,
     deadline=None,
@@ -102,6 +104,7 @@ def test_pool_overlap_agrees_with_brute_force(tmp_path, capsys, pools):
     assert reported(run, where) == expected
 
 
+@pytest.mark.slow
 def test_many_copies_of_one_block_stay_linear(tmp_path, capsys):
     """2000 copies of one CIDR would be 2 million pairs; each entry names its 16 nearest."""
     import time
@@ -116,6 +119,7 @@ def test_many_copies_of_one_block_stay_linear(tmp_path, capsys):
     assert len(found) == 16 * (2000 - 16) + sum(range(16))
 
 
+@pytest.mark.slow
 def test_copies_across_clusters_stay_linear(tmp_path, capsys):
     """1000 copies of one CIDR in each of two clusters: a million cross-cluster pairs before."""
     import time

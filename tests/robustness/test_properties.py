@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from tests.robustness import mutations as mu
 from tests.robustness.cli import Run, cli
 from tests.robustness.commands import JSON_READERS, READERS, argv, findings
+from tests.trees import snapshot
 
 
 def examples(n: int) -> settings:
@@ -162,6 +164,7 @@ def located(command: str, run: Run) -> None:
         assert findings(command, run) or command == "compile", run.err  # said where
 
 
+@pytest.mark.slow
 @examples(250)
 @given(mutated())
 def test_random_mutations_never_crash(tmp_path_factory, capsys, case):
@@ -329,14 +332,7 @@ def site_spec(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
+@pytest.mark.slow
 @examples(60)
 @given(site_spec())
 def test_a_site_that_validates_compiles_and_lints_clean(tmp_path_factory, capsys, site):

@@ -56,6 +56,8 @@ def test_adv_unknown_pool_points_at_the_name():
 def test_adv_known_pools_pass():
     text = pool("web", "10.0.0.0/24") + l2("a", "  ipAddressPools: [web]\n") + bgpadv("b")
     assert hits(text, "adv-unknown-pool") == []
+    typo = text.replace("[web]", "[wbe]")
+    assert hits(typo, "adv-unknown-pool") == [line_of(typo, "[wbe]")]
 
 
 # --- adv-selects-no-pool ------------------------------------------------------------------------
@@ -109,6 +111,10 @@ def test_adv_selecting_a_pool_or_all_pools_passes():
         + bgpadv("sel", "  ipAddressPoolSelectors:\n  - matchLabels: {zone: b}\n")
     )
     assert hits(text, "adv-selects-no-pool") == []
+    unlabelled = text.replace(labelled, pool("web", "10.0.0.0/24"))
+    assert hits(unlabelled, "adv-selects-no-pool") == [
+        line_of(unlabelled, "ipAddressPoolSelectors:")
+    ]
 
 
 def test_adv_with_invalid_pool_selector_is_left_to_selector_rules():
@@ -116,6 +122,8 @@ def test_adv_with_invalid_pool_selector_is_left_to_selector_rules():
         "bad", "  ipAddressPoolSelectors:\n  - matchExpressions: [{key: a, operator: in}]\n"
     )
     assert hits(text, "adv-selects-no-pool") == []
+    valid = text.replace("operator: in", "operator: Exists")
+    assert hits(valid, "adv-selects-no-pool") == [line_of(valid, "ipAddressPoolSelectors:")]
 
 
 # --- bgpadv-unknown-peer ------------------------------------------------------------------------
@@ -131,6 +139,8 @@ def test_bgpadv_unknown_peer():
 def test_bgpadv_known_peer_passes():
     text = pool("web", "10.0.0.0/24") + peer("tor1") + bgpadv("b", "  peers: [tor1]\n")
     assert hits(text, "bgpadv-unknown-peer") == []
+    other = text.replace("peers: [tor1]", "peers: [tor2]")
+    assert hits(other, "bgpadv-unknown-peer") == [line_of(other, "peers: [tor2]")]
 
 
 # --- pool-not-advertised ------------------------------------------------------------------------
@@ -150,6 +160,8 @@ def test_pool_advertised_by_l2_bgp_or_catch_all():
     ]
     both = text + l2("x", "  ipAddressPools: [a]\n") + bgpadv("y", "  ipAddressPools: [b]\n")
     assert hits(both, "pool-not-advertised") == []
+    one_only = text + bgpadv("all", "  ipAddressPools: [a]\n")
+    assert hits(one_only, "pool-not-advertised") == [line_of(text, "name: b")]
     assert hits(text + bgpadv("all"), "pool-not-advertised") == []
 
 
@@ -186,9 +198,15 @@ def test_node_selector_matching_a_node_or_no_nodes_in_input():
         == []
     )
     only = "  nodeSelectors:\n  - matchLabels: {kubernetes.io/hostname: NodeA}\n"
+    # the same selector without `- {}` matches no Node
+    with_nodes = pool("web", "10.0.0.0/24") + l2("a", only) + NODES
+    assert hits(with_nodes, "node-selector-matches-nothing") == [line_of(with_nodes, "NodeA")]
+    # ... and is not judged when the input has no Nodes
     assert hits(pool("web", "10.0.0.0/24") + l2("a", only), "node-selector-matches-nothing") == []
     invalid = "  nodeSelectors:\n  - matchExpressions: [{key: a, operator: Exist}]\n"
     assert hits(l2("a", invalid) + NODES, "node-selector-matches-nothing") == []
+    valid = l2("a", invalid.replace("operator: Exist}", "operator: Exists}")) + NODES
+    assert hits(valid, "node-selector-matches-nothing") == [line_of(valid, "matchExpressions")]
 
 
 # --- pool-range-mixed-family / pool-ipv4-mapped -------------------------------------------------
@@ -200,8 +218,13 @@ def test_pool_range_mixed_family():
     assert hits(text, "pool-invalid-address") == []
     assert severities(text, "pool-range-mixed-family") == {"warning"}
     # IPv6 first fails MetalLB's start <= end check: another rule's finding
-    assert hits(pool("a", "fc00::1-10.0.0.1"), "pool-range-mixed-family") == []
-    assert hits(pool("a", "10.0.0.1-10.0.0.9", "fc00::1-fc00::9"), "pool-range-mixed-family") == []
+    swapped = pool("a", "fc00::1-10.0.0.1")
+    assert hits(swapped, "pool-range-mixed-family") == []
+    assert hits(swapped, "pool-invalid-address") == [line_of(swapped, "fc00::1")]
+    same = pool("a", "10.0.0.1-10.0.0.9", "fc00::1-fc00::9")
+    assert hits(same, "pool-range-mixed-family") == []
+    mixed = pool("a", "10.0.0.1-fc00::9", "fc00::1-fc00::9")
+    assert hits(mixed, "pool-range-mixed-family") == [line_of(mixed, "fc00::9")]
 
 
 def test_pool_ipv4_mapped():
@@ -216,3 +239,5 @@ def test_pool_ipv4_mapped():
     assert "write '10.0.0.1-10.0.0.9'" in msgs[1]
     assert severities(text, "pool-ipv4-mapped") == {"warning"}
     assert hits(pool("a", "192.168.1.0/24", "fc00::/120"), "pool-ipv4-mapped") == []
+    mapped = pool("a", "::ffff:192.168.1.0/120", "fc00::/120")
+    assert hits(mapped, "pool-ipv4-mapped") == [line_of(mapped, "::ffff:")]

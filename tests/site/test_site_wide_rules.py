@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from gitops_lb.site.overlap import overlaps
 from tests.site.helpers import check, line_of, lines, site, targets
 
@@ -73,6 +75,7 @@ def test_no_overlap_and_same_cluster_left_to_pool_overlap():
     assert [d.rule for d in check(same)] == ["pool-overlap"]
 
 
+@pytest.mark.slow
 def test_overlap_sweep_scales_and_finds_every_pair():
     clusters = []
     for c in range(100):

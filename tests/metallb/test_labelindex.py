@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def selectors(draw: st.DrawFn) -> m.LabelSelector:
 SELECTOR_LISTS = st.lists(selectors(), max_size=3)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(LABELS, max_size=12), st.lists(SELECTOR_LISTS, min_size=1, max_size=4))
 def test_index_agrees_with_any_matches(members, queries):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,7 @@ from gitops_lb.metallb.services import (
     services_of,
 )
 from tests.helpers import config
-from tests.test_labelindex import LABELS, SELECTOR_LISTS
+from tests.metallb.test_labelindex import LABELS, SELECTOR_LISTS
 
 NAMESPACES = ["a", "b", "c"]
 
@@ -135,6 +136,7 @@ def ref_candidate(ss: ServiceSemantics, pool, view: ServiceView):
     return ok
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(manifests())
 def test_candidates_agree_with_trying_every_pool(text):

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gitops_lb.metallb.selectors import any_matches, matches
 from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from tests.helpers import config
-from tests.test_labelindex import LABELS, SELECTOR_LISTS
+from tests.metallb.test_labelindex import LABELS, SELECTOR_LISTS
 
 NAMES = st.sampled_from(["p0", "p1", "p2", "p3", "nope"])
 
@@ -62,6 +63,7 @@ def ref_attached(cfg, adv):
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(manifests())
 def test_attachment_and_node_selection_agree_with_trying_everything(text):
