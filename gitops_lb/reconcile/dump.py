@@ -41,6 +41,7 @@ from gitops_lb.reconcile.state import (
     namespace_of,
 )
 from gitops_lb.reconcile.stream import DumpReader, mib
+from gitops_lb.secrecy import is_secret_key, is_secret_path, mask_urls, shorten
 from gitops_lb.yamlload import expand_paths, max_file_bytes, plain
 
 MAX_LIVE_MIB = 1024  # default largest dump; GITOPS_LB_MAX_LIVE_MIB overrides it
@@ -315,8 +316,21 @@ def value_at(value: Any, path: Path) -> Any:
     return value
 
 
-def _shown(value: Any) -> str:
-    return "absent" if value is MISSING else show(value)
+def _hidden(value: Any) -> Any:
+    """A copy with the values of secret-bearing fields (a BGP password) hidden."""
+    if isinstance(value, dict):
+        return {k: "<redacted>" if is_secret_key(k) else _hidden(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hidden(v) for v in value]
+    return value
+
+
+def _shown(value: Any, path: Path) -> str:
+    if value is MISSING:
+        return "absent"
+    if is_secret_path(path):
+        return "(not shown)"
+    return shorten(mask_urls(show(_hidden(value))))
 
 
 def describe_conflict(key: Key, copies: _Copies) -> str:
@@ -332,7 +346,7 @@ def describe_conflict(key: Key, copies: _Copies) -> str:
     )
     path = first_difference(groups[0][1], groups[1][1])
     parts = [
-        f"{_shown(value_at(content, path))} at {' and '.join(str(p) for p in places)}"
+        f"{_shown(value_at(content, path), path)} at {' and '.join(str(p) for p in places)}"
         for places, content in groups
     ]
     ref = f"{kind} {ns}/{name}" if ns else f"{kind} {name}"

@@ -15,7 +15,7 @@ import yaml
 
 from gitops_lb.reconcile.dump import read_dump
 from tests.reconcile.helpers import comparable, run, run_json, site_args, write_dump, write_site
-from tests.reconcile.scenario import Objects, drifted, find, in_sync, node, service
+from tests.reconcile.scenario import Objects, drifted, find, in_sync, metallb, node, service
 
 PREFIX = "gitops-lb: error: cannot read the live state: "
 
@@ -167,6 +167,32 @@ def test_a_metallb_object_with_two_specs_names_the_field(tmp_path, capsys):
         f"IPAddressPool metallb-system/web: spec.autoAssign is true at {where_a}, false at "
         f"{where_b} (give each"
     ) in err
+
+
+def test_a_conflict_never_shows_a_password(tmp_path, capsys):
+    secret, other = "pw-Vq8n2LkX4rT7", "pw-Zr5m1QwE9yU3"
+    peer = metallb(
+        "BGPPeer",
+        "tor1",
+        {"myASN": 64500, "peerASN": 64501, "peerAddress": "10.0.0.1", "password": secret},
+        "v1beta2",
+    )
+    again = copy.deepcopy(peer)
+    again["spec"]["password"] = other
+    without = copy.deepcopy(peer)
+    del without["spec"]
+    site = write_site(tmp_path)
+    a = write_dump(tmp_path, [peer], "a.yaml")
+    b = write_dump(tmp_path, [again], "b.yaml")
+    c = write_dump(tmp_path, [without], "c.yaml")
+    code, _, err = run(capsys, *site_args(site), "--live", str(a), str(b))
+    assert code == 3
+    assert "BGPPeer metallb-system/tor1: spec.password is (not shown) at " in err
+    code, _, err = run(capsys, *site_args(site), "--live", str(a), str(c))
+    assert code == 3
+    assert '"password": "<redacted>"' in err and "spec is {" in err and "absent at" in err
+    for text in (secret, other):
+        assert text not in err
 
 
 def test_three_copies_two_alike(tmp_path, capsys):
