@@ -349,6 +349,7 @@ def describe_conflict(key: Key, copies: _Copies) -> str:
         f"{_shown(value_at(content, path), path)} at {' and '.join(str(p) for p in places)}"
         for places, content in groups
     ]
+    name = name or "(no name)"
     ref = f"{kind} {ns}/{name}" if ns else f"{kind} {name}"
     what = path_text(path) if path else "the object"
     return f"{ref}: {what} is {', '.join(parts)}"

@@ -105,9 +105,25 @@ class Text:
         self.unit_location = Location(self.name, line + 1, column + 1)
 
     def read(self, size: int = -1, /) -> str:
-        if self.stopped is not None:
+        """The next piece of text; "" only at the end (libyaml takes "" for the end)."""
+        while True:
+            if self.stopped is not None:
+                raise self.stopped
+            raw = self.fh.read(CHUNK)
+            text = self._decode(raw)
+            if text or not raw or self.stopped is not None:
+                break  # else: all of raw was the start of a character cut short
+        self.line, self.column = self._after(text)
+        self.byte_column = self._byte_column(text)
+        self.chars += len(text)
+        if self.chars - self.unit_start > self.object_limit + CHUNK:  # no end in sight
+            raise Stop(self.unit_location, _object_too_large(self.object_limit))
+        if not text and self.stopped is not None:
             raise self.stopped
-        raw = self.fh.read(CHUNK)
+        return text
+
+    def _decode(self, raw: bytes) -> str:
+        """The good text of `raw` (after what is pending); a problem found sets `stopped`."""
         self.bytes += len(raw)
         if self.bytes > self.limit:
             raise Stop(Location(self.name), _too_large(self.limit))
@@ -137,13 +153,6 @@ class Text:
             self.stopped = Stop(  # in libyaml's words, as the loader reports it
                 Location(self.name, line, column + 1), "YAML: control characters are not allowed"
             )
-        self.line, self.column = self._after(text)
-        self.byte_column = self._byte_column(text)
-        self.chars += len(text)
-        if self.chars - self.unit_start > self.object_limit + CHUNK:  # no end in sight
-            raise Stop(self.unit_location, _object_too_large(self.object_limit))
-        if not text and self.stopped is not None:
-            raise self.stopped
         return text
 
     def _after(self, text: str) -> tuple[int, int]:

@@ -216,6 +216,19 @@ def test_characters_cut_by_the_end_of_a_chunk_are_read_whole(tmp_path):
     assert obj["metadata"]["labels"] == {"long": "a" * filler + "€" * 10}
 
 
+def test_a_character_cut_short_at_the_end_of_a_dump(tmp_path, capsys):
+    """The last chunk holds only the start of a character: an invalid byte, not the end."""
+    head = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n"
+    head += "    name: n1\n    labels:\n      long: "
+    f = tmp_path / "live.yaml"
+    f.write_bytes((head + "a" * (CHUNK - len(head))).encode() + "€".encode()[:2])
+    assert f.stat().st_size == CHUNK + 2
+    run = cli(capsys, "reconcile", SITE, "--cluster", "bgp-frr/core", "--live", str(f))
+    assert run.status == 3
+    column = len("      long: ") + CHUNK - len(head) + 1
+    assert f"{f}:9:{column}: file is not valid UTF-8 (byte 0xe2)" in run.err
+
+
 def test_a_syntax_error_far_into_a_dump_is_located(tmp_path, capsys):
     lines = padded(10_000)
     lines[8765] = "      bad: [unclosed"
