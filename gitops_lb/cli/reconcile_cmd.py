@@ -77,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
         if args.live:
             from gitops_lb.reconcile.dump import read_dump
 
-            state = read_dump(args.live, namespace, plugin=desired.plugin)
+            state = read_dump(
+                args.live, namespace, plugin=desired.plugin, services=desired.service_keys()
+            )
         else:
             from gitops_lb.reconcile.live import Connection, read_live
 

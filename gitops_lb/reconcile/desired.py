@@ -29,6 +29,10 @@ class Desired:
     reserved: frozenset[tuple[str, str]] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)  # problems reading Git
 
+    def service_keys(self) -> frozenset[tuple[str, str]]:
+        """(namespace, name) of every Service Git declares, as reconcile looks them up."""
+        return frozenset((s.namespace or "default", s.name) for s in self.config.services)
+
 
 def from_target(target: ClusterTarget) -> Desired:
     reserved = frozenset((s.namespace, s.name) for s in target.cluster.services if not s.emit)

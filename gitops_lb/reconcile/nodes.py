@@ -22,7 +22,8 @@ NodeLabels = list[tuple[str, dict[str, str]]]
 
 
 def live_nodes(live: LiveState) -> NodeLabels:
-    return sorted((name_of(o), str_map(meta(o).get("labels"))) for o in live.get("Node"))
+    nodes = ((name_of(o), str_map(meta(o).get("labels"))) for o in live.get("Node"))
+    return sorted(nodes, key=lambda node: node[0])  # labels are not ordered: names only
 
 
 def check_nodes(d: Desired, live: LiveState) -> Iterator[Difference]:

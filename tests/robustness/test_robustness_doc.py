@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from gitops_lb import secrecy, yamlload
+from gitops_lb.reconcile import dump
 from gitops_lb.rules import all_rules, bgpadv_localpref_conflict, pool_overlap
 from tests.robustness.cli import ROOT
 
@@ -30,3 +31,10 @@ def test_the_limits_table_matches_the_code():
         str(bgpadv_localpref_conflict.SHOWN)
     )
     assert limits["a value quoted in a message"] == f"{secrecy.MAX_SHOWN} characters"
+    assert limits["largest live dump"] == f"{dump.MAX_LIVE_MIB} MiB (`{dump.MAX_LIVE_ENV}`)"
+    assert limits["largest object in a live dump"] == (
+        f"the largest input file ({yamlload.MAX_FILE_MIB} MiB)"
+    )
+    assert limits["objects named in a live-state conflict message"].startswith(
+        f"{dump.SHOWN_CONFLICTS}, then"
+    )
