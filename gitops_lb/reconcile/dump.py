@@ -23,10 +23,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from gitops_lb.diagnostics import Location
+from gitops_lb.diagnostics import FieldPath, Location
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.reconcile.difference import show
-from gitops_lb.reconcile.normalize import MISSING, Path, ignored_key, path_text
+from gitops_lb.reconcile.normalize import MISSING, ignored_key, path_text
 from gitops_lb.reconcile.services import ingress_ips
 from gitops_lb.reconcile.state import (
     BY_KIND,
@@ -288,7 +288,7 @@ def _place_key(where: Location) -> tuple[str, int, int]:
     return (where.file, where.line, where.column)
 
 
-def first_difference(a: Any, b: Any, path: Path = ()) -> Path:
+def first_difference(a: Any, b: Any, path: FieldPath = ()) -> FieldPath:
     """Where two plain values first differ (keys in sorted order); () when they are equal or
     differ at the top."""
     if isinstance(a, dict) and isinstance(b, dict):
@@ -305,7 +305,7 @@ def first_difference(a: Any, b: Any, path: Path = ()) -> Path:
     return path
 
 
-def value_at(value: Any, path: Path) -> Any:
+def value_at(value: Any, path: FieldPath) -> Any:
     for part in path:
         if isinstance(part, str) and isinstance(value, dict):
             value = value.get(part, MISSING)
@@ -325,7 +325,7 @@ def _hidden(value: Any) -> Any:
     return value
 
 
-def _shown(value: Any, path: Path) -> str:
+def _shown(value: Any, path: FieldPath) -> str:
     if value is MISSING:
         return "absent"
     if is_secret_path(path):
