@@ -31,7 +31,7 @@ MAP_TAG = "tag:yaml.org,2002:map"
 _TAG_MEMO_SIZE = 50_000
 
 
-class _FastLoader(_Loader):
+class FastLoader(_Loader):
     """The libyaml composer with a quicker implicit-tag resolver.
 
     libyaml calls back into Python's resolver for every node; PyYAML's tries each regular
@@ -176,7 +176,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-class _Builder:
+class Builder:
     """Turns composed YAML nodes into LocMap/LocSeq/scalars.
 
     An alias shares the object built for its anchor, so building is linear in the size of the
@@ -206,7 +206,7 @@ class _Builder:
         if known is not None:
             return known
         if depth > MAX_DEPTH:
-            raise _TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
+            raise TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
         total = 1
         if isinstance(node, SequenceNode):
             for item in node.value:
@@ -225,7 +225,7 @@ class _Builder:
         if self.aliased:  # only then can the expanded tree be larger than the text
             size = self.expanded_size(node)
             if size > MAX_EXPANDED and size > ALIAS_RATIO * len(self.sizes):
-                raise _TooBig(
+                raise TooBig(
                     node,
                     f"aliases expand this document to {size} nodes from {len(self.sizes)} "
                     "(an alias bomb?)",
@@ -236,7 +236,7 @@ class _Builder:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if depth >= MAX_DEPTH:  # everything downstream recurses: stop before it can overflow
-            raise _TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
+            raise TooBig(node, f"document is nested more than {MAX_DEPTH} levels deep")
         done = self.built.get(id(node))
         if done is not None:
             self.aliased = True
@@ -317,7 +317,7 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 
 
-class _TooBig(Exception):
+class TooBig(Exception):
     def __init__(self, node: Node, message: str) -> None:
         super().__init__(message)
         self.node = node
@@ -345,8 +345,8 @@ def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
 
 def load_text(text: str, file: str) -> LoadedFile:
     out = LoadedFile(file)
-    builder = _Builder(file, out.issues)
-    loader = _FastLoader(text)
+    builder = Builder(file, out.issues)
+    loader = FastLoader(text)
     index = 0
     try:
         while loader.check_node():
@@ -355,7 +355,7 @@ def load_text(text: str, file: str) -> LoadedFile:
                 break
             try:
                 data = builder.document(node)
-            except _TooBig as exc:
+            except TooBig as exc:
                 builder.issue("yaml-too-complex", exc.node, str(exc))
                 data = None
             except RecursionError:

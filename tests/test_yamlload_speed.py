@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from gitops_lb.manifests import config_from_files
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules import run_rules
-from gitops_lb.yamlload import _FastLoader, load_text, plain
+from gitops_lb.yamlload import FastLoader, load_text, plain
 
 SAMPLES = [
     "",
@@ -59,7 +59,7 @@ def reference_tag(kind, value, implicit):
 
 
 def test_resolver_agrees_with_pyyaml_on_known_values():
-    fast = _FastLoader("")
+    fast = FastLoader("")
     for value in SAMPLES:
         for implicit in IMPLICIT:
             expected = reference_tag(ScalarNode, value, implicit)
@@ -71,7 +71,7 @@ def test_resolver_agrees_with_pyyaml_on_known_values():
 
 @given(st.text(alphabet="0123456789.:-+_eExXoObBtTrRuUfFaAlLsSnNyY~=<!&* /", max_size=12))
 def test_resolver_agrees_with_pyyaml(value):
-    fast = _FastLoader("")
+    fast = FastLoader("")
     assert fast.resolve(ScalarNode, value, (True, False)) == reference_tag(
         ScalarNode, value, (True, False)
     )

@@ -7,7 +7,8 @@ Kubernetes API (--kubeconfig, --context; defaults as kubectl; read-only). Give P
 --live takes every file name after it.
 
 Exit status: 0 in sync (warnings allowed), 1 drift or errors in the desired state, 2 usage
-error, 3 could not read (unreachable, forbidden, unknown context, unreadable file).
+error, 3 could not read (unreachable, forbidden, unknown context, unreadable file, or copies
+of one live object that disagree).
 """
 
 from __future__ import annotations

@@ -41,17 +41,17 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from gitops_lb.diagnostics import Location
+
+# the loader's own parts: the same libyaml parser and tag resolver, the same builder
 from gitops_lb.yamlload import (
     MAX_DEPTH,
     STR_TAG,
+    Builder,
+    FastLoader,
     LoadIssue,
+    TooBig,
     plain,
 )
-
-# the loader's own parts: the same libyaml parser and tag resolver, the same builder
-from gitops_lb.yamlload import _Builder as Builder
-from gitops_lb.yamlload import _FastLoader as FastLoader
-from gitops_lb.yamlload import _TooBig as TooBig
 
 T = TypeVar("T")
 CHUNK = 256 * 1024  # bytes read from the file at a time

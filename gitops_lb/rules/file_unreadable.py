@@ -2,8 +2,9 @@
 
 The path does not exist, is not readable (permissions, a symbolic link loop), is a folder
 without any `*.yaml`/`*.yml` file, is a FIFO, socket or device found inside a folder, or is
-larger than 8 MiB (set `GITOPS_LB_MAX_FILE_MIB` to read larger files, such as a live dump of
-a very large cluster). This makes the command exit with status 3 (could not run) rather than 1.
+larger than 8 MiB (set `GITOPS_LB_MAX_FILE_MIB` to read larger files). Live dumps given to
+`reconcile --live` are read as a stream, one object at a time, and may be far larger (see
+docs/reconcile.md). This makes the command exit with status 3 (could not run) rather than 1.
 """
 
 from gitops_lb.diagnostics import Severity
