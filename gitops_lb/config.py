@@ -8,7 +8,7 @@ Both inputs lower to it: Kubernetes manifests (gitops_lb.manifests) and site spe
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -16,9 +16,6 @@ from gitops_lb.diagnostics import FieldPath, Location, format_path
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb import operator as op
 from gitops_lb.yamlload import locate
-
-if TYPE_CHECKING:
-    from gitops_lb.kustomize import SetNamespace
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -79,6 +76,15 @@ class Finding:
 
     def path_text(self) -> str | None:
         return format_path(self.path) if self.path else None
+
+
+@dataclass(frozen=True, slots=True)
+class SetNamespace:
+    """A namespace a kustomization gives the objects it builds (gitops_lb.kustomize reads
+    kustomizations), and where it says so."""
+
+    namespace: str
+    location: Location  # the `namespace:` value in the kustomization
 
 
 @dataclass(eq=False)

@@ -33,6 +33,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from gitops_lb.config import SetNamespace as SetNamespace  # re-exported: what a kustomization sets
 from gitops_lb.diagnostics import Location
 from gitops_lb.yamlload import LocMap, LocSeq, load_file
 
@@ -40,14 +41,6 @@ KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 LIST_FIELDS = ("resources", "bases", "components")
 CLUSTER_SCOPED_KINDS = frozenset({"Node", "Namespace"})  # among the kinds lint reads
 MAX_KUSTOMIZATIONS = 10_000  # followed from the inputs; more is a loop of links or a mistake
-
-
-@dataclass(frozen=True, slots=True)
-class SetNamespace:
-    """A namespace a kustomization gives the objects it builds, and where it says so."""
-
-    namespace: str
-    location: Location  # the `namespace:` value in the kustomization
 
 
 @dataclass(eq=False, slots=True)

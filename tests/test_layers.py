@@ -128,12 +128,9 @@ def test_site_specs_are_read_without_the_rules():
 
 
 def test_the_ir_imports_nothing_above_the_metallb_models():
-    # gitops_lb.kustomize (a kustomization's namespace, read with yamlload) stands beside
-    # yamlload: the IR records which file a kustomization put in which namespace
     assert reachable("gitops_lb.config") <= {
         "gitops_lb.diagnostics",
         "gitops_lb.yamlload",
-        "gitops_lb.kustomize",
         "gitops_lb.metallb.models",
         "gitops_lb.metallb.operator",
     }
