@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
-from gitops_lb.diagnostics import Location
-from gitops_lb.intake import add_item, report_validation_error
+from gitops_lb.diagnostics import FieldPath, Location
+from gitops_lb.intake import add_item, report_validation_error, salvage, unread
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS, SetNamespace
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb import operator as op
@@ -150,17 +150,29 @@ def name_and_namespace(
 def add_validated(
     cfg: ClusterConfig, file: str, data: LocMap, model: type[BaseModel], kind: str
 ) -> None:
+    """Validate and file one object. One that does not validate has each error reported, and
+    what can still be read of it is filed (intake.salvage), so that the other checks go on with
+    it; when nothing can, it is remembered as unreadable, so that no rule reports its absence."""
     name, namespace = name_and_namespace(cfg, file, data, kind)
+    doc: Any = data
+    unsure: frozenset[FieldPath] = frozenset()
+    partial: frozenset[FieldPath] = frozenset()
     try:
         obj = model.model_validate(prune_nulls(data))
     except ValidationError as exc:
         stub: Item[Any] = Item(None, kind, name, namespace, file, data)
-        for err in exc.errors():
+        errors = exc.errors()
+        for err in errors:
             report_validation_error(cfg, stub, model, err)
-        return
+        got = salvage(model, data, errors, drop_nulls=True)
+        if got.model is None:
+            cfg.unreadable.append(unread(kind, name, data.get("spec")))
+            return
+        obj, doc = got.model, got.doc
+        unsure, partial = got.gaps.paths(doc)
     if isinstance(obj, m.BGPPeerV1Beta1):
         obj = convert_peer(obj)
-    item: Item[Any] = Item(obj, kind, name, namespace, file, data)
+    item: Item[Any] = Item(obj, kind, name, namespace, file, doc, unsure, partial)
     add_item(cfg, item)
 
 

@@ -59,6 +59,14 @@ def to_diagnostic(rule: Rule, severity: Severity, finding: Finding) -> Diagnosti
     )
 
 
+def about_what_was_written(finding: Finding) -> bool:
+    """A finding on a field that was not read as written (salvaged from an object with schema
+    errors, which are reported) would report a consequence of those errors: it is left out."""
+    if finding.item is not None and not finding.item.as_written(finding.path):
+        return False
+    return all(r.item is None or r.item.as_written(r.path) for r in finding.related)
+
+
 def run_rules(
     cfg: ClusterConfig,
     *,
@@ -131,7 +139,7 @@ def _run(
     if compat and not rule.enforced:
         severity = Severity.WARNING
     try:
-        return [to_diagnostic(rule, severity, finding) for finding in check(arg)]
+        return [to_diagnostic(rule, severity, f) for f in check(arg) if about_what_was_written(f)]
     except Exception as exc:  # a bug, not bad input: say which rule, exit 3
         raise GitopsLbError(
             f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "

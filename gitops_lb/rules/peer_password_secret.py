@@ -55,6 +55,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             continue
         path = ("spec", "passwordSecret", "name")
         secret = here.get(ref.name)
+        if secret is None and cfg.may_exist("Secret", ref.name):
+            continue  # a Secret that could not be read
         if secret is None:
             other = elsewhere.get(ref.name)
             related: tuple[Rel, ...] = ()

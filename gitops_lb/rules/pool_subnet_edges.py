@@ -26,6 +26,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for pool in cfg.pools:
         if not sem.pool_l2advs[id(pool)] or pool.model.spec.avoidBuggyIPs:
             continue
+        if not pool.sure(("spec", "avoidBuggyIPs")):
+            continue
         for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if entry.is_range or len(entry.nets) != 1:
                 continue

@@ -5,7 +5,10 @@ IPAddressPool. The Service stays pending ("... is not allowed in config") when a
 no pool, when its two addresses (dual stack) are in two different pools, or when the address
 ends in .0 or .255 and its pool sets `avoidBuggyIPs`. With an address-pool annotation as well,
 the addresses must be in that pool. `autoAssign: false` does not matter for requested
-addresses. Checked only when the input contains at least one IPAddressPool.
+addresses. The input is taken as the cluster's whole configuration: when it holds no
+IPAddressPool at all, the finding says so (lint the Services together with the pools).
+Addresses a pool that could not be read (its schema errors are reported) may hold are not
+reported.
 """
 
 from collections.abc import Iterator
@@ -31,6 +34,13 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
     pools: list[Item[Any]] = []
     for ip in request.ips:
         holders = ss.index.holders(ip)
+        if not holders and semantics_of(ss.cfg).pool_may_hold(ip):
+            return None  # a pool that could not be read may hold it
+        if not holders and not ss.cfg.pools:
+            return (
+                f"{ip_text(ip)} is not inside any IPAddressPool (the input holds no IPAddressPool)",
+                (),
+            )
         if not holders:
             return f"{ip_text(ip)} is not inside any IPAddressPool", ()
         usable = [p for p in holders if ss.index.admits(p, ip)]
@@ -66,11 +76,9 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if not cfg.pools:
-        return
     ss = services_of(cfg)
     for view in ss.views:
-        if view.desired is None:
+        if view.desired is None or not view.choice_known:
             continue
         found = problem(ss, view)
         if found is not None:

@@ -26,7 +26,7 @@ ID = "site-node-selector-no-node"
 
 def check(target: ClusterTarget) -> Iterator[Finding]:
     cfg = target.config
-    if not target.cluster.nodes:
+    if not target.cluster.nodes or not semantics_of(cfg).nodes_known:
         return
     nodes = semantics_of(cfg).node_index
     objects: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs, *cfg.peers]
