@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
+from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, SetNamespace
 from gitops_lb.diagnostics import Location
 from gitops_lb.intake import add_item, report_validation_error
-from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS, SetNamespace
+from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb import operator as op
 from gitops_lb.metallb.legacy import LEGACY_KEY
