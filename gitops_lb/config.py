@@ -14,7 +14,6 @@ from pydantic import BaseModel
 
 from gitops_lb.diagnostics import FieldPath, Location, format_path
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb import operator as op
 from gitops_lb.yamlload import locate
 
 M = TypeVar("M", bound=BaseModel)
@@ -108,7 +107,7 @@ class ClusterConfig:
     secrets: list[Item[m.Secret]] = field(default_factory=list)
     # read for checks of their own, not MetalLB configuration: the MetalLB Operator's resource
     # and the ConfigMaps that may hold MetalLB's pre-0.13 configuration
-    operators: list[Item[op.MetalLB]] = field(default_factory=list)
+    operators: list[Item[m.MetalLB]] = field(default_factory=list)
     configmaps: list[Item[m.ConfigMap]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)

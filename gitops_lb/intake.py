@@ -17,7 +17,6 @@ from gitops_lb import names
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb import operator as op
 from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
 
 
@@ -64,7 +63,7 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
         m.Node: cfg.nodes,
         m.Namespace: cfg.namespaces,
         m.Secret: cfg.secrets,
-        op.MetalLB: cfg.operators,
+        m.MetalLB: cfg.operators,
         m.ConfigMap: cfg.configmaps,
     }
     target[type(obj)].append(item)

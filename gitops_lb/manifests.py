@@ -15,7 +15,6 @@ from gitops_lb.diagnostics import Location
 from gitops_lb.intake import add_item, report_validation_error
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb import operator as op
 from gitops_lb.metallb.legacy import LEGACY_KEY
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths
 
@@ -100,7 +99,7 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
     if group == m.METALLB_GROUP:
         if kind in m.STATUS_KINDS:
             return
-        model = m.MODELS.get((api_version, kind)) or op.MODELS.get((api_version, kind))
+        model = m.MODELS.get((api_version, kind)) or m.OPERATOR_MODELS.get((api_version, kind))
         if model is None:
             cfg.add_intake(
                 "schema-invalid",
