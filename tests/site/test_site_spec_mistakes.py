@@ -1,0 +1,108 @@
+"""Site specs that validate, though they are wrong (issue 12): each mistake at its line:col,
+with a negative twin, and several of them in one file at the end."""
+
+from gitops_lb.diagnostics import Diagnostic, Severity
+from tests.site.fixtures import BASE
+from tests.site.helpers import check, line_of, site
+
+
+def at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """(line, column) of the nth occurrence of `needle` (1-based, as diagnostics count)."""
+    found = [
+        (n, line.index(needle) + 1) for n, line in enumerate(text.splitlines(), 1) if needle in line
+    ]
+    assert len(found) >= nth, f"{needle!r} not in text"
+    return found[nth - 1]
+
+
+def found(rule: str, text: str) -> list[Diagnostic]:
+    return [d for d in check(text) if d.rule == rule]
+
+
+def where(diags: list[Diagnostic]) -> list[tuple[int, int]]:
+    return [(d.location.line, d.location.column) for d in diags]
+
+
+def related_lines(d: Diagnostic) -> list[int]:
+    return [r.location.line for r in d.related]
+
+
+# --- site-reserved-outside-network ---------------------------------------------------------------
+
+RESERVED = "site-reserved-outside-network"
+RESERVED_LINE = "reserved: [192.168.10.2-192.168.10.9]"
+
+
+def test_reserved_entries_outside_their_network():
+    text = site(
+        BASE.replace(
+            RESERVED_LINE,
+            "reserved: [192.168.10.2-192.168.10.9, 192.168.11.5, "
+            '192.168.10.250-192.168.11.3, "fd00::1"]',
+        )
+    )
+    diags = found(RESERVED, text)
+    assert where(diags) == [
+        at(text, "192.168.11.5"),
+        at(text, "192.168.10.250-"),
+        at(text, '"fd00::1"'),
+    ]
+    assert [d.message for d in diags] == [
+        "reserved entry 192.168.11.5 of network 'vlan10' is outside its cidr 192.168.10.0/24",
+        "reserved entry 192.168.10.250-192.168.11.3 of network 'vlan10' is partly outside its "
+        "cidr 192.168.10.0/24",
+        "reserved entry fd00::1 of network 'vlan10' is outside its cidr 192.168.10.0/24",
+    ]
+    assert related_lines(diags[0]) == [line_of(text, "cidr: 192.168.10.0/24")]
+    assert {d.rule for d in check(text)} == {RESERVED}
+
+
+def test_reserved_entries_inside_their_network_or_invalid():
+    inside = BASE.replace(
+        RESERVED_LINE, "reserved: [192.168.10.2, 192.168.10.240/28, 192.168.10.10-192.168.10.20]"
+    )
+    assert check(site(inside)) == []
+    # an entry that does not parse is site-invalid-address's
+    invalid = site(BASE.replace(RESERVED_LINE, "reserved: [192.168.11.300]"))
+    assert {d.rule for d in check(invalid)} == {"site-invalid-address"}
+
+
+# --- site-cidr-host-bits -------------------------------------------------------------------------
+
+HOST_BITS = "site-cidr-host-bits"
+
+
+def test_cidrs_with_host_bits():
+    text = BASE.replace("cidr: 192.168.20.0/24", "cidr: 192.168.20.5/24")
+    text = text.replace("clusterCIDRs: [10.244.0.0/16]", "clusterCIDRs: [10.244.7.0/16]")
+    text = text.replace(RESERVED_LINE, "reserved: [192.168.10.2-192.168.10.9, 192.168.10.250/28]")
+    text = site(text)
+    diags = found(HOST_BITS, text)
+    assert where(diags) == [
+        at(text, "192.168.10.250/28"),
+        at(text, "192.168.20.5/24"),
+        at(text, "10.244.7.0/16"),
+    ]
+    assert [d.message for d in diags] == [
+        "reserved entry 192.168.10.250/28 of network 'vlan10' has host bits set; did you mean "
+        "192.168.10.240/28?",
+        "cidr 192.168.20.5/24 of network 'vlan20' has host bits set; did you mean 192.168.20.0/24?",
+        "clusterCIDRs entry 10.244.7.0/16 of cluster 'a' has host bits set; did you mean "
+        "10.244.0.0/16?",
+    ]
+    assert all(d.severity is Severity.WARNING for d in diags)
+    # a warning, and the only finding: site-invalid-address takes the CIDR as written
+    assert {d.rule for d in check(text)} == {HOST_BITS}
+
+
+def test_cidrs_without_host_bits_and_interface_prefixes():
+    assert found(HOST_BITS, site(BASE)) == []
+    prefixed = BASE.replace("address: 192.168.10.11}", "address: 192.168.10.11/24}")
+    assert check(site(prefixed)) == []
+    ipv6 = BASE.replace("cidr: 192.168.20.0/24", 'cidr: "fd00:20::/64"').replace(
+        "network: vlan20, ", ""
+    )
+    assert found(HOST_BITS, site(ipv6)) == []
+    # written in IPv4-mapped notation: site-invalid-address asks for the plain form, alone
+    mapped = site(BASE.replace("cidr: 192.168.20.0/24", 'cidr: "::ffff:192.168.20.5/120"'))
+    assert {d.rule for d in check(mapped)} == {"site-invalid-address"}
