@@ -27,6 +27,77 @@ def related_lines(d: Diagnostic) -> list[int]:
     return [r.location.line for r in d.related]
 
 
+# --- site-node-address-duplicate -----------------------------------------------------------------
+
+DUPLICATE = "site-node-address-duplicate"
+OTHER_CLUSTER = """\
+  - name: b
+    server: https://b:6443
+    nodes:
+      - name: m1
+        interfaces: [{name: ens3, network: vlan20, address: 192.168.20.12}]
+      - name: m2
+        interfaces: [{name: ens3, address: 10.50.0.1}]
+"""
+
+
+def test_two_nodes_of_a_cluster_with_one_address():
+    text = site(BASE.replace("address: 192.168.10.12}", "address: 192.168.10.11/24}"))
+    diags = found(DUPLICATE, text)
+    assert where(diags) == [at(text, "192.168.10.11/24")]
+    assert diags[0].message == (
+        "address 192.168.10.11/24 of interface 'eth0' on node 'n2' of cluster 'a' is also the "
+        "address of node 'n1' (eth0)"
+    )
+    assert related_lines(diags[0]) == [line_of(text, "address: 192.168.10.11}")]
+    assert [d.rule for d in check(text)] == [DUPLICATE]
+
+
+def test_two_nodes_of_two_clusters_on_one_network():
+    text = site(BASE + OTHER_CLUSTER)
+    diags = found(DUPLICATE, text)
+    assert where(diags) == [at(text, "192.168.20.12", 2)]
+    assert diags[0].message.endswith("is also the address of node 'n2' of cluster 'a' (eth1)")
+    assert related_lines(diags[0]) == [line_of(text, "192.168.20.12")]
+
+
+def test_node_addresses_unique_or_on_separate_segments():
+    assert found(DUPLICATE, site(BASE)) == []
+    # clusters a and b on undeclared networks may reuse an address
+    other = OTHER_CLUSTER.replace("network: vlan20, address: 192.168.20.12", "address: 10.50.0.9")
+    text = BASE.replace(
+        "{name: eth1, network: vlan20, address: 192.168.20.12}", "{name: eth1, address: 10.50.0.1}"
+    )
+    assert found(DUPLICATE, site(text + other)) == []
+    # one node with the address on two interfaces is not two nodes
+    one_node = BASE.replace("network: vlan20, address: 192.168.20.12", "address: 192.168.10.12")
+    assert found(DUPLICATE, site(one_node)) == []
+    # a node listed twice is reported as a duplicate name only
+    twice = BASE.replace("- name: n2\n", "- name: n1\n").replace(
+        "address: 192.168.10.12}", "address: 192.168.10.11}"
+    )
+    assert {d.rule for d in check(site(twice))} == {"site-duplicate-name"}
+
+
+def test_same_address_on_two_declared_networks_of_one_cluster():
+    # two declared networks that reuse one address space (separate segments)
+    text = BASE.replace(
+        "  - name: vlan20\n    cidr: 192.168.20.0/24\n",
+        "  - name: vlan20\n    cidr: 192.168.20.0/24\n"
+        "  - name: storage\n    cidr: 192.168.20.0/24\n",
+    )
+    text = text.replace(
+        "{name: eth0, network: vlan10, address: 192.168.10.11}",
+        "{name: eth0, network: vlan10, address: 192.168.10.11}\n"
+        "          - {name: eth9, network: storage, address: 192.168.20.12}",
+    )
+    assert found(DUPLICATE, site(text)) == []
+    same = text.replace(
+        "network: storage, address: 192.168.20.12", "network: vlan20, address: 192.168.20.12"
+    )
+    assert where(found(DUPLICATE, site(same))) == [at(site(same), "192.168.20.12", 2)]
+
+
 # --- site-reserved-outside-network ---------------------------------------------------------------
 
 RESERVED = "site-reserved-outside-network"
