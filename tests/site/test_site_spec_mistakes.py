@@ -27,6 +27,118 @@ def related_lines(d: Diagnostic) -> list[int]:
     return [r.location.line for r in d.related]
 
 
+# --- site-l2-pool-family-not-on-node -------------------------------------------------------------
+
+FAMILY = "site-l2-pool-family-not-on-node"
+V6_POOL = """\
+      - name: v6
+        addresses: ["fd00:10::100/120"]
+        l2: {interfaces: [eth0]}
+"""
+
+
+def with_v6_pool(base: str = BASE, pool: str = V6_POOL) -> str:
+    return base.replace("      - name: edge\n", pool + "      - name: edge\n")
+
+
+def test_ipv6_l2_pool_on_nodes_without_ipv6():
+    text = site(with_v6_pool())
+    diags = found(FAMILY, text)
+    assert where(diags) == [at(text, '"fd00:10::100/120"')]
+    d = diags[0]
+    assert d.severity is Severity.ERROR
+    assert d.message == (
+        "fd00:10::100/120 in L2 pool 'v6' of cluster 'a' is IPv6, but 2 node(s) announcing it "
+        "have no IPv6 address on eth0 (n1, n2)"
+    )
+    # the related locations are the announcing interfaces of the two nodes
+    assert related_lines(d) == [
+        line_of(text, "address: 192.168.10.11"),
+        line_of(text, "address: 192.168.10.12"),
+    ]
+    assert d.related[0].message == "node 'n1' has no IPv6 address on eth0"
+    # nothing else is reported for it: the site declares IPv4 networks only
+    assert [x.rule for x in check(text)] == [FAMILY]
+
+
+def test_ipv6_l2_pool_on_every_interface_of_a_node_without_ipv6():
+    # announced from every interface: n2 has IPv6 on eth1, n1 has none anywhere
+    text = BASE.replace(
+        "          - {name: eth1, network: vlan20, address: 192.168.20.12}\n",
+        "          - {name: eth1, network: vlan20, address: 192.168.20.12}\n"
+        '          - {name: eth1, address: "fd00:10::12/64"}\n',
+    )
+    text = site(with_v6_pool(text, V6_POOL.replace("{interfaces: [eth0]}", "{}")))
+    diags = found(FAMILY, text)
+    assert where(diags) == [at(text, '"fd00:10::100/120"')]
+    assert diags[0].message.endswith("have no IPv6 address on any interface (n1)")
+
+
+def test_ipv4_l2_pool_on_ipv6_only_interfaces():
+    body = """\
+networks:
+  - {name: v6net, cidr: "fd00:20::/64"}
+clusters:
+  - name: a
+    server: https://a:6443
+    nodes:
+      - name: n1
+        interfaces: [{name: eth0, network: v6net, address: "fd00:20::11"}]
+      - name: n2
+        interfaces: [{name: eth0, network: v6net}]
+    pools:
+      - name: mixed
+        addresses: ["fd00:20::100/120", 198.51.100.0/28]
+        l2: {}
+"""
+    text = site(body)
+    diags = found(FAMILY, text)
+    assert where(diags) == [at(text, "198.51.100.0/28")]
+    assert "is IPv4, but 2 node(s) announcing it have no IPv4 address on any interface" in (
+        diags[0].message
+    )
+    assert [x.rule for x in check(text)] == [FAMILY]
+
+
+def test_l2_pool_family_present_or_unknown():
+    # both nodes have IPv6 on eth0 (an interface with both families is listed twice)
+    dual = BASE.replace(
+        "address: 192.168.10.11}\n",
+        'address: 192.168.10.11}\n          - {name: eth0, address: "fd00:10::11/64"}\n',
+    ).replace(
+        "address: 192.168.10.12}\n",
+        'address: 192.168.10.12}\n          - {name: eth0, address: "fd00:10::12/64"}\n',
+    )
+    assert check(site(with_v6_pool(dual))) == []
+    # an announcing interface of unknown family (no address, no network): could have IPv6
+    unknown = BASE.replace("{name: eth0, network: vlan10, address: 192.168.10.11}", "{name: eth0}")
+    unknown = unknown.replace(
+        "{name: eth0, network: vlan10, address: 192.168.10.12}", "{name: eth0}"
+    )
+    assert found(FAMILY, site(with_v6_pool(unknown))) == []
+    # an IPv6 BGP pool is not announced in L2
+    bgp = V6_POOL.replace("l2: {interfaces: [eth0]}", "bgp: {peers: [tor1]}")
+    assert found(FAMILY, site(with_v6_pool(pool=bgp))) == []
+
+
+def test_l2_pool_family_union_of_the_advertisements_interfaces():
+    # a second advertisement of the pool announces it from every interface of n2 (rack r2),
+    # where eth1 has IPv6: only n1 stays without
+    text = BASE.replace(
+        "          - {name: eth1, network: vlan20, address: 192.168.20.12}\n",
+        "          - {name: eth1, network: vlan20, address: 192.168.20.12}\n"
+        '          - {name: eth1, address: "fd00:10::12/64"}\n',
+    )
+    text = with_v6_pool(text) + (
+        "    l2Advertisements:\n"
+        "      - name: v6-r2\n"
+        "        ipAddressPools: [v6]\n"
+        "        nodeSelectors: [{matchLabels: {rack: r2}}]\n"
+    )
+    diags = found(FAMILY, site(text))
+    assert [d.message.rsplit(" ", 1)[1] for d in diags] == ["(n1)"]
+
+
 # --- site-node-address-duplicate -----------------------------------------------------------------
 
 DUPLICATE = "site-node-address-duplicate"
