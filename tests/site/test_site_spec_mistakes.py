@@ -289,3 +289,83 @@ def test_cidrs_without_host_bits_and_interface_prefixes():
     # written in IPv4-mapped notation: site-invalid-address asks for the plain form, alone
     mapped = site(BASE.replace("cidr: 192.168.20.0/24", 'cidr: "::ffff:192.168.20.5/120"'))
     assert {d.rule for d in check(mapped)} == {"site-invalid-address"}
+
+
+# --- site-pool-peer-address ----------------------------------------------------------------------
+
+PEER = "site-pool-peer-address"
+WEB = "addresses: [192.168.10.64/27]"
+
+
+def test_pool_holds_a_bgp_peer_address():
+    text = site(BASE.replace("peerAddress: 10.0.0.1", "peerAddress: 192.168.10.70"))
+    diags = found(PEER, text)
+    assert where(diags) == [at(text, "192.168.10.64/27")]
+    assert diags[0].message == (
+        "192.168.10.64/27 in pool 'web' of cluster 'a' includes the address 192.168.10.70 of "
+        "BGP peer 'tor1'"
+    )
+    assert related_lines(diags[0]) == [line_of(text, "peerAddress: 192.168.10.70")]
+    assert [d.rule for d in check(text)] == [PEER]
+
+
+def test_pool_holds_the_peer_address_of_another_cluster():
+    other = """\
+  - name: b
+    server: https://b:6443
+    bgpPeers:
+      - {name: tor9, myASN: 64512, peerASN: 64513, peerAddress: 203.0.113.9}
+"""
+    text = site(BASE + other)
+    diags = found(PEER, text)
+    assert where(diags) == [at(text, "203.0.113.0/28")]
+    assert diags[0].message.endswith(
+        "includes the address 203.0.113.9 of BGP peer 'tor9' of cluster 'b'"
+    )
+
+
+def test_pool_clear_of_peer_addresses_or_reported_as_reserved():
+    assert found(PEER, site(BASE)) == []
+    # the peer is the network's gateway: site-pool-reserved says so, once
+    gateway = BASE.replace("peerAddress: 10.0.0.1", "peerAddress: 192.168.10.1").replace(
+        WEB, "addresses: [192.168.10.0/26]"
+    )
+    assert {d.rule for d in check(site(gateway))} == {"site-pool-reserved"}
+    # a pool with avoidBuggyIPs never hands out the .0 address of a /24
+    buggy = BASE.replace("peerAddress: 10.0.0.1", "peerAddress: 203.0.113.0").replace(
+        "bgp: {peers: [tor1]}", "avoidBuggyIPs: true\n        bgp: {peers: [tor1]}"
+    )
+    assert check(site(buggy)) == []
+
+
+# --- site-pool-api-server ------------------------------------------------------------------------
+
+SERVER = "site-pool-api-server"
+
+
+def test_pool_holds_the_api_server_address():
+    text = site(BASE.replace("server: https://a:6443", "server: https://192.168.10.66:6443"))
+    diags = found(SERVER, text)
+    assert where(diags) == [at(text, "192.168.10.64/27")]
+    assert diags[0].message == (
+        "192.168.10.64/27 in pool 'web' of cluster 'a' includes the address of the cluster's "
+        "API server (https://192.168.10.66:6443)"
+    )
+    assert related_lines(diags[0]) == [line_of(text, "server: https://192.168.10.66")]
+    assert [d.rule for d in check(text)] == [SERVER]
+    ipv6 = BASE.replace("server: https://a:6443", 'server: "https://[fd00::5]:6443"')
+    ipv6 = ipv6.replace(WEB, 'addresses: ["fd00::/120"]').replace("network: vlan10, ", "")
+    assert where(found(SERVER, site(ipv6))) == [at(site(ipv6), '"fd00::/120"')]
+
+
+def test_pool_clear_of_the_api_server():
+    assert found(SERVER, site(BASE)) == []  # a host name is not checked
+    outside = BASE.replace("server: https://a:6443", "server: https://192.168.10.5:6443")
+    assert found(SERVER, site(outside)) == []
+    # the API server on a node's address: site-pool-reserved reports the node address, alone
+    node = BASE.replace("server: https://a:6443", "server: https://192.168.10.11:6443")
+    node = site(node.replace(WEB, "addresses: [192.168.10.10-192.168.10.20]"))
+    assert {d.rule for d in check(node)} == {"site-pool-reserved"}
+    # another cluster's API server may be served by this cluster (a hosted control plane)
+    other = "  - name: b\n    server: https://192.168.10.66:6443\n"
+    assert found(SERVER, site(BASE + other)) == []
