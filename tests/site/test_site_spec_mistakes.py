@@ -369,3 +369,58 @@ def test_pool_clear_of_the_api_server():
     # another cluster's API server may be served by this cluster (a hosted control plane)
     other = "  - name: b\n    server: https://192.168.10.66:6443\n"
     assert found(SERVER, site(BASE + other)) == []
+
+
+# --- several of them in one file -----------------------------------------------------------------
+
+MIXED = """\
+networks:
+  - name: lan
+    cidr: 10.20.0.9/24
+    gateway: 10.20.0.1
+    reserved: [10.20.0.2, 10.21.0.7]
+  - name: lan6
+    cidr: "fd00:20::/64"
+clusters:
+  - name: prod-a
+    server: https://10.20.0.200:6443
+    nodes:
+      - name: n1
+        labels: {rack: r1}
+        interfaces: [{name: eth0, network: lan, address: 10.20.0.11}]
+      - name: n2
+        labels: {rack: r2}
+        interfaces:
+          - {name: eth0, network: lan, address: 10.20.0.11}
+    pools:
+      - name: web
+        addresses: [10.20.0.192/27]
+        l2: {interfaces: [eth0]}
+      - name: web6
+        addresses: ["fd00:20::100/120"]
+        l2: {interfaces: [eth0]}
+      - name: edge
+        addresses: [10.20.0.128/28]
+        bgp: {peers: [tor1]}
+    bgpPeers:
+      - name: tor1
+        myASN: 64512
+        peerASN: 64513
+        peerAddress: 10.20.0.130
+"""
+
+
+def test_several_mistakes_in_one_file_each_found_once():
+    text = site(MIXED, name="dc9")
+    diags = check(text)
+    assert sorted((d.rule, d.location.line, d.location.column) for d in diags) == sorted(
+        [
+            (HOST_BITS, *at(text, "10.20.0.9/24")),
+            (RESERVED, *at(text, "10.21.0.7")),
+            (DUPLICATE, *at(text, "10.20.0.11", 2)),
+            (SERVER, *at(text, "10.20.0.192/27")),
+            (FAMILY, *at(text, '"fd00:20::100/120"')),
+            (PEER, *at(text, "10.20.0.128/28")),
+        ]
+    )
+    assert sum(d.severity is Severity.WARNING for d in diags) == 1
