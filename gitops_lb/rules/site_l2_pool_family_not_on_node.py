@@ -41,16 +41,14 @@ FAMILY = {4: "IPv4", 6: "IPv6"}
 
 
 def announcing(
-    target: ClusterTarget, pool_advs: list[tuple[list[str], list[str]]]
+    by_node: dict[str, list[InterfaceInfo]], pool_advs: list[tuple[list[str], list[str]]]
 ) -> dict[str, tuple[frozenset[int], str, list[InterfaceInfo]]]:
     """Node name -> (families, interfaces text, interface entries) of each node that may
     announce the pool and whose announcing interfaces all have a known family.
 
-    pool_advs: (names of the selected nodes, interfaces) of each L2 advertisement of the pool.
+    by_node: the inventory interfaces of the cluster's nodes; pool_advs: (names of the
+    selected nodes, interfaces) of each L2 advertisement of the pool.
     """
-    by_node: dict[str, list[InterfaceInfo]] = {}
-    for info in facts(target.site).cluster_interfaces(cluster_index(target)):
-        by_node.setdefault(info.node.name, []).append(info)
     wanted: dict[str, set[str] | None] = {}  # None: every interface
     for nodes, interfaces in pool_advs:
         for name in nodes:
@@ -79,12 +77,15 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
         return
     sem = semantics_of(cfg)
     item = site_item(target)
+    by_node: dict[str, list[InterfaceInfo]] = {}
+    for info in facts(target.site).cluster_interfaces(cluster_index(target)):
+        by_node.setdefault(info.node.name, []).append(info)
     for pool in cfg.pools:
         advs = sem.pool_l2advs[id(pool)]
         if not advs:
             continue
         nodes = announcing(
-            target,
+            by_node,
             [
                 (
                     [n.name for n in sem.selected_nodes(a.model.spec.nodeSelectors)],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gitops_lb.diagnostics import FieldPath
+from gitops_lb.memo import per_object
 from gitops_lb.metallb.ipnet import Entry, Net, parse_cidr
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.site.facts import address_net, cluster_index, facts
@@ -84,6 +85,12 @@ class ReservedIndex:
         return found
 
 
+@per_object
+def reserved_index(target: ClusterTarget) -> ReservedIndex:
+    """The ReservedIndex of a cluster, built once for the rules that consult it."""
+    return ReservedIndex(target)
+
+
 def held_by_pools(
     target: ClusterTarget, taken: Sequence[Blocked]
 ) -> Iterator[tuple[Item[m.IPAddressPool], int, Entry, list[Blocked]]]:
@@ -94,16 +101,22 @@ def held_by_pools(
     if not taken:
         return
     sem = semantics_of(target.config)
-    index = ReservedIndex(target)
-    for pool in target.config.pools:
-        avoid = pool.model.spec.avoidBuggyIPs
-        kept = [
+    index = reserved_index(target)
+    kept = {
+        avoid: [
             b
             for b in taken
             if not (avoid and b.buggy_only) and not index.hits(b.net, avoid_buggy=avoid)
         ]
+        for avoid in (False, True)
+    }
+    for pool in target.config.pools:
         for i, entry in enumerate(sem.pool_entries[id(pool)]):
-            held = [b for b in kept if any(n.overlaps(b.net) for n in entry.nets)]
+            held = [
+                b
+                for b in kept[pool.model.spec.avoidBuggyIPs]
+                if any(n.overlaps(b.net) for n in entry.nets)
+            ]
             if held:
                 yield pool, i, entry, held
 
