@@ -1,14 +1,14 @@
 """`compile -o DIR` writes somewhere else than the site's `argocd.path`.
 
-Each Application compile writes reads its cluster's folder at `<argocd.path>/<site>/<cluster>`
-of the repository `argocd.repoURL` names. When DIR is not that folder, the Applications point
-at a folder compile did not write (or at an old copy of it), and Argo CD syncs nothing, or
-the wrong thing. compile compares DIR, relative to the root of the Git repository that holds
-it, with each site's `argocd.path`; outside every Git repository, DIR is taken relative to the
-current folder, and a DIR outside both is not checked. The warning is at the site's
-`argocd.path` (or its `argocd:` when the default `deploy` applies), and names the `-o` that
-matches; compile still writes. Compile to that folder, or set `argocd.path` to where the tree
-is kept. Only `compile` runs this check.
+Each Application that compile writes reads its cluster's folder at
+`<argocd.path>/<site>/<cluster>` of the repository `argocd.repoURL` names. When DIR is not
+`argocd.path`, the Applications point at a folder compile did not write (or at an old copy of
+it), and Argo CD syncs nothing, or the wrong thing. compile compares DIR, relative to the root
+of the Git repository that holds it, with each site's `argocd.path`; outside every Git
+repository, DIR is taken relative to the current folder, and a DIR outside both is not checked.
+The warning is at the site's `argocd.path` (or its `argocd:` when the default `deploy`
+applies), and names the `-o` that matches; compile still writes. Compile to that folder, or set
+`argocd.path` to where the tree is kept. Only `compile` runs this check.
 """
 
 from __future__ import annotations
