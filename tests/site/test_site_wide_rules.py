@@ -34,7 +34,11 @@ def test_overlap_on_a_shared_network_is_an_error():
     text = site(TWO)
     found = [d for d in check(text) if d.rule.startswith("site-pool-overlap")]
     assert [(d.rule, d.location.line, d.path) for d in found] == [
-        ("site-pool-overlap-shared-network", line_of(text, "192.168.10.72/29"), "spec.addresses[1]")
+        (
+            "site-pool-overlap-shared-network",
+            line_of(text, "192.168.10.72/29"),
+            "spec.clusters[1].pools[0].addresses[1]",
+        )
     ]
     d = found[0]
     assert str(d.severity) == "error"
