@@ -13,7 +13,10 @@ manifest message stays what it was.
 - owner(item): the object after a field: "... of pool 'web' (cluster 'prod-a')".
 - field(item, path): a field, relative to what title() names ("interfaces" of "l2 of ...").
 - field_of(item, path): a field and its object: "l2.interfaces of pool 'web' (cluster 'prod-a')".
+- field_subject(item, path): the same as the subject of a message ("L2Advertisement 'x'
+  nodeSelectors[0]: ..." for manifests).
 - field_value(item, path, value): a field with its value, and its object.
+- kind(item), service_setting(item, name, text): the words for a kind and a Service setting.
 """
 
 from __future__ import annotations
@@ -58,13 +61,14 @@ def short(item: Item[Any], kind: str | None = None) -> str:
     return origin.element
 
 
-def owner(item: Item[Any], kind: str | None = None) -> str:
+def owner(item: Item[Any], kind: str | None = None, *, scope: bool = True) -> str:
     """The object after a field: like title() for manifests, "pool 'web' (cluster 'prod-a')"
-    on a site spec."""
+    on a site spec ("pool 'web'" without `scope`, for objects of the cluster a message is
+    already about)."""
     origin = item.origin
     if origin is None:
         return _manifest_title(item, kind)
-    return f"{origin.element} ({origin.scope})"
+    return f"{origin.element} ({origin.scope})" if scope else origin.element
 
 
 def kind(item: Item[Any]) -> str:
@@ -109,12 +113,24 @@ def field_of(item: Item[Any], path: FieldPath, text: str | None = None) -> str:
     return f"{site_field(item, path, text)} of {owner(item)}"
 
 
-def field_value(item: Item[Any], path: FieldPath, value: str, text: str | None = None) -> str:
+def field_subject(item: Item[Any], path: FieldPath, text: str | None = None) -> str:
+    """A field as the subject of a message: "L2Advertisement 'x' nodeSelectors[0]" for
+    manifests (`text`, default: the path without `spec`), "l2.nodeSelectors[0] of pool 'web'
+    (cluster 'prod-a')" on a site spec."""
+    if item.origin is None:
+        return f"{_manifest_title(item, item.kind)} {_manifest_field(path, text)}"
+    return field_of(item, path)
+
+
+def field_value(
+    item: Item[Any], path: FieldPath, value: str, text: str | None = None, *, scope: bool = True
+) -> str:
     """A field with its value: "BGPAdvertisement 'x' localPref 100" for manifests,
-    "bgp.localPref 100 of pool 'web' (cluster 'prod-a')" on a site spec."""
+    "bgp.localPref 100 of pool 'web' (cluster 'prod-a')" on a site spec (without the cluster
+    when not `scope`)."""
     if item.origin is None:
         return f"{title(item)} {_manifest_field(path, text)} {value}"
-    return f"{site_field(item, path)} {value} of {owner(item)}"
+    return f"{site_field(item, path)} {value} of {owner(item, scope=scope)}"
 
 
 def service_setting(item: Item[Any], name: str, text: str) -> str:

@@ -18,6 +18,7 @@ from gitops_lb.metallb import models as m
 from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.rules.metallb_duplicate_name import KINDS as REPORTED_ELSEWHERE
 from gitops_lb.rules.metallb_duplicate_object import identical
+from gitops_lb.words import short, title
 
 ID = "object-duplicate"
 
@@ -59,11 +60,13 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         if earlier is item or identical(cfg, earlier, item):
             continue
         yield Finding(
-            f"{item.kind} {name!r} is defined more than once; only one definition is applied",
+            f"{title(item, item.kind)} is defined more than once; only one definition is applied",
             item,
             ("metadata", "name"),
             related=(
-                Rel(f"{item.kind} {name!r} first defined here", earlier, ("metadata", "name")),
+                Rel(
+                    f"{short(earlier, item.kind)} first defined here", earlier, ("metadata", "name")
+                ),
             ),
         )
 

@@ -81,7 +81,7 @@ def test_pool_includes_taken_addresses():
         (line, "spec.clusters[0].pools[0].addresses[2]"),
     ]
     first = found[0].message
-    assert first.startswith("192.168.10.0/28 in pool 'web' includes ")
+    assert first.startswith("192.168.10.0/28 in pool 'web' of cluster 'a' includes ")
     assert "the gateway of network 'vlan10'" in first and "and 2 more" in first
     assert {r.message for r in found[0].related} == {
         "the gateway of network 'vlan10'",
