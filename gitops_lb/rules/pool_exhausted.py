@@ -110,7 +110,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 f"{parts[k]} {text}"
                 for k, text in (
                     ("requested", "requested"),
-                    ("named", "naming it in pool" if site else "by address-pool annotation"),
+                    ("named", "naming it as their pool" if site else "by address-pool annotation"),
                     ("automatic", "automatic with no other pool"),
                 )
                 if parts[k]

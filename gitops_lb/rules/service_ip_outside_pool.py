@@ -27,13 +27,14 @@ SHOWN_ADDRESSES = 3  # addresses of each
 
 
 def cluster_pools(pools: Sequence[Item[Any]]) -> str:
-    """ "web 192.168.10.64/27, web2 192.168.10.80/28": the cluster's pools and their ranges."""
+    """ "web 192.168.10.64/27, web2 192.168.10.80/28 + 10.0.0.0/24": the cluster's pools and
+    their addresses."""
     parts = []
     for pool in pools[:SHOWN_POOLS]:
         addresses = pool.model.spec.addresses
-        shown = " ".join(addresses[:SHOWN_ADDRESSES])
+        shown = " + ".join(addresses[:SHOWN_ADDRESSES])
         more = " ..." if len(addresses) > SHOWN_ADDRESSES else ""
-        parts.append(f"{pool.name} {shown}{more}" if addresses else pool.name)
+        parts.append(f"{pool.name} {shown}{more}" if addresses else f"{pool.name} (no addresses)")
     rest = len(pools) - SHOWN_POOLS
     return ", ".join(parts) + (f" and {rest} more" if rest > 0 else "")
 
