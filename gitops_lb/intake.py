@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -72,11 +72,43 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
 # --- pydantic errors -> located findings ---------------------------------------------------------
 
 
+class FieldWords(Protocol):
+    """How schema findings name a field of the document: the words of the input read."""
+
+    def field(self, path: FieldPath) -> str:
+        """The field as the subject of a message ("spec.addresses: ...")."""
+        ...
+
+    def unknown(self, path: FieldPath) -> str:
+        """The start of the message on an unknown field ("unknown field 'x' in Kind")."""
+        ...
+
+
+class ObjectWords:
+    """Kubernetes manifests: the dotted path in the object, and the object's kind."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def field(self, path: FieldPath) -> str:
+        return shorten(".".join(str(p) for p in path))
+
+    def unknown(self, path: FieldPath) -> str:
+        return f"unknown field {self.field(path)!r} in {self.kind}"
+
+
 def report_validation_error(
-    cfg: ClusterConfig, item: Item[Any], model: type[BaseModel], err: Any
+    cfg: ClusterConfig,
+    item: Item[Any],
+    model: type[BaseModel],
+    err: Any,
+    words: FieldWords | None = None,
 ) -> None:
+    """One pydantic error as a schema finding on `item`, its field named by `words` (by
+    default: the path in the object, as for manifests; site specs pass their own)."""
     loc: FieldPath = tuple(err["loc"])
-    where = shorten(".".join(str(p) for p in loc))
+    words = words if words is not None else ObjectWords(item.kind)
+    where = words.field(loc)
     if err["type"] == "extra_forbidden":
         field = str(loc[-1])
         allowed = allowed_fields(model, loc[:-1])
@@ -84,8 +116,7 @@ def report_validation_error(
         cfg.add_intake(
             "schema-unknown-field",
             Finding(
-                f"unknown field {where!r} in {item.kind}"
-                + (f"; did you mean {hint!r}?" if hint else ""),
+                words.unknown(loc) + (f"; did you mean {hint!r}?" if hint else ""),
                 item,
                 loc,
                 key=True,

@@ -28,6 +28,7 @@ from gitops_lb.metallb.services import (
     services_of,
 )
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import from_site, title
 
 ID = "pool-exhausted"
 
@@ -98,6 +99,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     ss = services_of(cfg)
     demand = collect(ss)
     for pool in cfg.pools:
+        site = from_site(pool)
         for family in (4, 6):
             have = ss.capacity(pool, family)
             parts = count(demand[id(pool)], family)
@@ -108,13 +110,13 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 f"{parts[k]} {text}"
                 for k, text in (
                     ("requested", "requested"),
-                    ("named", "by address-pool annotation"),
+                    ("named", "naming it as their pool" if site else "by address-pool annotation"),
                     ("automatic", "automatic with no other pool"),
                 )
                 if parts[k]
             )
             yield Finding(
-                f"pool {pool.name!r} has {have} {family_name(family)} address"
+                f"{title(pool, 'pool')} has {have} {family_name(family)} address"
                 f"{'' if have == 1 else 'es'} but Services need at least {total} ({detail})",
                 pool,
                 ("spec", "addresses"),

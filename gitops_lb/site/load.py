@@ -20,6 +20,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Location
 from gitops_lb.intake import report_validation_error
 from gitops_lb.site.models import Site
+from gitops_lb.site.words import SiteWords
 from gitops_lb.yamlload import Document, LoadedFile, LoadIssue, LocMap, expand_paths, load_file
 
 GROUP = "gitops-lb.io"
@@ -144,7 +145,8 @@ def add_document(out: SiteLoad, doc: Document) -> None:
     try:
         site = Site.model_validate(data)
     except ValidationError as exc:
+        words = SiteWords(data)
         for err in exc.errors():
-            report_validation_error(out.intake, stub, Site, err)
+            report_validation_error(out.intake, stub, Site, err, words)
         return
     out.sites.append(LoadedSite(site, doc.file, data, doc.index))
