@@ -226,6 +226,40 @@ clusters:
         autoAsign: false
 """)
 
+# the site rules about networks, node addresses and the addresses a pool must keep clear of
+ADDRESSES = site("""\
+networks:
+  - name: lan
+    cidr: 10.20.0.9/24
+    gateway: 10.20.0.1
+    reserved: [10.20.0.2, 10.21.0.7]
+  - name: lan6
+    cidr: "fd00:20::/64"
+clusters:
+  - name: prod-a
+    server: https://10.20.0.200:6443
+    nodes:
+      - name: n1
+        labels: {rack: r1}
+        interfaces: [{name: eth0, network: lan, address: 10.20.0.11}]
+      - name: n2
+        labels: {rack: r2}
+        interfaces:
+          - {name: eth0, network: lan, address: 10.20.0.11}
+    pools:
+      - name: web
+        addresses: [10.20.0.192/27]
+        l2: {interfaces: [eth0]}
+      - name: web6
+        addresses: ["fd00:20::100/120"]
+        l2: {interfaces: [eth0]}
+      - name: edge
+        addresses: [10.20.0.128/28]
+        bgp: {peers: [tor1]}
+    bgpPeers:
+      - {name: tor1, myASN: 64512, peerASN: 64513, peerAddress: 10.20.0.130}
+""")
+
 # rules whose replacement on site specs is disabled, so that they run there too
 REPLACED = ("site-node-selector-no-node", "site-duplicate-name", "site-password-in-clear")
 
@@ -241,7 +275,7 @@ QUOTES_USER_KEYS = {"service-unknown-annotation", "service-annotation-prefix-con
 def everything() -> list[tuple[str, Diagnostic]]:
     """(site text, diagnostic) for every finding on the sites above, the replaced rules too."""
     out: list[tuple[str, Diagnostic]] = []
-    for text in (NATIVE, FRR, FRR_K8S, SCHEMA):
+    for text in (NATIVE, FRR, FRR_K8S, SCHEMA, ADDRESSES):
         sl = load(text)
         out += [(text, d) for d in validate_sites(sl, lower_all(sl))]
         replaced = [
@@ -263,6 +297,7 @@ def test_the_sites_make_nearly_every_rule_fire():
         "object-missing-name",  # the site spec requires names
         "peer-deprecated-version",  # lowering writes metallb.io/v1beta2
         "service-lbip-and-annotation",  # a site spec has no spec.loadBalancerIP
+        "site-argocd-path-mismatch",  # compile's -o against argocd.path: tests/compile/
     }
     # reading the files: syntax, encoding, documents (not about a site's elements)
     reading = {r.id for r in all_rules().values() if r.category == "input"}
