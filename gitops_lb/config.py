@@ -7,6 +7,7 @@ Both inputs lower to it: Kubernetes manifests (gitops_lb.manifests) and site spe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -14,13 +15,43 @@ from pydantic import BaseModel
 
 from gitops_lb.diagnostics import FieldPath, Location, format_path
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb import operator as op
 from gitops_lb.yamlload import locate
 
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_NAMESPACE = "metallb-system"
 BGP_MODES = ("native", "frr", "frr-k8s")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The element of the document the user wrote that a lowered object was made from.
+
+    Lowering a site spec turns each element (a pool, its `l2:` or `bgp:` shorthand, a BGP
+    peer, a Service, an inventory node...) into a MetalLB or Kubernetes object. Findings on
+    that object speak of the element, in the words of the site spec (gitops_lb.words), and
+    report the element's document (`ref`) and the path in it where the field is written.
+    """
+
+    ref: str  # the document reported as the finding's object: "Site/dc1"
+    kind: str  # what the element is, in the document's words: "pool", "bgpPeer", "service"
+    element: str  # "pool 'web'"
+    scope: str  # "cluster 'prod-a'"
+    title: str  # how messages name the object: "pool 'web' of cluster 'prod-a'"
+    path: FieldPath  # the element's path in the document: ("spec", "clusters", 0, "pools", 1)
+    # the object's field paths -> the paths, relative to the element, they were written at
+    fields: Callable[[FieldPath], FieldPath]
+    # the part of the element the object is made of, when not all of it: ("l2",) for the
+    # advertisement a pool's `l2:` shorthand makes
+    frame: tuple[str, ...] = ()
+
+    def relative(self, path: FieldPath) -> FieldPath:
+        """Where the object's field `path` is written, relative to the element."""
+        return self.fields(path)
+
+    def document_path(self, path: FieldPath) -> FieldPath:
+        """Where the object's field `path` is written in the document."""
+        return (*self.path, *self.fields(path))
 
 
 @dataclass(eq=False, slots=True)
@@ -33,6 +64,7 @@ class Item(Generic[M]):
     namespace: str | None
     file: str
     doc: Any  # LocMap the object was read from (or lowered into); positions come from here
+    origin: Origin | None = None  # set for objects lowered from a site spec
     # fields not read as the user wrote them (gitops_lb.intake salvages a part-valid object):
     # a value dropped for being invalid, a list that lost an entry, the field a misspelt key
     # most likely meant; a verdict that depends on one of them is not made
@@ -45,6 +77,15 @@ class Item(Generic[M]):
         if self.namespace:
             return f"{self.kind}/{self.namespace}/{self.name}"
         return f"{self.kind}/{self.name}"
+
+    @property
+    def reported_ref(self) -> str:
+        """The object a finding reports: this one, or the site spec it was lowered from."""
+        return self.origin.ref if self.origin is not None else self.ref
+
+    def reported_path(self, path: FieldPath) -> FieldPath:
+        """The path a finding reports: in this object, or where the site spec wrote it."""
+        return self.origin.document_path(path) if self.origin is not None else path
 
     def locate(self, path: FieldPath = (), *, key: bool = False) -> Location:
         (line, col), _ = locate(self.doc, path, key=key)
@@ -119,6 +160,9 @@ class Finding:
         return Location("<unknown>")
 
     def path_text(self) -> str | None:
+        """The reported field path: in the object, or in the site spec the object came from."""
+        if self.item is not None and self.item.origin is not None:
+            return format_path(self.item.reported_path(self.path))
         return format_path(self.path) if self.path else None
 
 
@@ -152,7 +196,7 @@ class ClusterConfig:
     secrets: list[Item[m.Secret]] = field(default_factory=list)
     # read for checks of their own, not MetalLB configuration: the MetalLB Operator's resource
     # and the ConfigMaps that may hold MetalLB's pre-0.13 configuration
-    operators: list[Item[op.MetalLB]] = field(default_factory=list)
+    operators: list[Item[m.MetalLB]] = field(default_factory=list)
     configmaps: list[Item[m.ConfigMap]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)

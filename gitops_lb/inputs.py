@@ -12,9 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from gitops_lb import kustomize
-from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig
+from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, SetNamespace
 from gitops_lb.diagnostics import Diagnostic
-from gitops_lb.kustomize import SetNamespace
 from gitops_lb.manifests import config_from_files
 from gitops_lb.rules import run_rules
 from gitops_lb.yamlload import LoadedFile

@@ -13,7 +13,7 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,7 +21,6 @@ from gitops_lb import names
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel, Unread
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb import operator as op
 from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
 from gitops_lb.yamlload import LocMap, LocSeq
 
@@ -71,7 +70,7 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
         m.Node: cfg.nodes,
         m.Namespace: cfg.namespaces,
         m.Secret: cfg.secrets,
-        op.MetalLB: cfg.operators,
+        m.MetalLB: cfg.operators,
         m.ConfigMap: cfg.configmaps,
     }
     target[type(obj)].append(item)
@@ -80,11 +79,43 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
 # --- pydantic errors -> located findings ---------------------------------------------------------
 
 
+class FieldWords(Protocol):
+    """How schema findings name a field of the document: the words of the input read."""
+
+    def field(self, path: FieldPath) -> str:
+        """The field as the subject of a message ("spec.addresses: ...")."""
+        ...
+
+    def unknown(self, path: FieldPath) -> str:
+        """The start of the message on an unknown field ("unknown field 'x' in Kind")."""
+        ...
+
+
+class ObjectWords:
+    """Kubernetes manifests: the dotted path in the object, and the object's kind."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def field(self, path: FieldPath) -> str:
+        return shorten(".".join(str(p) for p in path))
+
+    def unknown(self, path: FieldPath) -> str:
+        return f"unknown field {self.field(path)!r} in {self.kind}"
+
+
 def report_validation_error(
-    cfg: ClusterConfig, item: Item[Any], model: type[BaseModel], err: Any
+    cfg: ClusterConfig,
+    item: Item[Any],
+    model: type[BaseModel],
+    err: Any,
+    words: FieldWords | None = None,
 ) -> None:
+    """One pydantic error as a schema finding on `item`, its field named by `words` (by
+    default: the path in the object, as for manifests; site specs pass their own)."""
     loc: FieldPath = tuple(err["loc"])
-    where = shorten(".".join(str(p) for p in loc))
+    words = words if words is not None else ObjectWords(item.kind)
+    where = words.field(loc)
     if err["type"] == "extra_forbidden":
         field = str(loc[-1])
         allowed = allowed_fields(model, loc[:-1])
@@ -92,8 +123,7 @@ def report_validation_error(
         cfg.add_intake(
             "schema-unknown-field",
             Finding(
-                f"unknown field {where!r} in {item.kind}"
-                + (f"; did you mean {hint!r}?" if hint else ""),
+                words.unknown(loc) + (f"; did you mean {hint!r}?" if hint else ""),
                 item,
                 loc,
                 key=True,

@@ -33,7 +33,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from gitops_lb.config import SetNamespace as SetNamespace  # re-exported: what a kustomization sets
+from gitops_lb.config import SetNamespace
 from gitops_lb.diagnostics import Location
 from gitops_lb.yamlload import LocMap, LocSeq, load_file
 

@@ -10,12 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item
+from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, SetNamespace
 from gitops_lb.diagnostics import FieldPath, Location
 from gitops_lb.intake import add_item, report_validation_error, salvage, unread
-from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS, SetNamespace
+from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
 from gitops_lb.metallb import models as m
-from gitops_lb.metallb import operator as op
 from gitops_lb.metallb.legacy import LEGACY_KEY
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths
 
@@ -100,7 +99,7 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
     if group == m.METALLB_GROUP:
         if kind in m.STATUS_KINDS:
             return
-        model = m.MODELS.get((api_version, kind)) or op.MODELS.get((api_version, kind))
+        model = m.MODELS.get((api_version, kind)) or m.OPERATOR_MODELS.get((api_version, kind))
         if model is None:
             cfg.add_intake(
                 "schema-invalid",
@@ -172,7 +171,7 @@ def add_validated(
         unsure, partial = got.gaps.paths(doc)
     if isinstance(obj, m.BGPPeerV1Beta1):
         obj = convert_peer(obj)
-    item: Item[Any] = Item(obj, kind, name, namespace, file, doc, unsure, partial)
+    item: Item[Any] = Item(obj, kind, name, namespace, file, doc, unsure=unsure, partial=partial)
     add_item(cfg, item)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import PurePosixPath
 
 DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
@@ -97,3 +98,9 @@ def problem(text: str, pattern: str) -> str | None:
     if len(text) <= _FORMS[pattern][1] and re.fullmatch(pattern[1:-1], text, flags=re.ASCII):
         return None
     return f"{_culprit(text, pattern)} (it must be {_FORMS[pattern][0]})"
+
+
+def repo_path_spelling(path: str) -> str:
+    """A relative repository path (REPO_PATH) in one spelling: `./deploy/` -> `deploy`, the
+    root itself -> `.`."""
+    return PurePosixPath(path).as_posix() or "."

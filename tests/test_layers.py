@@ -18,9 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "gitops_lb"
 # the MetalLB API types are the floor the IR (gitops_lb.config) stands on; the rest of
-# gitops_lb.metallb (what MetalLB makes of a configuration) stands on the IR; the MetalLB
-# Operator's resource type (gitops_lb.metallb.operator) is one of those API types
-OWN_NODES = ("gitops_lb.metallb.models", "gitops_lb.metallb.operator")
+# gitops_lb.metallb (what MetalLB makes of a configuration) stands on the IR
+OWN_NODES = ("gitops_lb.metallb.models",)
 
 
 def module_name(path: Path) -> str:
@@ -132,7 +131,6 @@ def test_the_ir_imports_nothing_above_the_metallb_models():
         "gitops_lb.diagnostics",
         "gitops_lb.yamlload",
         "gitops_lb.metallb.models",
-        "gitops_lb.metallb.operator",
     }
 
 

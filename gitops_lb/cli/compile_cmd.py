@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 from gitops_lb.cli import _messages, _options
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gitops_lb.compile.writer import Change
+    from gitops_lb.diagnostics import Diagnostic
+    from gitops_lb.site.target import ClusterTarget
 
 HELP = "validate site specs and write the Argo CD source tree"
 DELAY_ENV = "GITOPS_LB_TEST_WRITE_DELAY"  # seconds between file writes (kill tests)
@@ -45,9 +49,16 @@ def run(args: argparse.Namespace) -> int:
 
     _options.check_site_args(args, "compile")
     parts: list[ClusterPart] = []  # each site is compiled as soon as it is checked
-    result = _options.check_site_specs(
-        args, each_site=lambda targets: parts.extend(cluster_part(t) for t in targets)
-    )
+    where = _path_check(args)
+    found: list[Diagnostic] = []  # the argocd.path warnings
+
+    def each_site(targets: list[ClusterTarget]) -> None:
+        parts.extend(cluster_part(t) for t in targets)
+        if where is not None:
+            found.extend(where(targets))
+
+    result = _options.check_site_specs(args, each_site=each_site)
+    result.extend(found)
     if result.fatal or result.errors:
         _options.emit(result, args.format, "compile")
         _messages.say("nothing written: fix the errors above first")
@@ -80,6 +91,29 @@ def run(args: argparse.Namespace) -> int:
     else:
         _messages.note(f"{shown} is up to date")
     return 0
+
+
+def _path_check(
+    args: argparse.Namespace,
+) -> Callable[[list[ClusterTarget]], list[Diagnostic]] | None:
+    """The site-argocd-path-mismatch check of one site's clusters against -o (None: the rule
+    is disabled, or nothing says where -o sits in the repository)."""
+    from gitops_lb.compile.outdir import output_place
+    from gitops_lb.rules import all_rules, to_diagnostic
+    from gitops_lb.rules import site_argocd_path_mismatch as mismatch
+
+    if mismatch.ID in args.disable:
+        return None
+    place = output_place(args.output)
+    if place is None:
+        return None
+    rule = all_rules()[mismatch.ID]
+
+    def check(targets: list[ClusterTarget]) -> list[Diagnostic]:
+        findings = mismatch.check_output(targets, place.path, place.in_repository, place.from_cwd)
+        return [to_diagnostic(rule, rule.severity, f) for f in findings]
+
+    return check
 
 
 def _delay() -> float:

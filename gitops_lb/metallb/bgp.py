@@ -15,6 +15,7 @@ from gitops_lb.memo import per_object
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.labelindex import LabelIndex
 from gitops_lb.metallb.selectors import selector_identity, selector_problems
+from gitops_lb.words import from_site, owner
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -308,10 +309,12 @@ def node_groups(cfg: ClusterConfig) -> list[list[int]]:
     return [list(g) for g in groups]
 
 
-def sharing_note(cfg: ClusterConfig) -> str:
-    """How "on a common node" was decided, for messages."""
+def sharing_note(cfg: ClusterConfig, peer: Item[m.BGPPeer] | None = None) -> str:
+    """How "on a common node" was decided, for messages (about `peer`)."""
     if cfg.nodes:
         return "on a common node"
+    if from_site(peer):
+        return "on a common node (the cluster lists no nodes: all peers are assumed to share nodes)"
     return "on a common node (no Nodes given: all peers are assumed to share nodes)"
 
 
@@ -380,4 +383,5 @@ def spec_field(item: Item[m.BGPPeer], name: str) -> tuple[tuple[str, ...], bool]
 
 
 def peer_label(item: Item[m.BGPPeer]) -> str:
-    return f"BGPPeer {item.name!r}"
+    """ "BGPPeer 'tor1'"; "bgpPeer 'tor1' (cluster 'prod-a')" on a site spec."""
+    return owner(item)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from gitops_lb.diagnostics import FieldPath
@@ -32,6 +32,7 @@ from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
 from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
 from gitops_lb.metallb.selectors import matches
 from gitops_lb.metallb.semantics import Semantics, selectors_valid, semantics_of
+from gitops_lb.words import field
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -119,7 +120,7 @@ def family_of(ips: Sequence[IP]) -> Family | None:
 class Request:
     """IPs asked for in one place: the loadBalancerIPs annotation or spec.loadBalancerIP."""
 
-    label: str  # "metallb.io/loadBalancerIPs" or "spec.loadBalancerIP"
+    label: str  # "metallb.io/loadBalancerIPs" or "spec.loadBalancerIP" ("ips" on a site spec)
     path: FieldPath
     text: str
     ips: tuple[IP, ...] = ()
@@ -162,21 +163,22 @@ def parse_request(label: str, path: FieldPath, text: str, *, single: bool) -> Re
     return Request(label, path, text, tuple(ips))
 
 
-def requests_of(svc: m.Service) -> tuple[Request, ...]:
-    """Every non-empty place the Service requests IPs (MetalLB refuses the Service if two)."""
+def requests_of(
+    svc: m.Service, named: Callable[[FieldPath, str], str] | None = None
+) -> tuple[Request, ...]:
+    """Every non-empty place the Service requests IPs (MetalLB refuses the Service if two).
+
+    `named(path, label)` names each place for messages (default: the annotation key, or
+    `spec.loadBalancerIP`)."""
     out: list[Request] = []
     ann = annotation(svc, LB_IPS)
     if ann is not None and ann.value != "":
-        out.append(parse_request(ann.key, ann.path, ann.value, single=False))
+        label = named(ann.path, ann.key) if named else ann.key
+        out.append(parse_request(label, ann.path, ann.value, single=False))
     if svc.spec.loadBalancerIP != "":
-        out.append(
-            parse_request(
-                "spec.loadBalancerIP",
-                ("spec", "loadBalancerIP"),
-                svc.spec.loadBalancerIP,
-                single=True,
-            )
-        )
+        path = ("spec", "loadBalancerIP")
+        label = named(path, "spec.loadBalancerIP") if named else "spec.loadBalancerIP"
+        out.append(parse_request(label, path, svc.spec.loadBalancerIP, single=True))
     return tuple(out)
 
 
@@ -232,7 +234,7 @@ class ServiceView:
 
     @cached_property
     def requests(self) -> tuple[Request, ...]:
-        return requests_of(self.svc)
+        return requests_of(self.svc, partial(field, self.item))
 
     @property
     def desired(self) -> Request | None:

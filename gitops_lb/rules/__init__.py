@@ -53,7 +53,7 @@ def to_diagnostic(rule: Rule, severity: Severity, finding: Finding) -> Diagnosti
         severity=severity,
         message=printable(finding.message),
         location=finding.where(),
-        object=printable(finding.item.ref) if finding.item is not None else None,
+        object=printable(finding.item.reported_ref) if finding.item is not None else None,
         path=printable(path) if (path := finding.path_text()) is not None else None,
         related=related,
     )

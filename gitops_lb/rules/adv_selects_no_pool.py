@@ -17,6 +17,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "adv-selects-no-pool"
 
@@ -36,7 +37,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             " and names no existing pool" if spec.ipAddressPools else ""
         )
         yield Finding(
-            f"{adv.kind} {adv.name!r} {what}, so it announces nothing",
+            f"{title(adv)} {what}, so it announces nothing",
             adv,
             ("spec", "ipAddressPoolSelectors"),
             key=True,

@@ -14,6 +14,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.rules._refs import unknown_names
+from gitops_lb.words import title
 
 ID = "adv-unknown-pool"
 
@@ -24,9 +25,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for adv, path, name, hint in unknown_names(
         cfg, advs, "ipAddressPools", "IPAddressPool", sem.pools_by_name
     ):
-        yield Finding(
-            f"{adv.kind} {adv.name!r} names pool {name!r}, which does not exist{hint}", adv, path
-        )
+        yield Finding(f"{title(adv)} names pool {name!r}, which does not exist{hint}", adv, path)
 
 
 RULE = Rule(ID, Severity.ERROR, "silent", __doc__ or "", check)

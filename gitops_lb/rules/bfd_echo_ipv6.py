@@ -16,6 +16,7 @@ from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "bfd-echo-ipv6"
 
@@ -53,7 +54,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         for peer, path in echo_peers(cfg, adv):
             profile = peer.model.spec.bfdProfile
             yield Finding(
-                f"BGPAdvertisement {adv.name!r} announces IPv6 {pools} to peer "
+                f"{title(adv)} announces IPv6 {pools} to peer "
                 f"{peer.name!r}, whose BFD profile {profile!r} has echo mode enabled",
                 adv,
                 path,

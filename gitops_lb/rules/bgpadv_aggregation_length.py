@@ -16,6 +16,7 @@ from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import field_value, short
 
 ID = "bgpadv-aggregation-length"
 
@@ -31,8 +32,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         for field, family, limit in LIMITS:
             if lengths[family] > limit:
                 yield Finding(
-                    f"BGPAdvertisement {adv.name!r} {field} {lengths[family]} is longer than "
-                    f"{limit}",
+                    f"{field_value(adv, ('spec', field), str(lengths[family]))} is longer "
+                    f"than {limit}",
                     adv,
                     ("spec", field),
                 )
@@ -44,8 +45,9 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 length, widest = lengths[family], entry.widest
                 if length < widest:
                     yield Finding(
-                        f"BGPAdvertisement {adv.name!r} {fields[family]} {length} is shorter "
-                        f"than the /{widest} of {entry.text!r} in pool {pool.name!r}",
+                        f"{field_value(adv, ('spec', fields[family]), str(length))} is "
+                        f"shorter than the /{widest} of {entry.text!r} in "
+                        f"{short(pool, 'pool')}",
                         adv,
                         ("spec", fields[family]),
                         related=(

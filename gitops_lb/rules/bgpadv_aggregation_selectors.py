@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "bgpadv-aggregation-selectors"
 
@@ -28,7 +29,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         ):
             if value != default:
                 yield Finding(
-                    f"BGPAdvertisement {adv.name!r} has serviceSelectors, so {field} must be "
+                    f"{title(adv)} has serviceSelectors, so {field} must be "
                     f"{default} (got {value})",
                     adv,
                     ("spec", field),

@@ -23,6 +23,7 @@ from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgpadv import compatible_specs, entry_families, node_names
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import field_value, from_site, short
 
 ID = "bgpadv-localpref-conflict"
 
@@ -95,15 +96,19 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         shown = ", ".join(repr(n) for n in names[:SHOWN])
         more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
         pools = ("pools " if len(names) > 1 else "pool ") + shown + more
+        path = ("spec", "localPref")
+        theirs = str(earlier.model.spec.localPref)
+        other = (
+            field_value(earlier, path, theirs, scope=False)
+            if from_site(earlier)
+            else f"{earlier.name!r} localPref {theirs}"
+        )
         yield Finding(
-            f"BGPAdvertisement {later.name!r} localPref {later.model.spec.localPref} conflicts "
-            f"with {earlier.name!r} localPref {earlier.model.spec.localPref} for {pools}"
-            + ("" if cfg.nodes else " (both apply to every node)"),
+            f"{field_value(later, path, str(later.model.spec.localPref))} conflicts with "
+            f"{other} for {pools}" + ("" if cfg.nodes else " (both apply to every node)"),
             later,
-            ("spec", "localPref"),
-            related=(
-                Rel(f"BGPAdvertisement {earlier.name!r} is here", earlier, ("spec", "localPref")),
-            ),
+            path,
+            related=(Rel(f"{short(earlier)} is here", earlier, path),),
         )
 
 

@@ -13,6 +13,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.rules._refs import unknown_names
+from gitops_lb.words import title
 
 ID = "bgpadv-unknown-peer"
 
@@ -23,7 +24,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         cfg, cfg.bgpadvs, "peers", "BGPPeer", sem.peers_by_name
     ):
         yield Finding(
-            f"BGPAdvertisement {adv.name!r} sends to peer {name!r}, which does not exist{hint}",
+            f"{title(adv)} sends to peer {name!r}, which does not exist{hint}",
             adv,
             path,
         )

@@ -11,6 +11,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import kind, short
 
 ID = "community-duplicate-alias"
 
@@ -23,7 +24,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             if earlier[0] is item and earlier[1] == i:
                 continue
             other, j = earlier
-            where = "this Community" if other is item else f"Community {other.name!r}"
+            where = f"this {kind(item)}" if other is item else short(other)
             yield Finding(
                 f"community alias {alias.name!r} is already defined in {where}",
                 item,

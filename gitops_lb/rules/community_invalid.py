@@ -18,6 +18,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import CommunityError, parse_community
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import from_site, title
 
 ID = "community-invalid"
 
@@ -35,19 +36,17 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             if not isinstance(parsed, CommunityError):
                 continue
             if parsed.format_error and ":" not in text:
-                message = f"community {text!r} is not an alias defined by any Community object"
+                where = "the cluster's communities" if from_site(adv) else "any Community object"
+                message = f"community {text!r} is not an alias defined by {where}"
             else:
                 message = f"invalid community: {parsed.message}"
-            yield Finding(
-                f"BGPAdvertisement {adv.name!r}: {message}", adv, ("spec", "communities", i)
-            )
+            yield Finding(f"{title(adv)}: {message}", adv, ("spec", "communities", i))
     for item in cfg.communities:
         for i, alias in enumerate(item.model.spec.communities):
             parsed = parse_community(alias.value)
             if isinstance(parsed, CommunityError):
                 yield Finding(
-                    f"Community {item.name!r} alias {alias.name!r}: invalid value: "
-                    f"{parsed.message}",
+                    f"{title(item)} alias {alias.name!r}: invalid value: {parsed.message}",
                     item,
                     ("spec", "communities", i, "value"),
                 )

@@ -14,6 +14,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import Community, resolve
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import FRR, Applicability, Rule
+from gitops_lb.words import title
 
 ID = "community-limit"
 LIMIT = 63
@@ -26,7 +27,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         count = sum(1 for v in values if isinstance(v, Community))
         if count > LIMIT:
             yield Finding(
-                f"BGPAdvertisement {adv.name!r} has {count} distinct communities; the FRR "
+                f"{title(adv)} has {count} distinct communities; the FRR "
                 f"speakers support at most {LIMIT}",
                 adv,
                 ("spec", "communities"),

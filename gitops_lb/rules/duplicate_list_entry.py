@@ -13,6 +13,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import field, title
 
 ID = "duplicate-list-entry"
 
@@ -40,7 +41,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             j = first.setdefault(value, i)
             if j != i:
                 yield Finding(
-                    f"{item.kind} {item.name!r} lists {value!r} twice in {path[-1]}",
+                    f"{title(item)} lists {value!r} twice in {field(item, path, str(path[-1]))}",
                     item,
                     (*path, i),
                     related=(Rel("first listed here", item, (*path, j)),),

@@ -15,6 +15,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgp import equal, first_conflicts, peer_groups, peer_identifier, sharing_note
 from gitops_lb.rules._base import FRR, Applicability, Rule
+from gitops_lb.words import kind, short, title
 
 ID = "frr-peer-duplicate"
 
@@ -32,14 +33,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         neighbor = getattr(spec, field) or "(no address)"
         vrf = f" in VRF {spec.vrf!r}" if spec.vrf else ""
         yield Finding(
-            f"BGPPeer {later.name!r} peers with {neighbor}{vrf} like BGPPeer "
-            f"{earlier.name!r} {sharing_note(cfg)}; FRR mode allows one BGPPeer per neighbor "
+            f"{title(later)} peers with {neighbor}{vrf} like {short(earlier)} "
+            f"{sharing_note(cfg, later)}; FRR mode allows one {kind(later)} per neighbor "
             "on a node",
             later,
             ("spec", field),
-            related=(
-                Rel(f"BGPPeer {earlier.name!r}", earlier, ("spec", _field(earlier.model.spec))),
-            ),
+            related=(Rel(short(earlier), earlier, ("spec", _field(earlier.model.spec))),),
         )
 
 

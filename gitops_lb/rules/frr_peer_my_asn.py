@@ -14,6 +14,7 @@ from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.bgp import differing, first_conflicts, peer_groups, sharing_note
 from gitops_lb.rules._base import FRR, Applicability, Rule
+from gitops_lb.words import short, title
 
 ID = "frr-peer-my-asn"
 
@@ -29,12 +30,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         spec = later.model.spec
         vrf = f"VRF {spec.vrf!r}" if spec.vrf else "the default VRF"
         yield Finding(
-            f"BGPPeer {later.name!r} has myASN {spec.myASN} but BGPPeer {earlier.name!r} has "
-            f"{earlier.model.spec.myASN} in {vrf} {sharing_note(cfg)}; in FRR mode the peers of "
-            "a node need one myASN per VRF",
+            f"{title(later)} has myASN {spec.myASN} but {short(earlier)} has "
+            f"{earlier.model.spec.myASN} in {vrf} {sharing_note(cfg, later)}; in FRR mode the "
+            "peers of a node need one myASN per VRF",
             later,
             ("spec", "myASN"),
-            related=(Rel(f"myASN of BGPPeer {earlier.name!r}", earlier, ("spec", "myASN")),),
+            related=(Rel(f"myASN of {short(earlier)}", earlier, ("spec", "myASN")),),
         )
 
 

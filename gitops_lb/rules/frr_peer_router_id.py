@@ -14,6 +14,7 @@ from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.bgp import differing, first_conflicts, peer_groups, sharing_note, spec_field
 from gitops_lb.rules._base import FRR, Applicability, Rule
+from gitops_lb.words import short, title
 
 ID = "frr-peer-router-id"
 
@@ -27,13 +28,13 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         path, key = spec_field(later, "routerID")
         other_path, _ = spec_field(earlier, "routerID")
         yield Finding(
-            f"BGPPeer {later.name!r} has routerID {mine} but BGPPeer "
-            f"{earlier.name!r} has {theirs} {sharing_note(cfg)}; in FRR mode the "
-            "peers of a node must have the same routerID",
+            f"{title(later)} has routerID {mine} but {short(earlier)} has {theirs} "
+            f"{sharing_note(cfg, later)}; in FRR mode the peers of a node must have the same "
+            "routerID",
             later,
             path,
             key=key,
-            related=(Rel(f"routerID of BGPPeer {earlier.name!r}", earlier, other_path),),
+            related=(Rel(f"routerID of {short(earlier)}", earlier, other_path),),
         )
 
 

@@ -17,6 +17,7 @@ from gitops_lb.metallb.selectors import matches
 from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.metallb.services import ServiceView, services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import field, short, title
 
 ID = "l2-shared-ip-service-selectors"
 
@@ -42,10 +43,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         pool = pools[0]
         adv = selecting_ad(cfg, pool, view)
         assert adv is not None
+        sharing = field(view.item, view.sharing.path, view.sharing.key)
+        # a pool's own shorthand advertisement needs no "(pool ...)"
+        of_pool = "" if adv.origin is not None and adv.origin.frame else f" (pool {pool.name!r})"
         yield Finding(
-            f"Service {view.ref} carries {view.sharing.key} and L2Advertisement {adv.name!r} "
-            f"(pool {pool.name!r}) selects it by serviceSelectors: MetalLB will not announce it "
-            "in layer 2",
+            f"{title(view.item)} carries {sharing} and {short(adv)}{of_pool} selects it by "
+            "serviceSelectors: MetalLB will not announce it in layer 2",
             view.item,
             view.sharing.path,
             related=(Rel("serviceSelectors defined here", adv, ("spec", "serviceSelectors")),),

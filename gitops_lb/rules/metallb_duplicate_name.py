@@ -13,6 +13,7 @@ from typing import Any
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "metallb-duplicate-name"
 KINDS = ("IPAddressPool", "BFDProfile")
@@ -26,7 +27,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             if earlier is item or not item.name:
                 continue
             yield Finding(
-                f"duplicate definition of {item.kind} {item.name!r}",
+                f"duplicate definition of {title(item)}",
                 item,
                 ("metadata", "name"),
                 related=(Rel("first defined here", earlier, ("metadata", "name")),),

@@ -19,6 +19,7 @@ from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgp import derive_timers, try_duration
 from gitops_lb.metallb.ipnet import family_value, parse_ip
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import kind, title
 
 ID = "metallb-duplicate-object"
 
@@ -107,7 +108,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             earlier = first.setdefault(_key(cfg, item), item)
             if earlier is item:
                 continue
-            named = f"{item.kind} {item.name!r}" if item.name else f"a {item.kind} without a name"
+            named = title(item) if item.name else f"a {kind(item)} without a name"
             yield Finding(
                 f"{named} is identical to an earlier one; MetalLB rejects the duplicate",
                 item,

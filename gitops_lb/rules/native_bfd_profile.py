@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import NATIVE, Applicability, Rule
+from gitops_lb.words import title
 
 ID = "native-bfd-profile"
 
@@ -18,7 +19,7 @@ ID = "native-bfd-profile"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for profile in cfg.bfdprofiles:
         yield Finding(
-            f"BFDProfile {profile.name!r}: BFD profiles are not supported in native BGP mode",
+            f"{title(profile)}: BFD profiles are not supported in native BGP mode",
             profile,
             ("kind",),
         )

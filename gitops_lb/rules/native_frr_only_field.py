@@ -14,6 +14,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgp import peer_label, try_duration
 from gitops_lb.rules._base import NATIVE, Applicability, Rule
+from gitops_lb.words import from_site
 
 ID = "native-frr-only-field"
 
@@ -38,10 +39,11 @@ def frr_only_fields(spec: m.BGPPeerSpec) -> list[str]:
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for peer in cfg.peers:
+        site = from_site(peer)
         for field in frr_only_fields(peer.model.spec):
             yield Finding(
                 f"{field} of {peer_label(peer)} is not supported in native BGP mode; "
-                "remove it or use the FRR-K8s mode",
+                f"remove it or {'set bgpMode: frr-k8s' if site else 'use the FRR-K8s mode'}",
                 peer,
                 ("spec", field),
             )

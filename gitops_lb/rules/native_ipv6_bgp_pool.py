@@ -14,6 +14,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import NATIVE, Applicability, Rule
+from gitops_lb.words import short, title
 
 ID = "native-ipv6-bgp-pool"
 
@@ -31,13 +32,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if any(net.family == 6 for net in entry.nets):
                 yield Finding(
-                    f"pool {pool.name!r} has IPv6 address {entry.text!r} and is announced by "
-                    f"BGPAdvertisement {owner.name!r}; native BGP mode supports IPv4 only",
+                    f"{title(pool, 'pool')} has IPv6 address {entry.text!r} and is announced "
+                    f"by {short(owner)}; native BGP mode supports IPv4 only",
                     pool,
                     ("spec", "addresses", i),
-                    related=(
-                        Rel(f"BGPAdvertisement {owner.name!r} selects the pool", owner, ("spec",)),
-                    ),
+                    related=(Rel(f"{short(owner)} selects the pool", owner, ("spec",)),),
                 )
 
 

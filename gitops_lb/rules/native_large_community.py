@@ -12,6 +12,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import Community, parse_community
 from gitops_lb.rules._base import NATIVE, Applicability, Rule
+from gitops_lb.words import title
 
 ID = "native-large-community"
 
@@ -26,7 +27,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         for i, text in enumerate(adv.model.spec.communities):
             if is_large(text):
                 yield Finding(
-                    f"BGPAdvertisement {adv.name!r} uses large community {text!r}; native BGP "
+                    f"{title(adv)} uses large community {text!r}; native BGP "
                     "mode supports standard communities only",
                     adv,
                     ("spec", "communities", i),
@@ -35,7 +36,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         for i, alias in enumerate(item.model.spec.communities):
             if is_large(alias.value):
                 yield Finding(
-                    f"Community {item.name!r} alias {alias.name!r} has large value "
+                    f"{title(item)} alias {alias.name!r} has large value "
                     f"{alias.value!r}; native BGP mode supports standard communities only",
                     item,
                     ("spec", "communities", i, "value"),

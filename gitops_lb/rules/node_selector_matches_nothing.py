@@ -16,6 +16,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.rules._base import Applicability, Rule
+from gitops_lb.words import field_of, from_site
 
 ID = "node-selector-matches-nothing"
 
@@ -35,9 +36,10 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             continue  # a selector that could not be read may match
         single = len(sels) == 1  # point at the selector, or at the list of several
         path = ("spec", "nodeSelectors", 0) if single else ("spec", "nodeSelectors")
+        nodes = "nodes of the cluster's inventory" if from_site(obj) else "Nodes in the input"
+        selectors = field_of(obj, ("spec", "nodeSelectors"), "nodeSelectors")
         yield Finding(
-            f"the nodeSelectors of {obj.kind} {obj.name!r} match none of the {len(names)} "
-            f"Nodes in the input ({shown})",
+            f"the {selectors} match none of the {len(names)} {nodes} ({shown})",
             obj,
             path,
             key=not single,

@@ -18,6 +18,7 @@ from gitops_lb.metallb import models as m
 from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.rules.metallb_duplicate_name import KINDS as REPORTED_ELSEWHERE
 from gitops_lb.rules.metallb_duplicate_object import identical
+from gitops_lb.words import from_site, short, title
 
 ID = "object-duplicate"
 
@@ -58,13 +59,14 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         earlier = first.setdefault(key, item)
         if earlier is item or identical(cfg, earlier, item):
             continue
+        # manifests: the name as written (a kustomization may rename a Namespace's Item)
+        written = f"{item.kind} {name!r}"
+        what, other = (title(item), short(earlier)) if from_site(item) else (written, written)
         yield Finding(
-            f"{item.kind} {name!r} is defined more than once; only one definition is applied",
+            f"{what} is defined more than once; only one definition is applied",
             item,
             ("metadata", "name"),
-            related=(
-                Rel(f"{item.kind} {name!r} first defined here", earlier, ("metadata", "name")),
-            ),
+            related=(Rel(f"{other} first defined here", earlier, ("metadata", "name")),),
         )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.operator import DEFAULT_NAME
+from gitops_lb.metallb.models import OPERATOR_NAME
 from gitops_lb.rules._base import Rule
 
 ID = "operator-resource-ignored"
@@ -31,12 +31,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 item,
                 ("metadata", "namespace"),
             )
-        elif item.name != DEFAULT_NAME:
+        elif item.name != OPERATOR_NAME:
             meta = item.model.metadata
             field = "name" if meta.name or not meta.generateName else "generateName"
             yield Finding(
                 f"MetalLB {item.name!r}: the MetalLB Operator deploys MetalLB only from the "
-                f"MetalLB resource named {DEFAULT_NAME!r}; it marks this one Degraded "
+                f"MetalLB resource named {OPERATOR_NAME!r}; it marks this one Degraded "
                 "(IncorrectMetalLBResourceName) and deploys nothing from it",
                 item,
                 ("metadata", field),

@@ -13,6 +13,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.bgp import peer_label
 from gitops_lb.rules._base import Applicability, Rule
+from gitops_lb.words import site_field
 
 ID = "peer-plaintext-password"
 
@@ -21,8 +22,10 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for peer in cfg.peers:
         if peer.model.spec.password:
             yield Finding(
-                f"{peer_label(peer)} has its BGP password in clear text in spec.password; "
-                "move it to a kubernetes.io/basic-auth Secret referenced by spec.passwordSecret",
+                f"{peer_label(peer)} has its BGP password in clear text in "
+                f"{site_field(peer, ('spec', 'password'), 'spec.password')}; move it to a "
+                "kubernetes.io/basic-auth Secret referenced by "
+                f"{site_field(peer, ('spec', 'passwordSecret'), 'spec.passwordSecret')}",
                 peer,
                 ("spec", "password"),
             )

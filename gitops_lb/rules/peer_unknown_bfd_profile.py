@@ -15,6 +15,7 @@ from gitops_lb.intake import did_you_mean
 from gitops_lb.metallb.bgp import peer_label
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import from_site
 
 ID = "peer-unknown-bfd-profile"
 
@@ -25,9 +26,13 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         name = peer.model.spec.bfdProfile
         if name and name not in profiles and not cfg.may_exist("BFDProfile", name):
             hint = did_you_mean(name, sorted(profiles))
+            missing = (
+                f"the cluster has no bfdProfile {name!r}"
+                if from_site(peer)
+                else f"there is no BFDProfile {name!r} in namespace {cfg.namespace!r}"
+            )
             yield Finding(
-                f"{peer_label(peer)} uses bfdProfile {name!r}, but there is no BFDProfile "
-                f"{name!r} in namespace {cfg.namespace!r}"
+                f"{peer_label(peer)} uses bfdProfile {name!r}, but {missing}"
                 + (f"; did you mean {hint!r}?" if hint else ""),
                 peer,
                 ("spec", "bfdProfile"),

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "pool-empty"
 
@@ -17,7 +18,7 @@ ID = "pool-empty"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for pool in cfg.pools:
         if not pool.model.spec.addresses:
-            yield Finding(f"pool {pool.name!r} has no addresses", pool, ("spec", "addresses"))
+            yield Finding(f"{title(pool, 'pool')} has no addresses", pool, ("spec", "addresses"))
 
 
 RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)

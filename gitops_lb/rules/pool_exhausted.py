@@ -28,6 +28,7 @@ from gitops_lb.metallb.services import (
     services_of,
 )
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import from_site, title
 
 ID = "pool-exhausted"
 
@@ -102,6 +103,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for pool in cfg.pools:
         if not pool.sure(("spec", "avoidBuggyIPs")):
             continue  # its capacity is not known
+        site = from_site(pool)
         for family in (4, 6):
             have = ss.capacity(pool, family)
             parts = count(demand[id(pool)], family)
@@ -112,13 +114,13 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 f"{parts[k]} {text}"
                 for k, text in (
                     ("requested", "requested"),
-                    ("named", "by address-pool annotation"),
+                    ("named", "naming it as their pool" if site else "by address-pool annotation"),
                     ("automatic", "automatic with no other pool"),
                 )
                 if parts[k]
             )
             yield Finding(
-                f"pool {pool.name!r} has {have} {family_name(family)} address"
+                f"{title(pool, 'pool')} has {have} {family_name(family)} address"
                 f"{'' if have == 1 else 'es'} but Services need at least {total} ({detail})",
                 pool,
                 ("spec", "addresses"),

@@ -15,6 +15,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "pool-invalid-address"
 
@@ -25,7 +26,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if entry.error:
                 yield Finding(
-                    f"{entry.error} in pool {pool.name!r}", pool, ("spec", "addresses", i)
+                    f"{entry.error} in {title(pool, 'pool')}", pool, ("spec", "addresses", i)
                 )
 
 

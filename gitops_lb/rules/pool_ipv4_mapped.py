@@ -14,6 +14,7 @@ from gitops_lb.metallb.ipnet import Entry
 from gitops_lb.metallb.poolspace import ip_text
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "pool-ipv4-mapped"
 
@@ -38,7 +39,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             plain = plain_form(entry)
             hint = f"; write {plain!r}" if plain else ""
             yield Finding(
-                f"{entry.text!r} in pool {pool.name!r} uses IPv4-mapped IPv6 notation{hint}",
+                f"{entry.text!r} in {title(pool, 'pool')} uses IPv4-mapped IPv6 notation{hint}",
                 pool,
                 ("spec", "addresses", i),
             )

@@ -13,6 +13,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import from_site, title
 
 ID = "pool-not-advertised"
 
@@ -23,9 +24,14 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for pool in cfg.pools:
         if l2[id(pool)] or bgp[id(pool)] or sem.may_announce(pool):
             continue
+        why = (
+            ": it has no l2 or bgp, and no l2Advertisement or bgpAdvertisement selects it;"
+            if from_site(pool)
+            else " by any L2Advertisement or BGPAdvertisement:"
+        )
         yield Finding(
-            f"pool {pool.name!r} is not announced by any L2Advertisement or BGPAdvertisement: "
-            "its addresses are assigned but unreachable",
+            f"{title(pool, 'pool')} is not announced{why} its addresses are assigned but "
+            "unreachable",
             pool,
             ("metadata", "name"),
         )

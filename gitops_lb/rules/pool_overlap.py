@@ -14,6 +14,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import short, title
 
 ID = "pool-overlap"
 
@@ -50,9 +51,9 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for pool, i, other, j in pairs.values():
         text = pool.model.spec.addresses[i]
         other_text = other.model.spec.addresses[j]
-        where = "the same pool" if other is pool else f"pool {other.name!r}"
+        where = "the same pool" if other is pool else short(other, "pool")
         yield Finding(
-            f"{text} in pool {pool.name!r} overlaps with {other_text} in {where}",
+            f"{text} in {title(pool, 'pool')} overlaps with {other_text} in {where}",
             pool,
             ("spec", "addresses", i),
             related=(Rel(f"{other_text} defined here", other, ("spec", "addresses", j)),),

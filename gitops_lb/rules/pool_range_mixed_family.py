@@ -13,6 +13,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "pool-range-mixed-family"
 
@@ -23,7 +24,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if entry.mixed_family:
                 yield Finding(
-                    f"range {entry.text!r} in pool {pool.name!r} mixes IPv4 and IPv6: MetalLB "
+                    f"range {entry.text!r} in {title(pool, 'pool')} mixes IPv4 and IPv6: MetalLB "
                     "accepts it but it contributes no address",
                     pool,
                     ("spec", "addresses", i),

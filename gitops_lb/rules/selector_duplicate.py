@@ -16,6 +16,7 @@ from gitops_lb.metallb.models import LabelSelector
 from gitops_lb.metallb.selector_fields import selector_lists
 from gitops_lb.metallb.selectors import duplicate_problems, expression_key, selector_identity
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import field_subject
 
 ID = "selector-duplicate"
 
@@ -44,7 +45,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             where = (*path, index, *problem.path)
             first = (*path, *first_copy(sels, index, problem.path))
             yield Finding(
-                f"{item.kind} {item.name!r} {format_path(where[1:])}: {problem.message}",
+                f"{field_subject(item, where, format_path(where[1:]))}: {problem.message}",
                 item,
                 where,
                 related=(Rel("first written here", item, first),),

@@ -17,6 +17,7 @@ from gitops_lb.diagnostics import Severity, format_path
 from gitops_lb.metallb.selector_fields import all_selectors
 from gitops_lb.metallb.selectors import selector_problems
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import field_subject
 
 ID = "selector-invalid"
 
@@ -25,7 +26,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for item, path, sel in all_selectors(cfg):
         for problem in selector_problems(sel):
             yield Finding(
-                f"{item.kind} {item.name!r} {format_path(path[1:])}: {problem.message}",
+                f"{field_subject(item, path, format_path(path[1:]))}: {problem.message}",
                 item,
                 (*path, *problem.path),
             )

@@ -18,6 +18,7 @@ from gitops_lb.metallb.services import (
 )
 from gitops_lb.metallb.services import SERVICE_KEYS as KEYS  # the annotations MetalLB reads
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import field, title
 
 ID = "service-annotation-prefix-conflict"
 
@@ -33,14 +34,15 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             new = annotations[new_key]
             if new == old:
                 continue
+            old_path = ("metadata", "annotations", old_key)
+            new_path = ("metadata", "annotations", new_key)
+            new_field = field(view.item, new_path, new_key)
             yield Finding(
-                f"Service {view.ref}: {old_key} {old!r} is ignored because {new_key} {new!r} "
-                "is set",
+                f"{title(view.item)}: {field(view.item, old_path, old_key)} {old!r} is ignored "
+                f"because {new_field} {new!r} is set",
                 view.item,
-                ("metadata", "annotations", old_key),
-                related=(
-                    Rel(f"{new_key} set here", view.item, ("metadata", "annotations", new_key)),
-                ),
+                old_path,
+                related=(Rel(f"{new_field} set here", view.item, new_path),),
             )
 
 

@@ -13,6 +13,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.services import services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "service-invalid-ips"
 
@@ -21,7 +22,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for view in services_of(cfg).views:
         for request in view.requests:
             if request.error is not None:
-                yield Finding(f"Service {view.ref}: {request.error}", view.item, request.path)
+                yield Finding(f"{title(view.item)}: {request.error}", view.item, request.path)
 
 
 RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)

@@ -13,6 +13,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.services import family_name, services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "service-ip-family-mismatch"
 
@@ -25,7 +26,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         if request.family == view.family:
             continue
         yield Finding(
-            f"Service {view.ref} is {family_name(view.family)} but requests "
+            f"{title(view.item)} is {family_name(view.family)} but requests "
             f"{family_name(request.family)} {request.shown()} in {request.label}",
             view.item,
             request.path,

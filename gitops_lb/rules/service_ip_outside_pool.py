@@ -11,17 +11,42 @@ Addresses a pool that could not be read (its schema errors are reported) may hol
 reported.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
-from gitops_lb.metallb.poolspace import ip_text
+from gitops_lb.metallb.poolspace import IP, ip_text
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import ServiceSemantics, ServiceView, services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import from_site, title
 
 ID = "service-ip-outside-pool"
+
+
+SHOWN_POOLS = 5  # pools named in the hint of a site spec's message
+SHOWN_ADDRESSES = 3  # addresses of each
+
+
+def cluster_pools(pools: Sequence[Item[Any]]) -> str:
+    """ "web 192.168.10.64/27, web2 192.168.10.80/28 + 10.0.0.0/24": the cluster's pools and
+    their addresses."""
+    parts = []
+    for pool in pools[:SHOWN_POOLS]:
+        addresses = pool.model.spec.addresses
+        shown = " + ".join(addresses[:SHOWN_ADDRESSES])
+        more = " ..." if len(addresses) > SHOWN_ADDRESSES else ""
+        parts.append(f"{pool.name} {shown}{more}" if addresses else f"{pool.name} (no addresses)")
+    rest = len(pools) - SHOWN_POOLS
+    return ", ".join(parts) + (f" and {rest} more" if rest > 0 else "")
+
+
+def outside(ss: ServiceSemantics, view: ServiceView, ip: IP) -> str:
+    """An address no pool holds; on a site spec, with the cluster's pools and ranges."""
+    if from_site(view.item):
+        return f"{ip_text(ip)} is in none of the cluster's pools: {cluster_pools(ss.cfg.pools)}"
+    return f"{ip_text(ip)} is not inside any IPAddressPool"
 
 
 def pool_rel(pool: Item[Any], text: str) -> Rel:
@@ -42,7 +67,7 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
                 (),
             )
         if not holders:
-            return f"{ip_text(ip)} is not inside any IPAddressPool", ()
+            return outside(ss, view, ip), ()
         usable = [p for p in holders if ss.index.admits(p, ip)]
         if not usable:
             pool = holders[0]
@@ -67,9 +92,13 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
         and named.value != found.name
         and named.value in semantics_of(ss.cfg).pools_by_name
     ):
+        not_in = (
+            f"but the service names pool {named.value!r}"
+            if from_site(view.item)
+            else f"not in pool {named.value!r} named by {named.key}"
+        )
         return (
-            f"{request.shown()} is in pool {found.name!r}, not in pool {named.value!r} named by "
-            f"{named.key}",
+            f"{request.shown()} is in pool {found.name!r}, {not_in}",
             (pool_rel(found, "holds the address"),),
         )
     return None
@@ -84,7 +113,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         if found is not None:
             message, related = found
             yield Finding(
-                f"Service {view.ref}: {message}", view.item, view.desired.path, related=related
+                f"{title(view.item)}: {message}", view.item, view.desired.path, related=related
             )
 
 

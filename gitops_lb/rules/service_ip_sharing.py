@@ -16,6 +16,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.poolspace import IP, ip_text
 from gitops_lb.metallb.services import ServiceView, services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import service_setting, title
 
 ID = "service-ip-sharing"
 
@@ -24,14 +25,14 @@ def refusal(
     holder: ServiceView, new: ServiceView, used: dict[tuple[str, int], ServiceView]
 ) -> tuple[str, ServiceView] | None:
     """Why MetalLB refuses `new` on an address `holder` (and the accepted ones) already use."""
+    key = service_setting(new.item, "allow-shared-ip", "allow-shared-ip key")
     if holder.sharing_key == "":
-        return f"{holder.ref} has no allow-shared-ip key", holder
+        return f"{holder.ref} has no {key}", holder
     if new.sharing_key == "":
-        return "it has no allow-shared-ip key", holder
+        return f"it has no {key}", holder
     if new.sharing_key != holder.sharing_key:
         return (
-            f"its allow-shared-ip key {new.sharing_key!r} differs from {holder.sharing_key!r} "
-            f"of {holder.ref}",
+            f"its {key} {new.sharing_key!r} differs from {holder.sharing_key!r} of {holder.ref}",
             holder,
         )
     if new.backend_key != holder.backend_key:
@@ -76,7 +77,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             reported.add((id(view), id(other)))
             assert view.desired is not None and other.desired is not None
             yield Finding(
-                f"Service {view.ref} cannot share {ip_text(ip)} with {other.ref}: {reason}",
+                f"{title(view.item)} cannot share {ip_text(ip)} with {other.ref}: {reason}",
                 view.item,
                 view.desired.path,
                 related=(

@@ -14,6 +14,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.mapped import plain_form
 from gitops_lb.metallb.services import services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "service-ipv4-mapped"
 
@@ -28,7 +29,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 plain = plain_form(part.strip())
                 if plain is not None:
                     yield Finding(
-                        f"Service {view.ref}: {request.label} {part.strip()!r} uses IPv4-mapped "
+                        f"{title(view.item)}: {request.label} {part.strip()!r} uses IPv4-mapped "
                         f"IPv6 notation; write {plain!r}",
                         view.item,
                         request.path,

@@ -11,6 +11,7 @@ from gitops_lb.config import ClusterConfig, Finding, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.services import services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "service-lbip-and-annotation"
 
@@ -21,7 +22,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             continue
         ann, field = view.requests
         yield Finding(
-            f"Service {view.ref} sets both {ann.label} {ann.text!r} and {field.label} "
+            f"{title(view.item)} sets both {ann.label} {ann.text!r} and {field.label} "
             f"{field.text!r}; MetalLB then assigns no address: keep only the annotation",
             view.item,
             ann.path,

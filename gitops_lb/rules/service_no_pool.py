@@ -19,6 +19,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "service-no-pool"
 SHOWN = 3
@@ -35,7 +36,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         more = len(cfg.pools) - SHOWN
         text = "; ".join(reasons) + (f"; and {more} more" if more > 0 else "")
         yield Finding(
-            f"Service {view.ref} asks for an automatic address but no pool can give one: {text}",
+            f"{title(view.item)} asks for an automatic address but no pool can give one: {text}",
             view.item,
             ("spec", "type"),
         )

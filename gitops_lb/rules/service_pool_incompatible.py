@@ -21,6 +21,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import ServiceSemantics, ServiceView, family_name, services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import title
 
 ID = "service-pool-incompatible"
 
@@ -57,7 +58,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         compatible = ss.compatible(pool, view)
         if compatible is False:
             yield Finding(
-                f"Service {view.ref} {how} pool {pool.name!r}, but "
+                f"{title(view.item)} {how} pool {pool.name!r}, but "
                 f"{ss.why_incompatible(pool, view)}",
                 view.item,
                 path,
@@ -69,7 +70,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         why = None if view.requests else missing_family(ss, pool, view)
         if why is not None:
             yield Finding(
-                f"Service {view.ref} names pool {pool.name!r}, but {why}",
+                f"{title(view.item)} names pool {pool.name!r}, but {why}",
                 view.item,
                 path,
                 related=(Rel("addresses defined here", pool, ("spec", "addresses")),),

@@ -16,12 +16,14 @@ import difflib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
-from gitops_lb.config import ClusterConfig, Finding
+from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import Severity
 from gitops_lb.intake import did_you_mean
 from gitops_lb.metallb.services import PREFIXES, SERVICE_KEYS, services_of
 from gitops_lb.rules._base import Rule
+from gitops_lb.words import service_setting, title
 
 ID = "service-unknown-annotation"
 ALLOCATED = "ip-allocated-from-pool"  # written by MetalLB's controller (which pool gave the IP)
@@ -55,6 +57,18 @@ def meant(prefix: str, name: str) -> str | None:
     return f"{right_prefix}/{right_name}"
 
 
+def meant_words(item: Item[Any], hint: str | None) -> str:
+    """ "; did you mean 'metallb.io/loadBalancerIPs'?", and on a site spec the Service field
+    that writes it ("ips:"), when there is one."""
+    if hint is None:
+        return ""
+    name = hint.partition("/")[2]
+    setting = service_setting(item, name, "")
+    if setting:
+        return f"; did you mean {hint!r}? A site spec writes it as {setting}: of the service"
+    return f"; did you mean {hint!r}?"
+
+
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for view in services_of(cfg).views:
         for key in view.svc.metadata.annotations:
@@ -68,8 +82,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             if kind == 1 and hint is None:
                 continue  # near MetalLB's prefix, but no MetalLB key: another tool's too
             yield Finding(
-                f"Service {view.ref}: annotation {key!r} is not one MetalLB reads, so it has no "
-                "effect" + (f"; did you mean {hint!r}?" if hint else ""),
+                f"{title(view.item)}: annotation {key!r} is not one MetalLB reads, so it has no "
+                "effect" + meant_words(view.item, hint),
                 view.item,
                 ("metadata", "annotations", key),
                 key=True,

@@ -13,6 +13,7 @@ from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import services_of
 from gitops_lb.rules._base import Rule
 from gitops_lb.rules._refs import close_hint
+from gitops_lb.words import from_site, title
 
 ID = "service-unknown-pool"
 
@@ -26,8 +27,13 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         if ann is None or ann.value in known or cfg.may_exist("IPAddressPool", ann.value):
             continue
         hint = close_hint(ann.value, known)
+        what = (
+            f"pool {ann.value!r} does not exist"
+            if from_site(view.item)
+            else f"{ann.key} names pool {ann.value!r}, which does not exist"
+        )
         yield Finding(
-            f"Service {view.ref}: {ann.key} names pool {ann.value!r}, which does not exist{hint}",
+            f"{title(view.item)}: {what}{hint}",
             view.item,
             ann.path,
         )

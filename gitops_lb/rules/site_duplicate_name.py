@@ -19,6 +19,7 @@ from gitops_lb.diagnostics import FieldPath, Location, Severity
 from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import cluster_index, site_item
 from gitops_lb.site.summary import NAME_PATH
+from gitops_lb.words import kind, short
 
 if TYPE_CHECKING:
     from gitops_lb.site.summary import SiteSummary
@@ -29,7 +30,26 @@ ID = "site-duplicate-name"
 Named = tuple[str, Item[Any], FieldPath]  # (key, item, path of the name)
 
 
-def duplicates(named: Iterable[Named], what: str, scope: str = "") -> Iterator[Finding]:
+# what two advertisements of different origins (a pool's shorthand, the full form) both are
+ADVERTISEMENTS = {
+    "L2Advertisement": "layer 2 advertisements",
+    "BGPAdvertisement": "BGP advertisements",
+}
+
+
+def object_words(key: str, item: Item[Any], first: Item[Any]) -> str:
+    """ "pool 'web' is defined twice"; for a pool's shorthand advertisement, which is named
+    after its pool: "l2Advertisement 'web' and l2 of pool 'web' are both layer 2
+    advertisements named 'web'"."""
+    if item.origin is not None and not item.origin.frame and kind(item) == kind(first):
+        return f"{kind(item)} {key!r} is defined twice"
+    both = ADVERTISEMENTS.get(item.kind, f"{kind(item)}s")
+    return f"{short(item)} and {short(first)} are both {both} named {key!r}"
+
+
+def duplicates(named: Iterable[Named], what: str | None, scope: str = "") -> Iterator[Finding]:
+    """Each entry whose key an earlier one has; `what` names the kind of thing (None: the
+    objects name themselves, object_words)."""
     first: dict[str, Named] = {}
     for entry in named:
         key, item, path = entry
@@ -37,8 +57,9 @@ def duplicates(named: Iterable[Named], what: str, scope: str = "") -> Iterator[F
             first[key] = entry
             continue
         _, f_item, f_path = first[key]
+        head = f"{what} {key!r} is defined twice" if what else object_words(key, item, f_item)
         yield Finding(
-            f"{what} {key!r} is defined twice{scope}",
+            f"{head}{scope}",
             item,
             path,
             related=(Rel("first defined here", f_item, f_path),),
@@ -89,13 +110,11 @@ def cluster_duplicates(t: ClusterTarget) -> Iterator[Finding]:
     for items in (cfg.pools, cfg.peers, cfg.communities, cfg.bfdprofiles, cfg.l2advs, cfg.bgpadvs):
         if items:
             yield from duplicates(
-                ((it.name, it, name) for it in _in_order(items)),
-                items[0].kind,
-                f" in cluster {t.id}",
+                ((it.name, it, name) for it in _in_order(items)), None, f" in cluster {t.id}"
             )
     yield from duplicates(
         ((f"{s.namespace}/{s.name}", s, name) for s in _in_order(cfg.services)),
-        "Service",
+        "service",
         f" in cluster {t.id}",
     )
 

@@ -5,6 +5,7 @@ nodes with their interfaces, each name is checked against the nodes the advertis
 selects: a name no selected node has (a typo, `eth3` instead of `ens3`) means MetalLB announces
 nothing for the pool and only logs an `announceFailed` event. Nodes whose interfaces are not
 listed could have any interface, so the rule stays silent when a selected node lists none.
+The message says which interfaces the selected nodes do have (`they have eth3, ens4`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import inventory_nodes
 from gitops_lb.site.models import Node
 from gitops_lb.site.target import ClusterTarget
+from gitops_lb.words import field_of
 
 ID = "site-interface-not-on-node"
+SHOWN = 3  # node and interface names in a message
 
 
 def check(target: ClusterTarget) -> Iterator[Finding]:
@@ -50,14 +53,20 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
         nodes, present = seen[key]
         if present is None:
             continue
-        shown = ", ".join(node.name for node in nodes[:3]) + (" ..." if len(nodes) > 3 else "")
+        shown = ", ".join(node.name for node in nodes[:SHOWN]) + (
+            " ..." if len(nodes) > SHOWN else ""
+        )
+        count = f"{len(nodes)} " if len(nodes) > SHOWN else ""
+        have = sorted(present)
+        they = ", ".join(have[:SHOWN]) + (" ..." if len(have) > SHOWN else "")
         for j, name in enumerate(names):
             if name not in present:
+                path = ("spec", "interfaces", j)
                 yield Finding(
-                    f"interface {name!r} of L2Advertisement {adv.name!r} is on none of the "
-                    f"{len(nodes)} selected nodes ({shown})",
+                    f"interface {name!r} in {field_of(adv, path[:2])} is on none of the "
+                    f"{count}selected nodes ({shown}); they have {they}",
                     adv,
-                    ("spec", "interfaces", j),
+                    path,
                 )
 
 

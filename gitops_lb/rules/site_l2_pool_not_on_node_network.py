@@ -15,8 +15,9 @@ selectors or interfaces, or the inventory.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from gitops_lb.config import ClusterConfig, Finding, Rel
+from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Net
@@ -25,6 +26,7 @@ from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import InterfaceInfo, cluster_index, contains, facts
 from gitops_lb.site.target import NETWORK, ClusterTarget
+from gitops_lb.words import short, title
 
 ID = "site-l2-pool-not-on-node-network"
 
@@ -51,6 +53,14 @@ def node_nets(
             continue  # unknown
         out[node.name] = [i.net for i in ifaces if i.net is not None]
     return out
+
+
+def announcer(pool: Item[Any], adv: Item[Any]) -> str:
+    """The advertisement, as a message about the pool names it: "its l2" for its shorthand."""
+    a, p = adv.origin, pool.origin
+    if a is not None and p is not None and a.frame and a.path == p.path:
+        return f"its {a.frame[0]}"
+    return short(adv)
 
 
 def grouped(nets: dict[str, list[Net]]) -> Groups:
@@ -102,11 +112,11 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
                     continue
                 shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
                 yield Finding(
-                    f"{entry.text} in L2 pool {pool.name!r} is on no network of "
-                    f"{len(missing)} node(s) L2Advertisement {adv.name!r} selects ({shown})",
+                    f"{entry.text} in L2 {title(pool)} is on no network of "
+                    f"{len(missing)} node(s) {announcer(pool, adv)} selects ({shown})",
                     pool,
                     ("spec", "addresses", i),
-                    related=(Rel(f"L2Advertisement {adv.name!r}", adv, ("metadata", "name")),),
+                    related=(Rel(short(adv), adv, ("metadata", "name")),),
                 )
 
 

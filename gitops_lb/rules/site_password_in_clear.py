@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.rules._base import SITES_ONLY, Rule
+from gitops_lb.words import title
 
 ID = "site-password-in-clear"
 
@@ -21,7 +22,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for peer in cfg.peers:
         if peer.model.spec.password:
             yield Finding(
-                f"BGPPeer {peer.name!r} has its password in clear in the site spec; "
+                f"{title(peer)} has its password in clear in the site spec; "
                 "use passwordSecret with a kubernetes.io/basic-auth Secret",
                 peer,
                 ("spec", "password"),

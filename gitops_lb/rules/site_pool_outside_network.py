@@ -18,6 +18,7 @@ from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import facts
 from gitops_lb.site.target import NETWORK, ClusterTarget
+from gitops_lb.words import title
 
 ID = "site-pool-outside-network"
 
@@ -37,7 +38,7 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
             outside = [n for n in entry.nets if n.family in families and not sf.network_holding(n)]
             if outside:
                 yield Finding(
-                    f"{entry.text} in L2 pool {pool.name!r} is not inside any network of site "
+                    f"{entry.text} in L2 {title(pool)} is not inside any network of site "
                     f"{target.site.metadata.name!r} ({declared}"
                     + (", ...)" if len(sf.networks) > 3 else ")"),
                     pool,

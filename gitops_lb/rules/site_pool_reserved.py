@@ -20,6 +20,7 @@ from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import site_item
 from gitops_lb.site.reserved import Blocked, ReservedIndex
 from gitops_lb.site.target import ClusterTarget
+from gitops_lb.words import title
 
 ID = "site-pool-reserved"
 SHOWN = 3
@@ -44,7 +45,7 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
             listed = ", ".join(b.what for b in found[:SHOWN])
             more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
             yield Finding(
-                f"{entry.text} in pool {pool.name!r} includes {listed}{more}",
+                f"{entry.text} in {title(pool, 'pool')} includes {listed}{more}",
                 pool,
                 ("spec", "addresses", i),
                 related=tuple(Rel(b.what, item, b.path) for b in found),

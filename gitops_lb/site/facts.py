@@ -10,11 +10,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from gitops_lb.config import Item
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.memo import per_object
-from gitops_lb.metallb.ipnet import Net, family_value, parse_cidr, parse_entry, parse_ip
+from gitops_lb.metallb.ipnet import (
+    Net,
+    family_value,
+    is_mapped,
+    parse_cidr,
+    parse_entry,
+    parse_ip,
+)
 
 if TYPE_CHECKING:
     from gitops_lb.site.models import Interface, Network, Node, Site, SiteSpec
@@ -24,8 +32,16 @@ if TYPE_CHECKING:
 def site_item(target: ClusterTarget) -> Item[Site]:
     """The site document as an Item, for findings on site fields (networks, inventory...)."""
     site, doc = target.site, target.site_doc
-    gaps = (target.site_unsure, target.site_partial)
-    return Item(site, "Site", site.metadata.name, None, target.file, doc, *gaps)
+    return Item(
+        site,
+        "Site",
+        site.metadata.name,
+        None,
+        target.file,
+        doc,
+        unsure=target.site_unsure,
+        partial=target.site_partial,
+    )
 
 
 def one_per_site(targets: Iterable[ClusterTarget]) -> Iterator[ClusterTarget]:
@@ -164,3 +180,33 @@ def inventory_nodes(target: ClusterTarget) -> dict[str, Node]:
     for node in target.cluster.nodes:
         out.setdefault(node.name, node)
     return out
+
+
+def interface_family(info: InterfaceInfo) -> int | None:
+    """The address family of an inventory interface entry: that of its address, else that of
+    its network; None when neither is known."""
+    if info.ip is not None:
+        return info.ip[0]
+    if info.network is not None and info.network.net is not None:
+        return info.network.net.family
+    return None
+
+
+def host_bits(text: str) -> Net | None:
+    """The network a CIDR with host bits set means (`10.11.0.5/24` -> 10.11.0.0/24); None for
+    a CIDR without host bits, one that does not parse, or one in IPv4-mapped notation."""
+    net = parse_cidr(text)
+    ip = parse_ip(text.partition("/")[0])
+    if net is None or ip is None or is_mapped(ip):
+        return None
+    return net if int(ip) != net.first else None
+
+
+def url_ip(url: str) -> tuple[int, int] | None:
+    """(family, integer) of a URL's host when it is an IP literal (`https://10.0.0.5:6443`,
+    `https://[fd00::5]:6443`); None for a host name or a URL that does not parse."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return ip_value(host) if host else None

@@ -20,6 +20,7 @@ from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import FieldPath, Location
 from gitops_lb.intake import Gaps, report_validation_error, salvage
 from gitops_lb.site.models import Site
+from gitops_lb.site.words import SiteWords
 from gitops_lb.yamlload import Document, LoadedFile, LoadIssue, LocMap, expand_paths, load_file
 
 GROUP = "gitops-lb.io"
@@ -153,8 +154,9 @@ def add_document(out: SiteLoad, doc: Document) -> None:
         site = Site.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
+        words = SiteWords(data)
         for err in errors:
-            report_validation_error(out.intake, stub, Site, err)
+            report_validation_error(out.intake, stub, Site, err, words)
         # check the rest: what could not be read is left out (and noted, so that no rule
         # reports its absence)
         got = salvage(Site, data, errors, fill=stand_in)

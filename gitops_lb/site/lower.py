@@ -6,22 +6,30 @@ reused as is), and what lowering adds (apiVersion, kind, metadata, the pool refe
 shorthand advertisement, Service annotations) points at the site element it came from. Models
 are validated from plain copies of those documents, so `model_dump(exclude_unset=True)` gives
 back exactly what the user wrote.
+
+Each object also records that element (Item.origin): its name in the words of the site spec
+(gitops_lb.site.words) and where each of the object's fields was written in it, so findings
+say "l2.interfaces of pool 'web' (cluster 'prod-a')" where the object would say
+"spec.interfaces of L2Advertisement 'web'", and report the path in the site spec.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import ClusterConfig, Item, Unread
+from gitops_lb.config import ClusterConfig, Item, Origin, Unread
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.intake import Gaps, add_item, report_validation_error, unread
 from gitops_lb.metallb import models as m
 from gitops_lb.site.load import LoadedSite, SiteLoad
 from gitops_lb.site.models import Site
 from gitops_lb.site.target import NETWORK, ClusterTarget
+from gitops_lb.site.words import CLUSTER_LISTS, place
+from gitops_lb.words import SERVICE_FIELDS, ItemWords
 from gitops_lb.yamlload import LocMap, LocSeq, Pos
 
 HOSTNAME_LABEL = "kubernetes.io/hostname"
@@ -64,11 +72,11 @@ def lower(site: Site, file: str, doc: LocMap, gaps: Gaps | None = None) -> list[
             bgp_mode=site.spec.bgpMode,
         )
         cfg.unreadable.extend(networks)
-        _Lowering(cfg, file, site.spec.metallb.annotationPrefix, gaps).cluster(cdoc)
+        where = _Where(f"Site/{site.metadata.name}", doc, ("spec", "clusters", i))
+        _Lowering(cfg, file, site.spec.metallb.annotationPrefix, where, gaps).cluster(cdoc)
         cfg.sort()
-        target = ClusterTarget(
-            site, cluster, file, doc, ("spec", "clusters", i), cfg, site_unsure, site_partial
-        )
+        target = ClusterTarget(site, cluster, file, doc, ("spec", "clusters", i), cfg)
+        target.site_unsure, target.site_partial = site_unsure, site_partial
         out.append(target)
     return out
 
@@ -176,12 +184,96 @@ def name_seq(name: str, pos: Pos) -> LocSeq:
     return out
 
 
+# --- where each field of a lowered object was written ------------------------------------------
+# object path -> path relative to the site element (Origin.fields)
+
+Fields = Callable[[FieldPath], FieldPath]
+
+
+def named_fields(path: FieldPath) -> FieldPath:
+    """A pool or a full form: metadata.name <- name, metadata.labels <- labels, spec.X <- X."""
+    if path[:1] == ("spec",):
+        return path[1:]
+    if path[:2] == ("metadata", "name"):
+        return ("name",)
+    if path[:2] == ("metadata", "labels"):
+        return ("labels", *path[2:])
+    return ()  # apiVersion, kind, the rest of metadata: made from the element itself
+
+
+def shorthand_fields(key: str, path: FieldPath) -> FieldPath:
+    """The `l2:` / `bgp:` shorthand of a pool: spec.X <- l2.X; the pool reference <- name."""
+    if path[:2] == ("spec", "ipAddressPools"):
+        return ("name",)
+    if path[:1] == ("spec",):
+        return (key, *path[1:])
+    return (key,)
+
+
+def service_fields(
+    prefix: str, written: frozenset[str], annotations: frozenset[str], path: FieldPath
+) -> FieldPath:
+    """A Service: the annotations lowering writes <- pool, ips, sharingKey. `written` holds
+    the keys the element sets (annotations, pool, ips, sharingKey...), `annotations` the keys
+    of its own annotations."""
+    if path[:2] == ("metadata", "annotations") and len(path) > 2:
+        key = str(path[2])
+        own, _, name = key.partition("/")
+        site_key = SERVICE_FIELDS.get(name) if own == prefix else None
+        if site_key is not None and (site_key in written or key not in annotations):
+            return (site_key,)
+        return ("annotations", *path[2:])
+    if path[:2] == ("metadata", "annotations"):
+        return ("annotations",) if "annotations" in written else ()
+    if path[:2] == ("metadata", "namespace"):
+        return ("namespace",) if "namespace" in written else ()
+    if path[:2] == ("spec", "type"):
+        return ()
+    return named_fields(path)
+
+
+def node_fields(interfaces: tuple[int, ...], hostname: bool, path: FieldPath) -> FieldPath:
+    """A Node: status.addresses[j] <- interfaces[k].address (`interfaces` maps j to k; only
+    interfaces with an address give one); the hostname label lowering adds <- name."""
+    if path[:2] == ("status", "addresses"):
+        j = path[2] if len(path) > 2 else None
+        if isinstance(j, int) and 0 <= j < len(interfaces):
+            return ("interfaces", interfaces[j], "address")
+        return ("interfaces",)
+    if path[:1] == ("status",):
+        return ("interfaces",)
+    if hostname and path[:3] == ("metadata", "labels", HOSTNAME_LABEL):
+        return ("name",)
+    return named_fields(path)
+
+
+class _Where:
+    """Names lowered objects after the site element they come from (Item.origin)."""
+
+    def __init__(self, ref: str, doc: LocMap, cluster_path: FieldPath) -> None:
+        self.ref = ref
+        self.doc = doc
+        self.cluster_path = cluster_path
+
+    def origin(self, key: str, index: int, fields: Fields, shorthand: str = "") -> Origin:
+        """The origin of an object made from the index-th element of the cluster's `key` list
+        (from its `shorthand` key, when given)."""
+        at = place(self.doc, (*self.cluster_path, key, index))
+        title = f"{shorthand} of {at.title}" if shorthand else at.title
+        frame = (shorthand,) if shorthand else ()
+        kind = CLUSTER_LISTS[key]
+        return Origin(self.ref, kind, at.element, at.scope, title, at.path, fields, frame)
+
+
 class _Lowering:
-    def __init__(self, cfg: ClusterConfig, file: str, prefix: str, gaps: Gaps) -> None:
+    def __init__(
+        self, cfg: ClusterConfig, file: str, prefix: str, where: _Where, gaps: Gaps
+    ) -> None:
         self.cfg = cfg
         self.file = file
         self.prefix = prefix
         self.ns = cfg.namespace
+        self.where = where
         self.gaps = gaps
 
     def add(
@@ -189,22 +281,27 @@ class _Lowering:
         obj: LocMap,
         model: type[BaseModel],
         kind: str,
+        origin: Origin,
+        *,
         unsure: Iterable[FieldPath] = (),
-        partial: Iterable[FieldPath] = (),
+        lost: Iterable[FieldPath] = (),
     ) -> None:
-        """File a lowered object; `unsure` and `partial` name what of the site element it
-        came from was not read as written (the walk finds what it shares with the site)."""
+        """File a lowered object; `unsure` and `lost` (Item.unsure, Item.partial) name what of
+        the site element it came from was not read as written (the walk finds what it shares
+        with the site)."""
         meta = obj["metadata"]
-        item: Item[Any] = Item(None, kind, meta["name"], meta.get("namespace"), self.file, obj)
+        item: Item[Any] = Item(
+            None, kind, meta["name"], meta.get("namespace"), self.file, obj, origin
+        )
         if self.gaps:
             found_unsure, found_partial = self.gaps.paths(obj)
             item.unsure = found_unsure | frozenset(unsure)
-            item.partial = found_partial | frozenset(partial)
+            item.partial = found_partial | frozenset(lost)
         try:
             item.model = model.model_validate(obj)
         except ValidationError as exc:  # the site model accepted it: should not happen
             for err in exc.errors():
-                report_validation_error(self.cfg, item, model, err)
+                report_validation_error(self.cfg, item, model, err, ItemWords(item))
             return
         add_item(self.cfg, item)
 
@@ -216,8 +313,8 @@ class _Lowering:
         if self.gaps:
             for key, kind in ELEMENT_KINDS.items():
                 self.cfg.unreadable.extend(lost_elements(self.gaps, cdoc, key, kind))
-        for pdoc in _seq(cdoc.get("pools")):
-            self.pool(_map(pdoc))
+        for i, pdoc in enumerate(_seq(cdoc.get("pools"))):
+            self.pool(_map(pdoc), i)
         full = (
             ("bgpPeers", "metallb.io/v1beta2", "BGPPeer", m.BGPPeer),
             ("l2Advertisements", "metallb.io/v1beta1", "L2Advertisement", m.L2Advertisement),
@@ -226,19 +323,20 @@ class _Lowering:
             ("bfdProfiles", "metallb.io/v1beta1", "BFDProfile", m.BFDProfile),
         )
         for key, api, kind, model in full:
-            for edoc in _seq(cdoc.get(key)):
+            for i, edoc in enumerate(_seq(cdoc.get(key))):
                 e = _map(edoc)
                 spec = LocMap(e.pos)
                 copy_fields(spec, e)
                 name = str(e.get("name", ""))
                 obj = k8s_object(api, kind, name, namespace=self.ns, at=e, spec=spec)
-                self.add(obj, model, kind, self.spec_keys(e))
-        for sdoc in _seq(cdoc.get("services")):
-            self.service(_map(sdoc))
-        for ndoc in _seq(cdoc.get("nodes")):
-            self.node(_map(ndoc))
+                origin = self.where.origin(key, i, named_fields)
+                self.add(obj, model, kind, origin, unsure=self.spec_keys(e))
+        for i, sdoc in enumerate(_seq(cdoc.get("services"))):
+            self.service(_map(sdoc), i)
+        for i, ndoc in enumerate(_seq(cdoc.get("nodes"))):
+            self.node(_map(ndoc), i)
 
-    def pool(self, p: LocMap) -> None:
+    def pool(self, p: LocMap, index: int) -> None:
         name = str(p.get("name", ""))
         spec = LocMap(p.pos)
         copy_fields(spec, p, POOL_SPEC_FIELDS)
@@ -246,10 +344,11 @@ class _Lowering:
         obj = k8s_object(api, "IPAddressPool", name, namespace=self.ns, at=p, spec=spec)
         if "labels" in p:
             put(obj["metadata"], "labels", p["labels"], p.kpos["labels"], p.vpos["labels"])
+        origin = self.where.origin("pools", index, named_fields)
         gaps = self.gaps.keys_of(p)
-        unsure = [("spec", k) for k in POOL_SPEC_FIELDS if k in gaps]
+        unsure: list[FieldPath] = [("spec", k) for k in POOL_SPEC_FIELDS if k in gaps]
         unsure += [("metadata", "labels")] if "labels" in gaps else []
-        self.add(obj, m.IPAddressPool, "IPAddressPool", unsure)
+        self.add(obj, m.IPAddressPool, "IPAddressPool", origin, unsure=unsure)
         _, npos = name_pos(p)
         for key, kind, model in (
             ("l2", "L2Advertisement", m.L2Advertisement),
@@ -268,10 +367,11 @@ class _Lowering:
             put(at, "name", name, p.kpos[key])
             obj = k8s_object(api, kind, name, namespace=self.ns, at=at, spec=None)
             put(obj, "spec", spec, p.kpos[key], p.vpos[key])
+            origin = self.where.origin("pools", index, partial(shorthand_fields, key), key)
             whole: list[FieldPath] = [("spec",)] if key in gaps else []
-            self.add(obj, model, kind, [*whole, *self.spec_keys(short, ())])
+            self.add(obj, model, kind, origin, unsure=[*whole, *self.spec_keys(short, ())])
 
-    def service(self, s: LocMap) -> None:
+    def service(self, s: LocMap, index: int) -> None:
         name = str(s.get("name", ""))
         kpos, vpos = name_pos(s)
         namespace = str(s.get("namespace", "default"))
@@ -288,7 +388,16 @@ class _Lowering:
         spec: LocMap = obj["spec"]
         put(spec, "type", "LoadBalancer", kpos, vpos)
         copy_fields(spec, s, SERVICE_SPEC_FIELDS)
-        self.add(obj, m.Service, "Service", *self.service_gaps(s))
+        own = s.get("annotations")
+        fields = partial(
+            service_fields,
+            self.prefix,
+            frozenset(k for k in s if s[k] is not None),
+            frozenset(own) if isinstance(own, dict) else frozenset(),
+        )
+        origin = self.where.origin("services", index, fields)
+        unsure, lost = self.service_gaps(s)
+        self.add(obj, m.Service, "Service", origin, unsure=unsure, lost=lost)
 
     def service_gaps(self, s: LocMap) -> tuple[list[FieldPath], list[FieldPath]]:
         """(unsure, partial) paths of a lowered Service from its site element's gaps."""
@@ -329,7 +438,7 @@ class _Lowering:
             put(out, f"{self.prefix}/allow-shared-ip", key, *at)
         return out
 
-    def node(self, n: LocMap) -> None:
+    def node(self, n: LocMap, index: int) -> None:
         name = str(n.get("name", ""))
         kpos, vpos = name_pos(n)
         obj = k8s_object("v1", "Node", name, namespace=None, at=n, spec=None)
@@ -337,11 +446,13 @@ class _Lowering:
         src = n.get("labels")
         if isinstance(src, LocMap):
             copy_fields(labels, src, list(src))
-        if HOSTNAME_LABEL not in labels:  # the kubelet sets it; selectors use it
+        hostname = HOSTNAME_LABEL not in labels
+        if hostname:  # the kubelet sets it; selectors use it
             put(labels, HOSTNAME_LABEL, name, kpos, vpos)
         put(obj["metadata"], "labels", labels, n.kpos.get("labels", kpos), labels.pos)
         addresses = LocSeq(n.pos)
-        for idoc in _seq(n.get("interfaces")):
+        written: list[int] = []  # the interface each address comes from
+        for k, idoc in enumerate(_seq(n.get("interfaces"))):
             iface = _map(idoc)
             address = iface.get("address")
             if not isinstance(address, str):
@@ -352,10 +463,14 @@ class _Lowering:
             put(entry, "address", address.partition("/")[0], *at)
             addresses.append(entry)
             addresses.ipos.append(iface.vpos["address"])
+            written.append(k)
         status = LocMap(n.pos)
         put(status, "addresses", addresses, n.kpos.get("interfaces", kpos), addresses.pos)
         put(obj, "status", status, n.kpos.get("interfaces", kpos), n.pos)
-        self.add(obj, m.Node, "Node", *self.node_gaps(n))
+        fields = partial(node_fields, tuple(written), hostname)
+        origin = self.where.origin("nodes", index, fields)
+        unsure, lost = self.node_gaps(n)
+        self.add(obj, m.Node, "Node", origin, unsure=unsure, lost=lost)
 
     def node_gaps(self, n: LocMap) -> tuple[list[FieldPath], list[FieldPath]]:
         """(unsure, partial) paths of a lowered Node: its labels, and its addresses when an

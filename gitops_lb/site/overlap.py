@@ -102,7 +102,7 @@ def slim_pool(pool: Item[Any]) -> Item[Any]:
     """What a summary needs of a pool: its name and where its addresses are written, without
     the model and the rest of its document (a fleet keeps one per pool until the end)."""
     doc = positions_only(pool.doc, ADDRESSES_PATH)
-    return Item(None, pool.kind, pool.name, pool.namespace, pool.file, doc)
+    return Item(None, pool.kind, pool.name, pool.namespace, pool.file, doc, pool.origin)
 
 
 def cluster_networks(target: ClusterTarget) -> set[str]:

@@ -8,14 +8,19 @@ the inventory; the few ranges (reserved entries, cluster and service CIDRs) are 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gitops_lb.diagnostics import FieldPath
-from gitops_lb.metallb.ipnet import Net, parse_cidr
+from gitops_lb.memo import per_object
+from gitops_lb.metallb.ipnet import Entry, Net, parse_cidr
+from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.site.facts import address_net, cluster_index, facts
 
 if TYPE_CHECKING:
+    from gitops_lb.config import Item
+    from gitops_lb.metallb import models as m
     from gitops_lb.site.target import ClusterTarget
 
 
@@ -78,6 +83,47 @@ class ReservedIndex:
         found = [b for b in self.points[lo:hi] if not (avoid_buggy and b.buggy_only)]
         found.extend(b for b in self.ranges if b.net.overlaps(net))
         return found
+
+
+@per_object
+def reserved_index(target: ClusterTarget) -> ReservedIndex:
+    """The ReservedIndex of a cluster, built once for the rules that consult it."""
+    return ReservedIndex(target)
+
+
+def held_by_pools(
+    target: ClusterTarget, taken: Sequence[Blocked]
+) -> Iterator[tuple[Item[m.IPAddressPool], int, Entry, list[Blocked]]]:
+    """(pool, entry index, entry, the addresses of `taken` it holds) of each pool entry of the
+    cluster that holds some of the single addresses `taken`, leaving out the addresses
+    site-pool-reserved already reports for that pool, and those a pool with avoidBuggyIPs
+    never hands out."""
+    if not taken:
+        return
+    sem = semantics_of(target.config)
+    index = reserved_index(target)
+    kept = {
+        avoid: [
+            b
+            for b in taken
+            if not (avoid and b.buggy_only) and not index.hits(b.net, avoid_buggy=avoid)
+        ]
+        for avoid in (False, True)
+    }
+    for pool in target.config.pools:
+        for i, entry in enumerate(sem.pool_entries[id(pool)]):
+            held = [
+                b
+                for b in kept[pool.model.spec.avoidBuggyIPs]
+                if any(n.overlaps(b.net) for n in entry.nets)
+            ]
+            if held:
+                yield pool, i, entry, held
+
+
+def single(family: int, value: int) -> Net:
+    """A single address as a block of size 1."""
+    return _one(family, value)
 
 
 def _one(family: int, value: int) -> Net:

@@ -134,7 +134,8 @@ def test_invalid_site_spec_fails_with_its_finding(source, bin_dir):
     line = text.splitlines().index("  bogus: 1") + 1
     proc = generate(source, bin_dir, ARGOCD_ENV_CLUSTER=CLUSTER)
     assert (proc.returncode, proc.stdout) == (1, "")
-    assert f"acp-seed.yaml:{line}:3: error: unknown field 'spec.bogus'" in proc.stderr
+    unknown = f"acp-seed.yaml:{line}:3: error: unknown field 'bogus' in spec of site 'acp-seed'"
+    assert unknown in proc.stderr
     assert "nothing rendered" in proc.stderr
 
 

@@ -215,7 +215,10 @@ def test_a_site_that_does_not_load_stops_the_diff(repo, capsys):
     assert main(["diff", "--base", "HEAD"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "working tree: sites/east/dc1.yaml:5:3: unknown field 'spec.platfrom'" in captured.err
+    assert (
+        "working tree: sites/east/dc1.yaml:5:3: unknown field 'platfrom' in spec of site 'dc1'"
+        in captured.err
+    )
     repo.write("sites/east/dc1.yaml", SITE + "  x: [\n")
     assert main(["diff", "--base", "HEAD"]) == 1
     assert "[yaml-syntax]" in capsys.readouterr().err

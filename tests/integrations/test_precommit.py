@@ -149,7 +149,10 @@ def test_site_hooks_block_a_bad_site_spec_and_a_stale_tree(tmp_path, hook_repo, 
     assert bad.returncode != 0, out
     line = BAD_SITE.splitlines().index("          addresses: [192.168.10.0/27]") + 1
     assert "gitops-lb validate (site specs, as staged)" in out
-    assert f"sites/dc1.yaml:{line}:23: error: 192.168.10.0/27 in pool 'example' includes" in out
+    assert (
+        f"sites/dc1.yaml:{line}:23: error: 192.168.10.0/27 in pool 'example' of cluster "
+        "'workload' includes"
+    ) in out
     assert "[site-pool-reserved]" in out
     assert repo.git("rev-parse", "--verify", "HEAD", check=False).returncode != 0
 

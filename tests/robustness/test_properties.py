@@ -204,12 +204,15 @@ def site_spec(draw: st.DrawFn) -> dict[str, Any]:
             {
                 "name": f"c{c}-n{i}",
                 "labels": {"kubernetes.io/hostname": f"c{c}-n{i}", "rack": f"r{i % 2}"},
+                # dual-stack on eth0: the pools may hold IPv6 blocks, announced in L2 from
+                # eth0 (site-l2-pool-family-not-on-node), outside those blocks (/120 each)
                 "interfaces": [
                     {
                         "name": "eth0",
                         "network": f"net{net}",
                         "address": f"10.{net}.0.{10 + 10 * c + i}",
-                    }
+                    },
+                    {"name": "eth0", "address": f"fd00:{c}::1:{10 + i:x}/64"},
                 ],
             }
             for i in range(draw(st.integers(0, 3)))

@@ -34,9 +34,11 @@ clusters:
     assert "schema-unknown-field" in rules
     unknown = next(f for f in found if f[0] == "schema-unknown-field")
     assert unknown[1] == line_of(text, "adresses")
-    assert "did you mean 'addresses'?" in unknown[2]
+    assert unknown[2] == (
+        "unknown field 'adresses' in pool 'web' of cluster 'a'; did you mean 'addresses'?"
+    )
     missing = next(f for f in found if f[0] == "schema-invalid")
-    assert "addresses: required field is missing" in missing[2]
+    assert missing[2] == "addresses of pool 'web' (cluster 'a'): required field is missing"
     # the site is checked without the pool, which is remembered as unreadable
     (ls,) = load(text).sites
     assert ls.site.spec.clusters[0].pools == [] and not ls.complete
@@ -88,8 +90,8 @@ def test_site_without_header_is_validated():
     text = GOOD.replace("apiVersion: gitops-lb.io/v1alpha1\nkind: Site\n", "")
     found = intake(text)
     assert sorted(m for _, _, m in found) == [
-        "apiVersion: required field is missing",
-        "kind: required field is missing",
+        "apiVersion of site 'dc1': required field is missing",
+        "kind of site 'dc1': required field is missing",
     ]
 
 

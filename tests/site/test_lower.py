@@ -172,8 +172,9 @@ def test_metallb_rule_finds_site_line():
     assert [(d.location.file, d.location.line) for d in found] == [
         ("site.yaml", line_of(text, "192.168.10.72/29"))
     ]
-    assert found[0].object == "IPAddressPool/lb/web"
-    assert found[0].path == "spec.addresses[1]"
+    # reported as the site spec wrote it: the site document, and the path in it
+    assert found[0].object == "Site/dc1"
+    assert found[0].path == "spec.clusters[0].pools[0].addresses[1]"
 
 
 def test_invalid_element_is_left_out_and_remembered():

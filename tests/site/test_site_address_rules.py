@@ -51,7 +51,7 @@ def test_l2_pool_outside_every_network():
     text = with_web("192.168.10.64/27", "192.168.30.0/28", "fc00::/120")
     found = [d for d in check(text) if d.rule == "site-pool-outside-network"]
     assert [(d.location.line, d.path) for d in found] == [
-        (line_of(text, "192.168.30.0/28"), "spec.addresses[1]")
+        (line_of(text, "192.168.30.0/28"), "spec.clusters[0].pools[0].addresses[1]")
     ]
     assert "vlan10 192.168.10.0/24" in found[0].message
 
@@ -76,12 +76,12 @@ def test_pool_includes_taken_addresses():
     found = [d for d in check(text) if d.rule == "site-pool-reserved"]
     line = line_of(text, "192.168.10.0/28")
     assert [(d.location.line, d.path) for d in found] == [
-        (line, "spec.addresses[0]"),
-        (line, "spec.addresses[1]"),
-        (line, "spec.addresses[2]"),
+        (line, "spec.clusters[0].pools[0].addresses[0]"),
+        (line, "spec.clusters[0].pools[0].addresses[1]"),
+        (line, "spec.clusters[0].pools[0].addresses[2]"),
     ]
     first = found[0].message
-    assert first.startswith("192.168.10.0/28 in pool 'web' includes ")
+    assert first.startswith("192.168.10.0/28 in pool 'web' of cluster 'a' includes ")
     assert "the gateway of network 'vlan10'" in first and "and 2 more" in first
     assert {r.message for r in found[0].related} == {
         "the gateway of network 'vlan10'",
@@ -128,7 +128,7 @@ def test_l2_pool_not_on_every_selected_node_network():
     found = [d for d in check(text) if d.rule == "site-l2-pool-not-on-node-network"]
     # eth0 is the only announcing interface; it is on vlan10 on both nodes
     assert [(d.location.line, d.path) for d in found] == [
-        (line_of(text, "192.168.20.64/27"), "spec.addresses[1]")
+        (line_of(text, "192.168.20.64/27"), "spec.clusters[0].pools[0].addresses[1]")
     ]
     assert "2 node(s)" in found[0].message and "(n1, n2)" in found[0].message
     # without the interface restriction n2 reaches vlan20 on eth1, n1 does not

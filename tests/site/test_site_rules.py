@@ -83,8 +83,11 @@ def test_node_selector_matching_no_node():
         line_of(text, "rack: rX"),
         line_of(text, "rack: r3"),
     ]
-    assert [d.path for d in found] == ["spec.nodeSelectors[1]", "spec.nodeSelectors[0]"]
-    assert found[0].object == "L2Advertisement/metallb-system/web"
+    assert [d.path for d in found] == [
+        "spec.clusters[0].pools[0].l2.nodeSelectors[1]",
+        "spec.clusters[0].bgpPeers[0].nodeSelectors[0]",
+    ]
+    assert found[0].object == "Site/dc1"
 
 
 def test_node_selector_matching_a_node_or_no_inventory():
@@ -104,7 +107,7 @@ def test_interface_not_on_selected_nodes():
     text = site(text.replace("{rack: rX}", "{rack: r1}"))
     found = [d for d in check(text) if d.rule == "site-interface-not-on-node"]
     assert [(d.location.line, d.path) for d in found] == [
-        (line_of(text, "eth9"), "spec.interfaces[2]")
+        (line_of(text, "eth9"), "spec.clusters[0].pools[0].l2.interfaces[2]")
     ]
     assert "'eth9'" in found[0].message
 

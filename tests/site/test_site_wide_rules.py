@@ -36,7 +36,11 @@ def test_overlap_on_a_shared_network_is_an_error():
     text = site(TWO)
     found = [d for d in check(text) if d.rule.startswith("site-pool-overlap")]
     assert [(d.rule, d.location.line, d.path) for d in found] == [
-        ("site-pool-overlap-shared-network", line_of(text, "192.168.10.72/29"), "spec.addresses[1]")
+        (
+            "site-pool-overlap-shared-network",
+            line_of(text, "192.168.10.72/29"),
+            "spec.clusters[1].pools[0].addresses[1]",
+        )
     ]
     d = found[0]
     assert str(d.severity) == "error"
@@ -144,16 +148,20 @@ clusters:
         (line_of(text, "{name: x}, {name: x}"), "node 'x' is defined twice in cluster dc1/a"),
         (
             line_of(text, "name: web, addresses: [10.0.0.16"),
-            "IPAddressPool 'web' is defined twice in cluster dc1/a",
+            "pool 'web' is defined twice in cluster dc1/a",
         ),
-        (line_of(text, "- {name: web}"), "L2Advertisement 'web' is defined twice in cluster dc1/a"),
+        (
+            line_of(text, "- {name: web}"),
+            "l2Advertisement 'web' and l2 of pool 'web' are both layer 2 advertisements named "
+            "'web' in cluster dc1/a",
+        ),
         (
             line_of(text, "{name: s, namespace: x}", 2),
-            "Service 'x/s' is defined twice in cluster dc1/a",
+            "service 'x/s' is defined twice in cluster dc1/a",
         ),
         (line_of(text, "server: https://a2") - 1, "cluster 'a' is defined twice in site 'dc1'"),
     ]
-    web_l2 = next(d for d in found if d.message.startswith("L2Advertisement"))
+    web_l2 = next(d for d in found if d.message.startswith("l2Advertisement"))
     assert web_l2.related[0].location.line == line_of(text, "l2: {}")
 
 

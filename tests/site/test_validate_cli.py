@@ -32,9 +32,9 @@ def test_errors_exit_one_with_site_lines_in_json(tmp_path, capsys):
     assert (d["file"], d["line"], d["path"]) == (
         str(f),
         line_of(text, "192.168.10.0/27"),
-        "spec.addresses[0]",
+        "spec.clusters[0].pools[0].addresses[0]",
     )
-    assert d["object"] == "IPAddressPool/metallb-system/web"
+    assert d["object"] == "Site/dc1"
 
 
 def test_compat_and_disable(tmp_path, capsys):
