@@ -193,8 +193,9 @@ def unread(kind: str, name: str, spec: Any) -> Unread:
         named = spec.get("ipAddressPools")
         if spec.get("ipAddressPoolSelectors") is None and _strings(named) and named:
             pools = tuple(named)
-    if kind == "IPAddressPool" and _strings(spec.get("addresses")):
-        addresses = tuple(spec["addresses"])
+    raw = spec.get("addresses")
+    if kind == "IPAddressPool" and (_strings(raw) or isinstance(raw, str)):
+        addresses = (raw,) if isinstance(raw, str) else tuple(raw)  # one address, unlisted
     return Unread(kind, name, pools=pools, addresses=addresses)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, SetNamespace
+from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, SetNamespace, Unread
 from gitops_lb.diagnostics import FieldPath, Location
 from gitops_lb.intake import add_item, report_validation_error, salvage, unread
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
@@ -19,6 +19,8 @@ from gitops_lb.metallb.legacy import LEGACY_KEY
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths
 
 CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
+# reading problems that lose objects (a document that does not parse, a file not decoded)
+LOSING = frozenset({"yaml-syntax", "yaml-too-complex", "file-encoding", "file-unreadable"})
 
 
 def load_manifests(
@@ -42,6 +44,8 @@ def config_from_files(
     for lf in files:
         for issue in lf.issues:
             cfg.add_intake(issue.rule, Finding(issue.message, location=issue.location))
+        if lf.lost or any(issue.rule in LOSING for issue in lf.issues):
+            cfg.unreadable.append(Unread("", ""))  # what was lost may be anything
         for doc in lf.documents:
             add_document(cfg, doc)
     nothing = not any(doc.data is not None for lf in files for doc in lf.documents)
