@@ -120,10 +120,14 @@ def report_validation_error(
         field = str(loc[-1])
         allowed = allowed_fields(model, loc[:-1])
         hint = did_you_mean(field, allowed)
+        text = f"; did you mean {hint!r}?" if hint else ""
+        homes = [] if hint else nested_home(model, loc[:-1], field)
+        if homes:
+            text = f"; did you mean to indent it under {' or '.join(map(repr, homes))}?"
         cfg.add_intake(
             "schema-unknown-field",
             Finding(
-                words.unknown(loc) + (f"; did you mean {hint!r}?" if hint else ""),
+                words.unknown(loc) + text,
                 item,
                 loc,
                 key=True,
@@ -146,6 +150,12 @@ def report_validation_error(
             if why:
                 message = f"{where}: {shown(got)} is invalid: {why}"
     cfg.add_intake("schema-invalid", Finding(message, item, loc))
+
+
+def nested_home(model: type[BaseModel], loc: FieldPath, name: str) -> list[str]:
+    """The fields at `loc` whose own fields include `name` (the key `name:` written one level
+    too far out, as `name:` beside `metadata:` instead of under it)."""
+    return [c for c in allowed_fields(model, loc) if name in allowed_fields(model, (*loc, c))]
 
 
 def did_you_mean(name: str, allowed: list[str]) -> str | None:
@@ -275,6 +285,7 @@ class Salvaged(Generic[M]):
 class _Action:
     path: FieldPath  # what to remove (or to set, with `fill`)
     hint: str | None = None  # the field a misspelt key most likely meant
+    homes: tuple[str, ...] = ()  # the fields it may belong under (written a level too far out)
     fill: Any = None
 
 
@@ -372,8 +383,10 @@ def _action_for(model: type[BaseModel], doc: Any, err: Any, fill: Fill | None) -
     found = _present(doc, loc)
     path = loc[:found]
     if err["type"] == "extra_forbidden" and found == len(loc) and path:
-        hint = did_you_mean(str(loc[-1]), allowed_fields(model, loc[:-1]))
-        return _Action(path, hint=hint)
+        name = str(loc[-1])
+        hint = did_you_mean(name, allowed_fields(model, loc[:-1]))
+        homes = () if hint else tuple(nested_home(model, loc[:-1], name))
+        return _Action(path, hint=hint, homes=homes)
     if err["type"] == "missing" and found < len(loc):
         target = (*path, loc[found])
         stand_in = fill(target) if fill is not None else None
@@ -428,6 +441,8 @@ def _apply(doc: Any, actions: list[_Action], gaps: Gaps) -> bool:
             gaps.mark(parent, last)
             if action.hint is not None:
                 gaps.mark(parent, action.hint)
+            for home in action.homes:
+                gaps.mark(parent, home)  # what it holds is not as meant
             changed = True
         elif isinstance(parent, LocSeq) and isinstance(last, int) and 0 <= last < len(parent):
             gaps.lose(parent, parent.pop(last))

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, SetNamespace, Unread
 from gitops_lb.diagnostics import FieldPath, Location
-from gitops_lb.intake import add_item, report_validation_error, salvage, unread
+from gitops_lb.intake import add_item, did_you_mean, report_validation_error, salvage, unread
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.legacy import LEGACY_KEY
@@ -84,6 +84,8 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
         missing = [k for k, v in (("apiVersion", api_version), ("kind", kind)) if not v]
         what = " and ".join(missing) if missing else "apiVersion and kind as strings"
         cfg.add_intake("object-missing-type", Finding(f"object has no {what}", location=loc))
+        # it may be anything (of its kind, when that is written)
+        cfg.unreadable.append(unread_untyped(kind if isinstance(kind, str) else "", data))
         return
     items = data.get("items")
     if kind.endswith("List") and isinstance(items, LocSeq):
@@ -112,6 +114,9 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
                     location=loc,
                 ),
             )
+            # the kind it most likely is (a misspelt kind, another version of one)
+            meant = did_you_mean(kind, sorted({k for _, k in (*m.MODELS, *m.OPERATOR_MODELS)}))
+            cfg.unreadable.append(unread_untyped(meant or "", data))
             return
     elif api_version == "v1" and kind in CORE_KINDS:
         model = m.MODELS[("v1", kind)]
@@ -121,6 +126,13 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
     else:
         return  # not something MetalLB reads
     add_validated(cfg, file, data, model, kind)
+
+
+def unread_untyped(kind: str, data: LocMap) -> Unread:
+    """An object whose type could not be read, as an unreadable object of `kind` ("": any)."""
+    meta = data.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return unread(kind, name if isinstance(name, str) else "", data.get("spec"))
 
 
 def prune_nulls(value: Any) -> Any:
