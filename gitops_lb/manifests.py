@@ -10,7 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, SetNamespace, Unread
+from gitops_lb.config import (
+    DEFAULT_NAMESPACE,
+    ClusterConfig,
+    Finding,
+    Item,
+    SetNamespace,
+    Unread,
+    overlap,
+)
 from gitops_lb.diagnostics import FieldPath, Location
 from gitops_lb.intake import add_item, did_you_mean, report_validation_error, salvage, unread
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
@@ -185,6 +193,8 @@ def add_validated(
             return
         obj, doc = got.model, got.doc
         unsure, partial = got.gaps.paths(doc)
+        if any(overlap(("metadata", "name"), gap) for gap in unsure):
+            cfg.unreadable.append(Unread(kind, ""))  # its name is not known: it may be any
     if isinstance(obj, m.BGPPeerV1Beta1):
         obj = convert_peer(obj)
     item: Item[Any] = Item(obj, kind, name, namespace, file, doc, unsure=unsure, partial=partial)

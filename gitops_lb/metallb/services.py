@@ -45,6 +45,13 @@ LB_IPS = "loadBalancerIPs"
 SHARED_IP = "allow-shared-ip"
 SERVICE_KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)  # the Service annotations MetalLB reads
 
+# what decides a Service's IP family
+FAMILY_FIELDS: tuple[FieldPath, ...] = (
+    ("spec", "ipFamilies"),
+    ("spec", "ipFamilyPolicy"),
+    ("spec", "clusterIP"),
+    ("spec", "clusterIPs"),
+)
 # what decides where a Service's address comes from
 CHOICE_FIELDS: tuple[FieldPath, ...] = (
     ("metadata", "annotations"),
@@ -226,6 +233,8 @@ class ServiceView:
 
     @cached_property
     def family(self) -> Family | None:
+        if not self.item.sure(*FAMILY_FIELDS):
+            return None  # not read as written (schema errors): cannot tell
         return service_family(self.svc.spec)
 
     @property

@@ -417,7 +417,8 @@ class _Lowering:
         ):
             if key in gaps:
                 unsure.append(path)
-        lost = self.gaps.lost_from(s.get("annotations"))
+        own = s.get("annotations")
+        lost = self.gaps.lost_from(own) or self.gaps.keys_of(own)
         return unsure, [("metadata", "annotations")] if lost else []
 
     def annotations(self, s: LocMap) -> LocMap:
@@ -484,5 +485,6 @@ class _Lowering:
             or any(self.gaps.keys_of(i) for i in _seq(ifaces))
         ):
             unsure.append(("status", "addresses"))
-        lost = self.gaps.lost_from(n.get("labels"))
+        labels = n.get("labels")
+        lost = self.gaps.lost_from(labels) or self.gaps.keys_of(labels)
         return unsure, [("metadata", "labels")] if lost else []
