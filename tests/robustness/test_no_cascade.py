@@ -17,6 +17,7 @@ import pytest
 from gitops_lb.check import check_files
 from gitops_lb.manifests import config_from_files
 from gitops_lb.rules import run_rules
+from gitops_lb.site.load import sites_from_files
 from gitops_lb.yamlload import load_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,16 @@ def cascades(path: Path, check: Callable[[str], Found]) -> list[str]:
 @pytest.mark.parametrize("path", SITES, ids=lambda p: p.name)
 def test_no_schema_mistake_in_a_site_spec_cascades(path: Path) -> None:
     assert cascades(path, validate) == []
+
+
+@pytest.mark.parametrize("path", SITES, ids=lambda p: p.name)
+def test_a_site_with_a_schema_mistake_is_still_checked(path: Path) -> None:
+    # quiet because nothing else was checked would pass the test above: most edits leave a
+    # site to check (those that do not break what identifies the site or its clusters)
+    text = path.read_text(encoding="utf-8")
+    mistakes = [e for _, _, e in edits(text) if OWN & {r for r, _ in validate(e)}]
+    checked = [e for e in mistakes if sites_from_files([load_text(e, "t.yaml")]).sites]
+    assert len(checked) > 0.8 * len(mistakes)
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
