@@ -115,9 +115,7 @@ def cluster_duplicates(t: ClusterTarget) -> Iterator[Finding]:
     for items in (cfg.peers, cfg.communities, cfg.l2advs, cfg.bgpadvs):
         kept = _one_shorthand_per_name(_in_order(items))
         if kept:
-            yield from duplicates(
-                ((it.name, it, name) for it in kept), None, f" in cluster {t.id}"
-            )
+            yield from duplicates(((it.name, it, name) for it in kept), None, f" in cluster {t.id}")
     yield from duplicates(
         ((f"{s.namespace}/{s.name}", s, name) for s in _in_order(cfg.services)),
         "service",
