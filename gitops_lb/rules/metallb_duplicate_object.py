@@ -5,7 +5,9 @@ exactly the same session ("peer ... already exists") or two BGPAdvertisements ar
 including their metadata. Objects with different names never collide, so this only happens
 when manifests carry the same object twice (a copied document that was not renamed) or
 objects without a name. Delete the copy, or give every object its own `metadata.name`.
-Copies that differ in some field are reported by `object-duplicate`.
+Copies that differ in some field are reported by `object-duplicate`. In a site spec, the
+`bgp:` shorthands of two pools with one name are reported as that name's duplicate
+(`metallb-duplicate-name`), not again here.
 """
 
 from __future__ import annotations
@@ -99,6 +101,11 @@ def _key(cfg: ClusterConfig, item: Item[Any]) -> Hashable:
     return bgpadv_key(item, cfg.namespace)
 
 
+def _shorthand(item: Item[Any]) -> bool:
+    """Made by a site spec pool's `bgp:` shorthand, which is named after its pool."""
+    return item.origin is not None and bool(item.origin.frame)
+
+
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for items in (cfg.peers, cfg.bgpadvs):
         first: dict[Hashable, Item[Any]] = {}
@@ -106,8 +113,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             if not item.sure(()):
                 continue  # read in part: what made it differ may be what was left out
             earlier = first.setdefault(_key(cfg, item), item)
-            if earlier is item:
-                continue
+            if earlier is item or (_shorthand(item) and _shorthand(earlier)):
+                continue  # two pools' `bgp:` with one name: metallb-duplicate-name's mistake
             named = title(item) if item.name else f"a {kind(item)} without a name"
             yield Finding(
                 f"{named} is identical to an earlier one; MetalLB rejects the duplicate",

@@ -3,10 +3,12 @@
 Names are how the compiled output, Argo CD and MetalLB tell things apart, so each must be
 unique in its scope: site names across all site spec files (each becomes an output folder),
 cluster and network names within a site, and within a cluster the inventory node names, the
-names per kind of the MetalLB objects (pools, BGP peers, communities, BFD profiles, L2 and BGP
-advertisements, including those the `l2:` and `bgp:` shorthands create with the pool's name)
-and the namespace/name of services. With a duplicate, one object silently replaces the other.
-The later definition is reported, with the first as the related location.
+names per kind of the MetalLB objects (BGP peers, communities, L2 and BGP advertisements,
+including those the `l2:` and `bgp:` shorthands create with the pool's name) and the
+namespace/name of services. With a duplicate, one object silently replaces the other.
+The later definition is reported, with the first as the related location. Two pools or two
+BFD profiles with one name are `metallb-duplicate-name` (MetalLB refuses them), and the
+shorthand advertisements of two pools with one name are not reported again.
 """
 
 from __future__ import annotations
@@ -107,16 +109,32 @@ def cluster_duplicates(t: ClusterTarget) -> Iterator[Finding]:
     )
     cfg = t.config
     name = ("metadata", "name")
-    for items in (cfg.pools, cfg.peers, cfg.communities, cfg.bfdprofiles, cfg.l2advs, cfg.bgpadvs):
-        if items:
-            yield from duplicates(
-                ((it.name, it, name) for it in _in_order(items)), None, f" in cluster {t.id}"
-            )
+    # pools and BFD profiles with one name are metallb-duplicate-name's (MetalLB refuses them);
+    # the advertisements the shorthands of two such pools make share the pools' name only
+    # because the pools do: one mistake, reported once
+    for items in (cfg.peers, cfg.communities, cfg.l2advs, cfg.bgpadvs):
+        kept = _one_shorthand_per_name(_in_order(items))
+        if kept:
+            yield from duplicates(((it.name, it, name) for it in kept), None, f" in cluster {t.id}")
     yield from duplicates(
         ((f"{s.namespace}/{s.name}", s, name) for s in _in_order(cfg.services)),
         "service",
         f" in cluster {t.id}",
     )
+
+
+def _one_shorthand_per_name(items: list[Item[Any]]) -> list[Item[Any]]:
+    """The advertisements, but a shorthand's that an earlier shorthand already names: two
+    pools with one name make them, and that is one mistake (metallb-duplicate-name's)."""
+    seen: set[str] = set()
+    kept = []
+    for it in items:
+        if it.origin is not None and it.origin.frame:  # a pool's `l2:` or `bgp:`
+            if it.name in seen:
+                continue
+            seen.add(it.name)
+        kept.append(it)
+    return kept
 
 
 def _in_order(items: list[Item[Any]]) -> list[Item[Any]]:

@@ -147,10 +147,6 @@ clusters:
         (line_of(text, "name: n, cidr: 10.0.1.0"), "network 'n' is defined twice in site 'dc1'"),
         (line_of(text, "{name: x}, {name: x}"), "node 'x' is defined twice in cluster dc1/a"),
         (
-            line_of(text, "name: web, addresses: [10.0.0.16"),
-            "pool 'web' is defined twice in cluster dc1/a",
-        ),
-        (
             line_of(text, "- {name: web}"),
             "l2Advertisement 'web' and l2 of pool 'web' are both layer 2 advertisements named "
             "'web' in cluster dc1/a",
@@ -163,6 +159,39 @@ clusters:
     ]
     web_l2 = next(d for d in found if d.message.startswith("l2Advertisement"))
     assert web_l2.related[0].location.line == line_of(text, "l2: {}")
+    # two pools with one name: MetalLB refuses it, and metallb-duplicate-name alone says so
+    pools = [d for d in check(text) if d.rule == "metallb-duplicate-name"]
+    assert [(d.location.line, d.message) for d in pools] == [
+        (
+            line_of(text, "name: web, addresses: [10.0.0.16"),
+            "duplicate definition of pool 'web' of cluster 'a'",
+        )
+    ]
+
+
+def test_two_pools_with_one_name_and_their_shorthands_are_one_finding():
+    text = site("""\
+clusters:
+  - name: a
+    server: https://a:6443
+    pools:
+      - {name: web, addresses: [10.0.0.0/28], l2: {}, bgp: {}}
+      - {name: web, addresses: [10.0.0.16/28], l2: {}, bgp: {}}
+""")
+    found = [(d.rule, d.location.line) for d in check(text) if "duplicate" in d.rule]
+    assert found == [("metallb-duplicate-name", line_of(text, "addresses: [10.0.0.16"))]
+    # two full-form advertisements with one name are still reported
+    text = site("""\
+clusters:
+  - name: a
+    server: https://a:6443
+    pools:
+      - {name: web, addresses: [10.0.0.0/28]}
+    l2Advertisements:
+      - {name: ad, ipAddressPools: [web]}
+      - {name: ad, ipAddressPools: [web]}
+""")
+    assert [d.rule for d in check(text) if "duplicate" in d.rule] == ["site-duplicate-name"]
 
 
 def test_unique_names():
