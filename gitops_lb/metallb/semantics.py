@@ -168,11 +168,8 @@ class Semantics:
     # Objects with schema errors are filed with what could be read of them, or remembered as
     # unreadable (ClusterConfig.unreadable); their errors are reported. A rule that would
     # report a consequence of them (a name that "does not exist", a pool "nobody announces")
-    # asks here first, so that every rule keeps quiet in the same cases.
-
-    def may_exist(self, kind: str, name: str) -> bool:
-        """An object of this kind and name may be among those that could not be read."""
-        return self.cfg.may_exist(kind, name)
+    # asks here (or ClusterConfig.may_exist, for a name) first, so that every rule keeps quiet
+    # in the same cases.
 
     @cached_property
     def pools_known(self) -> bool:
@@ -229,10 +226,6 @@ class Semantics:
         return not self.cfg.incomplete("Node") and all(
             n.sure(("metadata", "labels")) for n in self.cfg.nodes
         )
-
-    def names_known(self, kind: str) -> bool:
-        """Every object of this kind was read (so a name that is not found does not exist)."""
-        return not self.cfg.incomplete(kind)
 
     # --- nodes --------------------------------------------------------------------------------
 
