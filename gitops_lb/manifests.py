@@ -17,16 +17,25 @@ from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS, SetNamespace
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb import operator as op
 from gitops_lb.metallb.legacy import LEGACY_KEY
+from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
+from gitops_lb.metallb.versions import Version
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths
 
 CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
 
 
 def load_manifests(
-    paths: Iterable[str], *, namespace: str = DEFAULT_NAMESPACE, bgp_mode: str | None = None
+    paths: Iterable[str],
+    *,
+    namespace: str = DEFAULT_NAMESPACE,
+    bgp_mode: str | None = None,
+    metallb_version: Version = DEFAULT_VERSION,
 ) -> tuple[ClusterConfig, list[LoadedFile]]:
     files = load_paths(paths)
-    return config_from_files(files, namespace=namespace, bgp_mode=bgp_mode), files
+    cfg = config_from_files(
+        files, namespace=namespace, bgp_mode=bgp_mode, metallb_version=metallb_version
+    )
+    return cfg, files
 
 
 def config_from_files(
@@ -34,11 +43,18 @@ def config_from_files(
     *,
     namespace: str = DEFAULT_NAMESPACE,
     bgp_mode: str | None = None,
+    metallb_version: Version = DEFAULT_VERSION,
     kustomized: Mapping[str, SetNamespace] | None = None,
 ) -> ClusterConfig:
-    """One cluster's configuration from files; `kustomized` names the files a kustomization
-    puts into a namespace (gitops_lb.kustomize), as its build would."""
-    cfg = ClusterConfig(namespace=namespace, bgp_mode=bgp_mode, kustomized=dict(kustomized or {}))
+    """One cluster's configuration from files, for the MetalLB release `metallb_version`;
+    `kustomized` names the files a kustomization puts into a namespace (gitops_lb.kustomize),
+    as its build would."""
+    cfg = ClusterConfig(
+        namespace=namespace,
+        bgp_mode=bgp_mode,
+        metallb_version=metallb_version,
+        kustomized=dict(kustomized or {}),
+    )
     files = list(files)
     for lf in files:
         for issue in lf.issues:

@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             groups,
             namespace=args.namespace,
             bgp_mode=args.bgp_mode,
+            metallb_version=_options.version_or_default(args),
             compat=args.metallb_compat,
             disabled=args.disable,
         )

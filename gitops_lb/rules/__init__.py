@@ -74,7 +74,7 @@ def run_rules(
     for rule in all_rules().values():
         if rule.id in skip or (wanted is not None and rule.category not in wanted):
             continue
-        if rule.applies.covers(source, cfg.bgp_mode, skip):
+        if rule.applies.covers(source, cfg.bgp_mode, skip, cfg.metallb_version):
             out.extend(_run(rule, compat, rule.check, cfg))
     return out
 
@@ -88,7 +88,8 @@ def run_target_rules(
     cfg = target.config
     out: list[Diagnostic] = []
     for rule in all_rules().values():
-        if rule.id in skip or not rule.applies.covers(Input.SITES, cfg.bgp_mode, skip):
+        applies = rule.applies.covers(Input.SITES, cfg.bgp_mode, skip, cfg.metallb_version)
+        if rule.id in skip or not applies:
             continue
         out.extend(_run(rule, compat, rule.check, cfg))
         if rule.check_target is not None:
