@@ -15,6 +15,7 @@ from gitops_lb.memo import per_object
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.labelindex import LabelIndex
 from gitops_lb.metallb.selectors import selector_identity, selector_problems
+from gitops_lb.metallb.versions import Version, first, has
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -251,13 +252,58 @@ def connect_time_problems(ns: int) -> list[str]:
     return out
 
 
-# --- FRR: peers that share a node (MetalLB internal/config/validation.go, v0.15.1) ----------------
+# --- FRR: peers compared with each other (MetalLB internal/config/validation.go) -----------------
+#
+# Up to v0.15.3 MetalLB compares every BGPPeer of the cluster with every other one, whatever
+# their nodeSelectors; from v0.16.0 only peers that select a common node.
 
 
 def peer_identifier(spec: m.BGPPeerSpec) -> str:
-    """What FRR keys a neighbor by: the address (or interface), suffixed -<vrf> in a VRF."""
+    """What FRR keys a neighbor by from v0.16.0: the address (or interface), suffixed -<vrf>
+    in a VRF."""
     ident = spec.peerAddress or spec.interface
     return f"{ident}-{spec.vrf}" if spec.vrf else ident
+
+
+def duplicate_key(spec: m.BGPPeerSpec, version: Version) -> str:
+    """What MetalLB `version` takes two FRR peers to be duplicates by: the address alone up
+    to v0.13.7 (no VRFs yet), then address (or interface, from v0.15.0) + "-" + vrf, the
+    suffix written even for the default VRF, and from v0.16.0 without it there."""
+    if not has(version, "vrf"):
+        return spec.peerAddress
+    if not has(version, "node_aware_frr_peers"):
+        return f"{spec.peerAddress or spec.interface}-{spec.vrf}"
+    return peer_identifier(spec)
+
+
+def node_aware(cfg: ClusterConfig) -> bool:
+    """Whether the target release compares only FRR peers that share a node (v0.16.0+)."""
+    return has(cfg.metallb_version, "node_aware_frr_peers")
+
+
+def frr_groups(cfg: ClusterConfig) -> list[list[int]]:
+    """The sets of peers the target release compares: those sharing a node (v0.16.0+), or
+    all peers of the cluster (before)."""
+    if node_aware(cfg):
+        return peer_groups(cfg)
+    return [list(range(len(cfg.peers)))] if len(cfg.peers) > 1 else []
+
+
+def frr_where(cfg: ClusterConfig) -> str:
+    """Where two peers meet, for messages (" on a common node..."): nothing to say when the
+    target release compares every peer of the cluster."""
+    return f" {sharing_note(cfg)}" if node_aware(cfg) else ""
+
+
+def frr_scope_rule(cfg: ClusterConfig, per_node: str, cluster_wide: str) -> str:
+    """The end of an FRR peer message: what the target release requires, and where."""
+    if node_aware(cfg):
+        return per_node
+    start = first("node_aware_frr_peers")
+    return (
+        f"{cluster_wide} (MetalLB {cfg.metallb_version} compares all BGPPeers whatever their "
+        f"nodeSelectors; {start} and later only those sharing a node)"
+    )
 
 
 @per_object
