@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from gitops_lb.config import ClusterConfig
 from gitops_lb.diagnostics import Diagnostic
 from gitops_lb.manifests import config_from_files
-from gitops_lb.metallb.versions import DEFAULT, release
+from gitops_lb.metallb import versions
+from gitops_lb.metallb.versions import DEFAULT, NEWEST, release
 from gitops_lb.rules import run_rules
 from gitops_lb.yamlload import load_text
 
@@ -57,3 +60,11 @@ def pool(name: str, *addresses: str, extra: str = "") -> str:
         f"metadata: {{name: {name}, namespace: {NS}}}\n"
         f"spec:\n  addresses: [{addrs}]\n{extra}"
     )
+
+
+def released(monkeypatch: pytest.MonkeyPatch, kind: str, field: str) -> None:
+    """Pretend the newest release has a field that is only on MetalLB's main branch (so far
+    L2Advertisement preferredNodeSelectors), to check main's rules for it."""
+    fields = versions.FIELDS[kind]
+    assert fields[("spec", field)] is None, "a released field needs no pretending"
+    monkeypatch.setitem(fields, ("spec", field), NEWEST)

@@ -24,7 +24,8 @@ FRR_ONLY = (
 
 def test_native_reports_each_frr_only_field():
     text = peer("a", *FRR_ONLY) + bfd("fast")
-    assert hits(text, "native-frr-only-field", bgp_mode="native") == list(range(9, 17))
+    found = hits(text, "native-frr-only-field", bgp_mode="native", version="v0.16.0")  # localASN
+    assert found == list(range(9, 17))
 
 
 def test_native_dynamic_asn_and_interface():
@@ -48,7 +49,7 @@ def test_native_allows_hold_time_zero_keepalive_and_false_flags():
 def test_frr_only_fields_are_fine_in_frr_modes_and_without_mode():
     text = peer("a", *FRR_ONLY) + bfd("fast")
     for mode in ("frr", "frr-k8s", None):
-        assert hits(text, "native-frr-only-field", bgp_mode=mode) == []
+        assert hits(text, "native-frr-only-field", bgp_mode=mode, version="v0.16.0") == []
 
 
 def test_native_bfd_profile_object():

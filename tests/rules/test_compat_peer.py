@@ -228,6 +228,7 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
     ("native-local-asn", p("localASN: 65001"), "native", True, "native-frr-only-field"),
     ("frr-local-asn", p("localASN: 65001"), "frr", False, None),
     ("frr-k8s-local-asn", p("localASN: 65001"), "frr-k8s", False, None),
+    ("frr-local-asn@v0.15", p("localASN: 65001"), "frr", True, "field-unsupported-version"),
     # --- FRR peers compared with each other (DiscardNativeOnly, MetalLB
     # internal/config/validation.go): cluster-wide at v0.15.1, node by node from v0.16.0
     # (the cases run at the release in AT; their v0.15.1 sides follow them, ending "@v0.15")
@@ -344,6 +345,9 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
 
 # the release a case comes from when it is not gitops-lb's default (v0.15.1)
 AT = {
+    "native-local-asn": "v0.16.0",
+    "frr-local-asn": "v0.16.0",
+    "frr-k8s-local-asn": "v0.16.0",
     "frr-router-id-disjoint-nodes": "v0.16.0",
     "frr-duplicate-disjoint-nodes": "v0.16.0",
     "frr-duplicate-vrf-suffix-collision": "v0.16.0",
