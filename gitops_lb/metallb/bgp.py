@@ -200,7 +200,7 @@ def format_duration(ns: int) -> str:
     return sign + text
 
 
-# --- session timers (parseTimers, MetalLB internal/config/config.go, v0.15.1) --------------------
+# --- session timers (parseTimers, MetalLB internal/config/config.go, v0.14.9 and later) ----------
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +211,7 @@ class Timers:
     keepalive: int
     hold_given: bool
     keepalive_given: bool
+    hold_default: bool = False  # up to v0.14.8: the 90 s used for an absent or zero holdTime
 
     @property
     def hold_seconds(self) -> int:
@@ -238,6 +239,19 @@ def derive_timers(hold: int | None, keepalive: int | None) -> Timers | None:
         return Timers(hold, go_quo(hold, 3), True, False)
     assert keepalive is not None
     return Timers(wrap_int64(keepalive * 3), keepalive, False, True)
+
+
+DEFAULT_HOLD = 90 * SECOND  # up to v0.14.8
+
+
+def derive_timers_before_0_14_9(hold: int | None, keepalive: int | None) -> Timers:
+    """The timers of MetalLB v0.13.0 to v0.14.8 (plain durations, not optional): an absent or
+    zero hold time is 90 s, an absent or zero keepalive is hold / 3."""
+    hold_given = hold is not None and hold != 0
+    hold_ns = hold if hold is not None and hold_given else DEFAULT_HOLD
+    keepalive_given = keepalive is not None and keepalive != 0
+    keepalive_ns = keepalive if keepalive is not None and keepalive_given else hold_ns // 3
+    return Timers(hold_ns, keepalive_ns, hold_given, keepalive_given, not hold_given)
 
 
 def connect_time_problems(ns: int) -> list[str]:

@@ -1,0 +1,210 @@
+"""Rules that start with a release, or check differently from one: both sides of each boundary.
+
+The boundaries are MetalLB's (its source at each release tag); each test names the release
+before and the first one with the new behaviour.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gitops_lb.rules import all_rules
+from tests.builders import bgpadv, community, l2adv, line_of, node, obj, peer
+from tests.helpers import errors, hits, lint, pool
+from tests.rules.svc import SHARE, l2, svc
+
+PEER = "myASN: 1, peerASN: 2, peerAddress: 10.9.0.1"
+ECHO = obj("BFDProfile", "e", "{echoMode: true}") + peer("r", f"{{{PEER}, bfdProfile: e}}")
+
+
+def rules(text: str, version: str, mode: str | None = None) -> set[str]:
+    return {d.rule for d in lint(text, bgp_mode=mode, version=version)}
+
+
+def message(text: str, rule: str, version: str, mode: str | None = None) -> str:
+    (d,) = [d for d in lint(text, bgp_mode=mode, version=version) if d.rule == rule]
+    return d.message
+
+
+@pytest.mark.parametrize(
+    ("rule", "since"),
+    [
+        ("bfd-echo-ipv6", "v0.13.10"),
+        ("native-large-community", "v0.13.10"),
+        ("bgpadv-localpref-conflict", "v0.13.10"),
+        ("peer-disable-mp", "v0.15.0"),
+        ("peer-deprecated-version", "v0.14.9"),
+        ("peer-local-asn-ignored", "v0.16.0"),
+        ("bgpadv-aggregation-selectors", "v0.16.0"),
+        ("l2-shared-ip-service-selectors", "v0.16.0"),
+    ],
+)
+def test_rules_that_start_with_a_release(rule, since):
+    r = all_rules()[rule]
+    assert r.applies.versions.since is not None and str(r.applies.versions.since) == since
+    assert r.applies.versions.until is None
+
+
+def test_bfd_echo_with_ipv6_from_v0_13_10():
+    text = pool("p", "fc00::/64") + ECHO + bgpadv("b")
+    assert hits(text, "bfd-echo-ipv6", bgp_mode="frr", version="v0.13.9") == []
+    assert hits(text, "bfd-echo-ipv6", bgp_mode="frr", version="v0.13.10") != []
+
+
+def test_large_communities_from_v0_13_10():
+    text = pool("p", "10.0.0.0/24") + bgpadv("b", "{communities: ['large:1:2:3']}")
+    text += community("c", ("x", "large:4:5:6"))
+    lines = [line_of(text, "large:1:2:3"), line_of(text, "large:4:5:6")]
+    # v0.13.9 knows standard communities only: invalid in every mode
+    assert hits(text, "community-invalid", bgp_mode="frr", version="v0.13.9") == lines
+    assert hits(text, "community-invalid", bgp_mode="frr", version="v0.13.10") == []
+    assert "the only kind MetalLB v0.13.9 knows (large communities need v0.13.10" in message(
+        text.split("---\napiVersion: metallb.io/v1beta1\nkind: Community")[0],
+        "community-invalid",
+        "v0.13.9",
+    )
+    # native mode refuses them once they exist, and only then
+    assert hits(text, "native-large-community", bgp_mode="native", version="v0.13.9") == []
+    assert hits(text, "native-large-community", bgp_mode="native", version="v0.13.10") == lines
+    # standard ones are fine everywhere
+    ok = pool("p", "10.0.0.0/24") + bgpadv("b", "{communities: ['65000:1']}")
+    assert hits(ok, "community-invalid", version="v0.13.0") == []
+
+
+N1 = node("n1")
+P = pool("p", "10.0.0.0/24")
+
+
+def test_localpref_conflicts_from_v0_13_10():
+    text = P + N1 + bgpadv("a", "{localPref: 100}") + bgpadv("b", "{localPref: 200}")
+    assert hits(text, "bgpadv-localpref-conflict", version="v0.13.9") == []
+    assert hits(text, "bgpadv-localpref-conflict", version="v0.13.10") != []
+
+
+def test_localpref_aggregation_per_family_from_v0_15_0():
+    # an IPv4-only pool: a different aggregationLength sets the two apart from v0.15.0;
+    # before, aggregationLengthV6 had to differ too
+    text = P + N1 + bgpadv("a", "{localPref: 100}")
+    text += bgpadv("b", "{localPref: 200, aggregationLength: 24}")
+    assert hits(text, "bgpadv-localpref-conflict", version="v0.14.9") != []
+    assert hits(text, "bgpadv-localpref-conflict", version="v0.15.0") == []
+    both = P + N1 + bgpadv("a", "{localPref: 100}")
+    both += bgpadv("b", "{localPref: 200, aggregationLength: 24, aggregationLengthV6: 64}")
+    assert hits(both, "bgpadv-localpref-conflict", version="v0.14.9") == []
+
+
+def test_localpref_service_selectors_exemption_from_v0_16_0():
+    text = P + N1 + bgpadv("a", "{localPref: 100}")
+    text += bgpadv("b", "{localPref: 200, serviceSelectors: [{}]}")
+    assert hits(text, "bgpadv-localpref-conflict", version="v0.16.0") == []
+    # v0.15.3 drops the field: the two advertisements conflict
+    found = rules(text, "v0.15.3")
+    assert {"field-unsupported-version", "bgpadv-localpref-conflict"} <= found
+
+
+def test_aggregation_with_service_selectors_from_v0_16_0():
+    text = P + bgpadv("b", "{aggregationLength: 24, serviceSelectors: [{}]}")
+    assert hits(text, "bgpadv-aggregation-selectors", version="v0.16.0") != []
+    assert rules(text, "v0.15.3") & {"bgpadv-aggregation-selectors"} == set()
+    assert "field-unsupported-version" in rules(text, "v0.15.3")
+
+
+def test_disable_mp_works_up_to_v0_14_9():
+    text = peer("a", f"{{{PEER}, disableMP: true}}")
+    assert hits(text, "peer-disable-mp", version="v0.14.9") == []
+    assert hits(text, "peer-disable-mp", version="v0.15.0") != []
+    assert "has no effect" in message(text, "peer-disable-mp", "v0.15.2", "frr-k8s")
+    assert "FRR-K8s applies it (from MetalLB v0.15.3)" in message(
+        text, "peer-disable-mp", "v0.15.3", "frr-k8s"
+    )
+    assert "has no effect" in message(text, "peer-disable-mp", "v0.15.3", "frr")
+
+
+def test_v1beta1_peers_deprecated_from_v0_14_9():
+    text = obj("BGPPeer", "a", f"{{{PEER}}}", api="metallb.io/v1beta1")
+    assert hits(text, "peer-deprecated-version", version="v0.14.8") == []
+    assert hits(text, "peer-deprecated-version", version="v0.14.9") == [2]
+
+
+def test_local_asn_ignored_from_v0_16_0():
+    text = peer("a", f"{{{PEER}, localASN: 65001}}")
+    assert hits(text, "peer-local-asn-ignored", bgp_mode="frr-k8s", version="v0.16.0") != []
+    found = rules(text, "v0.15.3", "frr-k8s")
+    assert "peer-local-asn-ignored" not in found and "field-unsupported-version" in found
+
+
+def test_timers_before_v0_14_9_default_the_hold_time():
+    # keepalive alone: longer than the default 90 s hold up to v0.14.8; hold = 3 x 100 s after
+    alone = peer("a", f"{{{PEER}, keepaliveTime: 100s}}")
+    assert hits(alone, "peer-timers", version="v0.14.9") == []
+    assert hits(alone, "peer-timers", version="v0.14.8") == [line_of(alone, "keepaliveTime")]
+    assert message(alone, "peer-timers", "v0.14.8") == (
+        "keepaliveTime '100s' of BGPPeer 'a' is longer than the hold time of 1m30s that MetalLB "
+        "v0.14.8 uses when holdTime is absent or zero; the keepalive must not exceed the hold "
+        "time"
+    )
+    # a zero hold time is the default up to v0.14.8, a hold time of 0 after
+    zero = peer("a", f"{{{PEER}, holdTime: 0s, keepaliveTime: 30s}}")
+    assert hits(zero, "peer-timers", version="v0.14.8") == []
+    assert hits(zero, "peer-timers", version="v0.14.9") == [line_of(zero, "keepaliveTime")]
+    # a v1beta1 peer's absent timers become 0s: the defaults up to v0.14.8
+    old = obj("BGPPeer", "a", f"{{{PEER}, keepaliveTime: 30s}}", api="metallb.io/v1beta1")
+    assert hits(old, "peer-timers", version="v0.14.8") == []
+    assert hits(old, "peer-timers", version="v0.14.9") != []
+    # what both read alike
+    bad = peer("a", f"{{{PEER}, holdTime: 2s}}")
+    assert hits(bad, "peer-timers", version="v0.13.0") == hits(bad, "peer-timers") != []
+
+
+def test_peer_address_before_unnumbered_peering():
+    text = peer("a", "{myASN: 1, peerASN: 2}")
+    assert message(text, "peer-address", "v0.14.9") == (
+        "BGPPeer 'a' has no peerAddress; MetalLB v0.14.9 needs the neighbor's address"
+    )
+    assert message(text, "peer-address", "v0.15.0") == (
+        "BGPPeer 'a' has neither peerAddress nor interface; set one of them"
+    )
+
+
+def test_peer_asn_before_dynamic_asn():
+    text = peer("a", "{myASN: 1, peerAddress: 10.9.0.1}")
+    assert message(text, "peer-asn", "v0.14.8") == (
+        "BGPPeer 'a' has no peerASN (or 0); MetalLB v0.14.8 needs the neighbor's AS number"
+    )
+    assert message(text, "peer-asn", "v0.14.9") == (
+        "BGPPeer 'a' sets neither peerASN nor dynamicASN; set one of them"
+    )
+
+
+def test_native_ipv6_pools_refused_with_any_bgp_advertisement_before_v0_14_9():
+    text = pool("v6", "fc00::/64") + P + bgpadv("b", "{ipAddressPools: [p]}")
+    assert hits(text, "native-ipv6-bgp-pool", bgp_mode="native", version="v0.14.9") == []
+    assert hits(text, "native-ipv6-bgp-pool", bgp_mode="native", version="v0.14.8") == [
+        line_of(text, "fc00::/64")
+    ]
+    assert "refuses IPv6 pools as soon as any BGPAdvertisement exists" in message(
+        text, "native-ipv6-bgp-pool", "v0.14.8", "native"
+    )
+    # an IPv6 pool and no BGPAdvertisement: fine in every release
+    assert hits(pool("v6", "fc00::/64"), "native-ipv6-bgp-pool", bgp_mode="native") == []
+    assert (
+        hits(pool("v6", "fc00::/64") + l2adv("l"), "native-ipv6-bgp-pool", version="v0.13.0") == []
+    )
+
+
+def test_line_breaks_are_enforced_by_no_release():
+    text = peer("a", f'{{{PEER}, password: "pw\\n"}}')
+    for version in ("v0.13.0", "v0.15.1", "v0.16.1"):
+        assert errors(text, version=version) == ["peer-line-break"]
+        assert errors(text, version=version, compat=True) == []
+
+
+def test_shared_ip_with_l2_service_selectors_from_v0_16_0():
+    ads = l2("sel", "  ipAddressPools: [web]\n  serviceSelectors:\n  - matchLabels: {app: x}\n")
+    text = pool("web", "10.0.0.0/24") + ads + svc("a", labels="{app: x}", ann={SHARE: "k"})
+    assert hits(text, "l2-shared-ip-service-selectors", version="v0.16.0") != []
+    found = rules(text, "v0.15.3")
+    assert "l2-shared-ip-service-selectors" not in found
+    assert "field-unsupported-version" in found
+    for version in ("v0.16.0", "v0.16.1"):
+        assert "l2-shared-ip-service-selectors" not in errors(text, version=version, compat=True)
