@@ -4,9 +4,10 @@ As MetalLB v0.15.1 does it in controller/service.go (annotations, requested IPs)
 internal/ipfamily/ipfamily.go (the Service's family), internal/allocator/allocator.go (pool
 choice, sharing) and internal/allocator/k8salloc/k8salloc.go (ports and backend key).
 
-Annotations (two prefixes, `metallb.io` winning when present even empty), the requested IPs as
-`getDesiredLbIPs` parses them, the Service's IP family, sharing and backend keys, whether a
-pool's serviceAllocation admits a Service, and which pools the automatic choice may use (which
+Annotations (two prefixes from v0.14.9, `metallb.io` winning when present even empty; before,
+`metallb.universe.tf` alone), the requested IPs as `getDesiredLbIPs` parses them, the
+Service's IP family, sharing and backend keys, whether a pool's serviceAllocation admits a
+Service, and which pools the automatic choice may use (which
 pool holds an address is gitops_lb.metallb.poolspace). Computed once per configuration
 (`services_of(cfg)`) and shared by the service rules.
 
@@ -32,6 +33,7 @@ from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
 from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
 from gitops_lb.metallb.selectors import matches
 from gitops_lb.metallb.semantics import Semantics, selectors_valid, semantics_of
+from gitops_lb.metallb.versions import Version, has
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -73,9 +75,18 @@ class Annotation:
         return ("metadata", "annotations", self.key)
 
 
-def find_annotation(annotations: Mapping[str, str], name: str) -> Annotation | None:
-    """The annotation MetalLB reads for `name`: metallb.io/ wins whenever it is present."""
-    for prefix in PREFIXES:
+def prefixes_for(version: Version) -> tuple[str, ...]:
+    """The prefixes MetalLB `version` reads, the winning one first: metallb.io/ then
+    metallb.universe.tf/ from v0.14.9, metallb.universe.tf/ alone before."""
+    return PREFIXES if has(version, "metallb_io_annotations") else (DEPRECATED_PREFIX,)
+
+
+def find_annotation(
+    annotations: Mapping[str, str], name: str, prefixes: Sequence[str] = PREFIXES
+) -> Annotation | None:
+    """The annotation MetalLB reads for `name`: the first of `prefixes` present wins (from
+    v0.14.9 metallb.io/, whenever it is present)."""
+    for prefix in prefixes:
         key = f"{prefix}/{name}"
         if key in annotations:
             return Annotation(key, annotations[key])
@@ -87,8 +98,8 @@ def annotation_value(annotations: Mapping[str, str], name: str) -> str | None:
     return found.value if found is not None else None
 
 
-def annotation(svc: m.Service, name: str) -> Annotation | None:
-    return find_annotation(svc.metadata.annotations, name)
+def annotation(svc: m.Service, name: str, prefixes: Sequence[str] = PREFIXES) -> Annotation | None:
+    return find_annotation(svc.metadata.annotations, name, prefixes)
 
 
 # --- requested IPs ----------------------------------------------------------------------------
@@ -150,10 +161,10 @@ def parse_request(label: str, path: FieldPath, text: str, *, single: bool) -> Re
     return Request(label, path, text, tuple(ips))
 
 
-def requests_of(svc: m.Service) -> tuple[Request, ...]:
+def requests_of(svc: m.Service, prefixes: Sequence[str] = PREFIXES) -> tuple[Request, ...]:
     """Every non-empty place the Service requests IPs (MetalLB refuses the Service if two)."""
     out: list[Request] = []
-    ann = annotation(svc, LB_IPS)
+    ann = annotation(svc, LB_IPS, prefixes)
     if ann is not None and ann.value != "":
         out.append(parse_request(ann.key, ann.path, ann.value, single=False))
     if svc.spec.loadBalancerIP != "":
@@ -193,6 +204,7 @@ class ServiceView:
     """One LoadBalancer Service as MetalLB's controller sees it."""
 
     item: Item[m.Service]
+    prefixes: tuple[str, ...] = PREFIXES  # the annotation prefixes the release reads
 
     @property
     def svc(self) -> m.Service:
@@ -220,7 +232,7 @@ class ServiceView:
 
     @cached_property
     def requests(self) -> tuple[Request, ...]:
-        return requests_of(self.svc)
+        return requests_of(self.svc, self.prefixes)
 
     @property
     def desired(self) -> Request | None:
@@ -231,7 +243,7 @@ class ServiceView:
 
     @cached_property
     def pool_annotation(self) -> Annotation | None:
-        ann = annotation(self.svc, ADDRESS_POOL)
+        ann = annotation(self.svc, ADDRESS_POOL, self.prefixes)
         return ann if ann is not None and ann.value != "" else None
 
     @property
@@ -240,7 +252,7 @@ class ServiceView:
 
     @cached_property
     def sharing(self) -> Annotation | None:
-        return annotation(self.svc, SHARED_IP)
+        return annotation(self.svc, SHARED_IP, self.prefixes)
 
     @property
     def sharing_key(self) -> str:
@@ -306,7 +318,8 @@ class ServiceSemantics:
 
     @cached_property
     def views(self) -> list[ServiceView]:
-        return [ServiceView(s) for s in self.cfg.services if is_metallb_service(s.model)]
+        prefixes = prefixes_for(self.cfg.metallb_version)
+        return [ServiceView(s, prefixes) for s in self.cfg.services if is_metallb_service(s.model)]
 
     @cached_property
     def index(self) -> PoolIndex:

@@ -11,7 +11,8 @@ import pytest
 from gitops_lb.rules import all_rules
 from tests.builders import bgpadv, community, l2adv, line_of, node, obj, peer
 from tests.helpers import errors, hits, lint, pool
-from tests.rules.svc import SHARE, l2, svc
+from tests.rules.svc import IPS, OLD_IPS, OLD_POOL, POOL, SHARE, l2, svc
+from tests.site.helpers import check, site
 
 PEER = "myASN: 1, peerASN: 2, peerAddress: 10.9.0.1"
 ECHO = obj("BFDProfile", "e", "{echoMode: true}") + peer("r", f"{{{PEER}, bfdProfile: e}}")
@@ -37,6 +38,8 @@ def message(text: str, rule: str, version: str, mode: str | None = None) -> str:
         ("peer-local-asn-ignored", "v0.16.0"),
         ("bgpadv-aggregation-selectors", "v0.16.0"),
         ("l2-shared-ip-service-selectors", "v0.16.0"),
+        ("service-deprecated-annotation", "v0.14.9"),
+        ("service-annotation-prefix-conflict", "v0.14.9"),
     ],
 )
 def test_rules_that_start_with_a_release(rule, since):
@@ -208,3 +211,79 @@ def test_shared_ip_with_l2_service_selectors_from_v0_16_0():
     assert "field-unsupported-version" in found
     for version in ("v0.16.0", "v0.16.1"):
         assert "l2-shared-ip-service-selectors" not in errors(text, version=version, compat=True)
+
+
+# --- Service annotations: metallb.io/ from v0.14.9 ---------------------------------------------
+
+WEB = pool("web", "10.0.0.0/24") + pool("db", "10.0.1.0/24") + l2("all")
+
+
+def test_metallb_io_keys_are_ignored_before_v0_14_9():
+    text = WEB + svc("a", ann={POOL: "web"})
+    assert hits(text, "service-unknown-annotation", version="v0.14.9") == []
+    assert hits(text, "service-unknown-annotation", version="v0.14.8") == [line_of(text, POOL)]
+    assert message(text, "service-unknown-annotation", "v0.14.8") == (
+        "Service web/a: annotation 'metallb.io/address-pool' is not read by MetalLB v0.14.8 (the "
+        "metallb.io/ prefix needs v0.14.9 or later), so it has no effect; did you mean "
+        "'metallb.universe.tf/address-pool'?"
+    )
+    # a misspelt key gets the old prefix's key as its hint there
+    typo = WEB + svc("a", ann={"metallb.io/loadBalancerIP": "10.0.0.5"})
+    assert "did you mean 'metallb.universe.tf/loadBalancerIPs'?" in message(
+        typo, "service-unknown-annotation", "v0.14.8"
+    )
+    assert "did you mean 'metallb.io/loadBalancerIPs'?" in message(
+        typo, "service-unknown-annotation", "v0.14.9"
+    )
+
+
+def test_what_an_ignored_key_asks_for_is_not_checked_before_v0_14_9():
+    text = WEB + svc("a", ann={IPS: "192.168.9.9"})  # outside every pool
+    assert hits(text, "service-ip-outside-pool", version="v0.14.9") == [line_of(text, IPS)]
+    assert hits(text, "service-ip-outside-pool", version="v0.14.8") == []
+    old = WEB + svc("a", ann={OLD_IPS: "192.168.9.9"})
+    assert hits(old, "service-ip-outside-pool", version="v0.14.8") == [line_of(old, OLD_IPS)]
+
+
+def test_the_old_prefix_is_deprecated_from_v0_14_9():
+    text = WEB + svc("a", ann={OLD_POOL: "web"})
+    assert hits(text, "service-deprecated-annotation", version="v0.14.8") == []
+    assert hits(text, "service-deprecated-annotation", version="v0.14.9") == [
+        line_of(text, OLD_POOL)
+    ]
+    assert hits(text, "service-unknown-annotation", version="v0.14.8") == []
+
+
+def test_prefix_conflicts_from_v0_14_9():
+    text = WEB + svc("a", ann={POOL: "web", OLD_POOL: "db"})
+    assert hits(text, "service-annotation-prefix-conflict", version="v0.14.9") == [
+        line_of(text, OLD_POOL)
+    ]
+    found = rules(text, "v0.14.8")
+    assert "service-annotation-prefix-conflict" not in found
+    assert "service-unknown-annotation" in found  # the metallb.io/ key is the ignored one
+
+
+def test_pool_annotation_and_requested_ips_agree_from_v0_13_10():
+    text = WEB + svc("a", ann={OLD_IPS: "10.0.1.7", OLD_POOL: "web"})
+    assert hits(text, "service-ip-outside-pool", version="v0.13.10") == [line_of(text, OLD_IPS)]
+    assert hits(text, "service-ip-outside-pool", version="v0.13.9") == []
+
+
+SITE = """metallb: {{version: {version}}}
+clusters:
+  - name: a
+    server: https://a:6443
+    nodes:
+      - {{name: n1, interfaces: [{{name: eth0}}]}}
+    pools:
+      - {{name: web, addresses: [192.168.10.64/27], l2: {{}}}}
+    services:
+      - {{name: nginx, namespace: web, pool: web, ips: [192.168.10.70], ports: [{{port: 80}}]}}
+"""
+
+
+@pytest.mark.parametrize("version", ["v0.14.8", "v0.14.9"])
+def test_a_site_spec_writes_the_prefix_its_release_reads(version):
+    found = check(site(SITE.format(version=version)))
+    assert [d for d in found if str(d.severity) == "error"] == []
