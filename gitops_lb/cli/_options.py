@@ -93,6 +93,25 @@ def version_or_default(args: argparse.Namespace) -> Version:
     return DEFAULT_VERSION if given is None else given
 
 
+def check_mode_version(args: argparse.Namespace) -> None:
+    """--bgp-mode against the target release: a mode it does not have is a usage error, a
+    mode it deprecates gets one line on standard error (rules bgp-mode-unavailable and
+    bgp-mode-deprecated say the same on site specs)."""
+    from gitops_lb.rules.bgp_mode_deprecated import deprecation
+    from gitops_lb.rules.bgp_mode_unavailable import needs
+
+    version = version_or_default(args)
+    since = needs(args.bgp_mode, version)
+    if since is not None:
+        raise UsageError(
+            f"--bgp-mode {args.bgp_mode} needs MetalLB {since} or later; the target is "
+            f"{version} (--metallb-version)"
+        )
+    note = deprecation(args.bgp_mode, version, "--bgp-mode frr-k8s")
+    if note is not None:
+        _messages.say(f"note: {note}")
+
+
 def add_namespace(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--namespace",

@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     for what in ("site", "cluster"):
         if not re.match(DNS1123_LABEL, getattr(args, what)):
             raise UsageError(f"--{what} {getattr(args, what)!r} is not a DNS-1123 label")
+    _options.check_mode_version(args)
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
     if args.output and os.path.exists(args.output) and not args.force:

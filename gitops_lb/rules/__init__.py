@@ -100,12 +100,15 @@ def run_target_rules(
 def run_one_site_rules(
     targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
 ) -> list[Diagnostic]:
-    """Rule.check_sites on the clusters of one site."""
+    """Rule.check_sites on the clusters of one site (which share its MetalLB release)."""
     skip = set(disabled)
     out: list[Diagnostic] = []
+    version = targets[0].config.metallb_version if targets else None
     for rule in all_rules().values():
         check = rule.check_sites
         if check is None or rule.id in skip:
+            continue
+        if version is not None and version not in rule.applies.versions:
             continue
         out.extend(_run(rule, compat, check, targets))
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from gitops_lb.cli import main
 from gitops_lb.rules import all_rules
 from tests.builders import bgpadv, community, l2adv, line_of, node, obj, peer
 from tests.helpers import errors, hits, lint, pool
@@ -287,3 +288,106 @@ clusters:
 def test_a_site_spec_writes_the_prefix_its_release_reads(version):
     found = check(site(SITE.format(version=version)))
     assert [d for d in found if str(d.severity) == "error"] == []
+
+
+# --- BGP modes, the legacy AddressPool, node addresses in pools --------------------------------
+
+
+def test_frr_k8s_mode_from_v0_14_0_on_the_command_line(tmp_path, capsys):
+    f = tmp_path / "p.yaml"
+    f.write_text(P + l2("all"))
+    assert main(["lint", str(f), "--bgp-mode", "frr-k8s", "--metallb-version", "v0.13.12"]) == 2
+    assert (
+        "--bgp-mode frr-k8s needs MetalLB v0.14.0 or later; the target is v0.13.12"
+        in capsys.readouterr().err
+    )
+    assert main(["lint", str(f), "--bgp-mode", "frr-k8s", "--metallb-version", "v0.14.0"]) == 0
+    assert main(["lint", str(f), "--bgp-mode", "frr", "--metallb-version", "v0.13.12"]) == 0
+
+
+def test_frr_mode_deprecated_from_v0_16_0_on_the_command_line(tmp_path, capsys):
+    f = tmp_path / "p.yaml"
+    f.write_text(P + l2("all"))
+    assert main(["lint", str(f), "--bgp-mode", "frr", "--metallb-version", "v0.15.3"]) == 0
+    assert "deprecated" not in capsys.readouterr().err
+    assert main(["lint", str(f), "--bgp-mode", "frr", "--metallb-version", "v0.16.0"]) == 0
+    assert (
+        "note: FRR mode is deprecated since MetalLB v0.16.0 (the target is v0.16.0); plan the "
+        "move to --bgp-mode frr-k8s" in capsys.readouterr().err
+    )
+
+
+MODE_SITE = (
+    "bgpMode: {mode}\nmetallb: {{version: {version}}}\nclusters: [{{name: a, server: https://a}}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("mode", "version", "rule"),
+    [
+        ("frr-k8s", "v0.13.12", "bgp-mode-unavailable"),
+        ("frr-k8s", "v0.14.0", None),
+        ("frr", "v0.15.3", None),
+        ("frr", "v0.16.0", "bgp-mode-deprecated"),
+        ("frr-k8s", "v0.16.1", None),
+    ],
+)
+def test_a_site_spec_mode_follows_its_release(mode, version, rule):
+    text = site(MODE_SITE.format(mode=mode, version=version))
+    found = [d for d in check(text) if d.rule.startswith("bgp-mode-")]
+    assert [(d.rule, d.location.line) for d in found] == (
+        [(rule, line_of(text, "bgpMode"))] if rule else []
+    )
+
+
+def legacy(name: str = "old", api: str = "metallb.io/v1beta1") -> str:
+    return (
+        f"---\napiVersion: {api}\nkind: AddressPool\nmetadata: {{name: {name}, namespace: "
+        "metallb-system}\nspec: {protocol: layer2, addresses: [10.0.0.0/24]}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "rule", "words"),
+    [
+        (
+            "v0.13.12",
+            "legacy-address-pool-deprecated",
+            "is deprecated; MetalLB v0.13.12 still reads",
+        ),
+        ("v0.14.0", "legacy-address-pool", "MetalLB v0.14.0 ignores it"),
+        ("v0.14.2", "legacy-address-pool", "MetalLB v0.14.2 ignores it"),
+        ("v0.14.3", "legacy-address-pool", "MetalLB v0.14.3 has no AddressPool CRD"),
+        ("v0.15.1", "legacy-address-pool", "has no AddressPool CRD (removed in v0.14.3)"),
+    ],
+)
+def test_the_legacy_address_pool_by_release(version, rule, words):
+    for api in ("metallb.io/v1beta1", "metallb.io/v1alpha1"):
+        text = legacy(api=api)
+        found = [d for d in lint(text, version=version) if d.rule.startswith("legacy-address")]
+        assert [(d.rule, d.location.line) for d in found] == [(rule, 3)]
+        assert words in found[0].message
+        assert "schema-invalid" not in rules(text, version)
+    assert errors(legacy(), version="v0.13.12") == []  # a warning there
+
+
+NODE = (
+    "---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\n"
+    "status:\n  addresses:\n  - {type: InternalIP, address: 10.0.0.7}\n"
+)
+
+
+def test_pools_holding_node_addresses_are_refused_by_v0_15_0_only():
+    text = P + l2("all") + NODE
+    assert hits(text, "pool-contains-node-ip", version="v0.15.0") == [line_of(text, "10.0.0.0/24")]
+    for version in ("v0.14.9", "v0.15.1"):
+        assert hits(text, "pool-contains-node-ip", version=version) == []
+    assert message(text, "pool-contains-node-ip", "v0.15.0") == (
+        "pool 'p' address '10.0.0.0/24' contains 10.0.0.7, the InternalIP of Node 'n1'; MetalLB "
+        "v0.15.0 refuses pools that hold node addresses"
+    )
+    # other families, and addresses that are not InternalIPs, do not count
+    other = P + l2("all") + NODE.replace("10.0.0.7", "fc00::7")
+    assert hits(other, "pool-contains-node-ip", version="v0.15.0") == []
+    external = P + l2("all") + NODE.replace("InternalIP", "ExternalIP")
+    assert hits(external, "pool-contains-node-ip", version="v0.15.0") == []
