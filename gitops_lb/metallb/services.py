@@ -33,7 +33,7 @@ from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
 from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
 from gitops_lb.metallb.selectors import matches
 from gitops_lb.metallb.semantics import Semantics, selectors_valid, semantics_of
-from gitops_lb.metallb.versions import Version, has
+from gitops_lb.metallb.versions import Version, first, has
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -301,6 +301,9 @@ class ServiceSemantics:
 
     def __init__(self, cfg: ClusterConfig) -> None:
         self._cfg = weakref.ref(cfg)
+        self._version = cfg.metallb_version
+        # from v0.15.0 a serviceAllocation that names and selects nothing takes every Service
+        self._select_all = has(cfg.metallb_version, "empty_allocation_matches_all")
         self._candidates: dict[ChoiceKey, Candidates] = {}
         self._base: dict[tuple[object, ...], tuple[list[int], Candidates]] = {}
         self._keys: dict[ServiceView, ChoiceKey] = {}
@@ -415,7 +418,7 @@ class ServiceSemantics:
         sa = pool.model.spec.serviceAllocation
         if sa is None:
             return False
-        return pinned(sa, self.in_namespaces(sa, view.namespace))
+        return pinned(sa, self.in_namespaces(sa, view.namespace), self._select_all)
 
     def candidate(self, pool: Item[m.IPAddressPool], view: ServiceView) -> tuple[bool | None, str]:
         """Can automatic assignment give this Service an address from the pool? And why not."""
@@ -427,6 +430,12 @@ class ServiceSemantics:
         if why == ALLOCATION:
             if self.compatible(pool, view) is False:
                 return False, f"is not for it ({self.why_incompatible(pool, view)})"
+            if sa is not None and not self._select_all and selects_nothing(sa):
+                return False, (
+                    "has a serviceAllocation that lists no namespace and selects no Service: "
+                    f"MetalLB {self._version} never assigns from it automatically (from "
+                    f"{first('empty_allocation_matches_all')} it takes every Service)"
+                )
             return False, "has a serviceAllocation whose namespaceSelectors skip its namespace"
         return ok, why
 
@@ -446,7 +455,7 @@ class ServiceSemantics:
         ok: bool | None = True
         sa = spec.serviceAllocation
         if sa is not None:
-            ok = both(pinned(sa, in_ns), self._compatible(sa, in_ns, labels_ok))
+            ok = both(pinned(sa, in_ns, self._select_all), self._compatible(sa, in_ns, labels_ok))
             if ok is False:
                 return False, ALLOCATION
         families = self.families(pool)
@@ -545,11 +554,16 @@ class ServiceSemantics:
 ALLOCATION = "allocation"  # _verdict: the serviceAllocation refuses the Service
 
 
-def pinned(sa: m.ServiceAllocation, in_ns: bool | None) -> bool | None:
+def selects_nothing(sa: m.ServiceAllocation) -> bool:
+    """No namespaces, namespaceSelectors or serviceSelectors (a priority only, say)."""
+    return not (sa.namespaces or sa.namespaceSelectors or sa.serviceSelectors)
+
+
+def pinned(sa: m.ServiceAllocation, in_ns: bool | None, select_all: bool = True) -> bool | None:
     """The pool prefers the Service: its namespace is in the set, or the pool selects Services
-    by label (or selects everything)."""
-    select_all = not (sa.namespaces or sa.namespaceSelectors or sa.serviceSelectors)
-    by_selector = bool(sa.serviceSelectors) or select_all
+    by label (or, from MetalLB v0.15.0, `select_all`, selects everything when it names and
+    selects nothing; before, such a pool is never used automatically)."""
+    by_selector = bool(sa.serviceSelectors) or (select_all and selects_nothing(sa))
     return either(in_ns, by_selector)
 
 

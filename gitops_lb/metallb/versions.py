@@ -149,7 +149,9 @@ FEATURES: dict[str, VersionRange] = {
     # BGPPeer vrf; FRR: the duplicate-peer key gets the VRF, myASN must agree per VRF only
     "vrf": since("0.13.8"),
     "service_allocation": since("0.13.8"),
-    # large communities, the localPref conflict check, BFD echo vs IPv6
+    # repeated entries in serviceAllocation (namespaces, selectors) refused; large
+    # communities, the localPref conflict check, BFD echo vs IPv6
+    "allocation_duplicates": since("0.13.10"),
     "large_communities": since("0.13.10"),
     "localpref_check": since("0.13.10"),
     "bfd_echo_ipv6": since("0.13.10"),

@@ -391,3 +391,34 @@ def test_pools_holding_node_addresses_are_refused_by_v0_15_0_only():
     assert hits(other, "pool-contains-node-ip", version="v0.15.0") == []
     external = P + l2("all") + NODE.replace("InternalIP", "ExternalIP")
     assert hits(external, "pool-contains-node-ip", version="v0.15.0") == []
+
+
+# --- serviceAllocation ------------------------------------------------------------------------
+
+
+def allocated(allocation: str) -> str:
+    return pool("p", "10.0.0.0/24", extra=f"  serviceAllocation: {allocation}\n") + l2("all")
+
+
+def test_repeated_allocation_entries_refused_from_v0_13_10():
+    text = allocated("{namespaces: [a, a]}")
+    assert hits(text, "duplicate-list-entry", version="v0.13.10") == [line_of(text, "[a, a]")]
+    assert hits(text, "duplicate-list-entry", version="v0.13.9") == []
+    sel = "{matchLabels: {app: web}}"
+    text = allocated(f"{{serviceSelectors: [{sel}, {sel}]}}")
+    assert hits(text, "selector-duplicate", version="v0.13.10") == [
+        line_of(text, "serviceSelectors")
+    ]
+    assert hits(text, "selector-duplicate", version="v0.13.9") == []
+    # the other lists are checked by every release
+    text = P + l2adv("l", "{ipAddressPools: [p, p]}")
+    assert hits(text, "duplicate-list-entry", version="v0.13.0") == [line_of(text, "[p, p]")]
+
+
+def test_an_allocation_that_selects_nothing_takes_every_service_from_v0_15_0():
+    text = allocated("{priority: 1}") + svc("a")
+    assert hits(text, "service-no-pool", version="v0.15.0") == []
+    assert hits(text, "service-no-pool", version="v0.14.9") == [line_of(text, "type: LoadBalancer")]
+    assert "MetalLB v0.14.9 never assigns from it automatically (from v0.15.0 it takes every" in (
+        message(text, "service-no-pool", "v0.14.9")
+    )
