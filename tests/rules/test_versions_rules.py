@@ -422,3 +422,18 @@ def test_an_allocation_that_selects_nothing_takes_every_service_from_v0_15_0():
     assert "MetalLB v0.14.9 never assigns from it automatically (from v0.15.0 it takes every" in (
         message(text, "service-no-pool", "v0.14.9")
     )
+
+
+def test_avoid_buggy_ips_is_suggested_from_v0_13_4():
+    text = pool("lan", "192.168.10.0/24") + l2("all")
+    assert message(text, "pool-subnet-edges", "v0.13.4").endswith(
+        "use a range inside it or avoidBuggyIPs: true"
+    )
+    assert message(text, "pool-subnet-edges", "v0.13.3").endswith("use a range inside it")
+
+
+def test_native_mode_never_sees_a_field_its_release_drops():
+    text = peer("a", f"{{{PEER}, connectTime: 10s}}")
+    assert hits(text, "native-frr-only-field", bgp_mode="native", version="v0.14.4") != []
+    found = rules(text, "v0.14.3", "native")
+    assert "native-frr-only-field" not in found and "field-unsupported-version" in found
