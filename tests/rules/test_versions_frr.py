@@ -139,3 +139,13 @@ def test_a_site_spec_follows_its_metallb_version():
     assert [d.location.line for d in found] == [line_of(old, "name: r2")]
     new = site(SITE.format(version="v0.16.0"))
     assert [d for d in check(new) if d.rule == "frr-peer-duplicate"] == []
+
+
+def test_unnumbered_peers_are_keyed_by_interface_from_v0_15_0():
+    text = peer("a", *ADDR, "interface: eth0", base=False) + peer(
+        "b", *ADDR, "interface: eth1", base=False
+    )
+    assert hits(text, "frr-peer-duplicate", bgp_mode="frr", version="v0.15.0") == []
+    # v0.14.9 drops `interface`: two peers without an address, the same neighbor to FRR
+    found = {d.rule for d in lint(text, bgp_mode="frr", version="v0.14.9")}
+    assert {"field-unsupported-version", "peer-address", "frr-peer-duplicate"} <= found
