@@ -74,7 +74,7 @@ def run_rules(
     for rule in all_rules().values():
         if rule.id in skip or (wanted is not None and rule.category not in wanted):
             continue
-        if rule.applies.covers(source, cfg.bgp_mode, skip):
+        if rule.applies.covers(source, cfg.bgp_mode, skip, cfg.metallb_version):
             out.extend(_run(rule, compat, rule.check, cfg))
     return out
 
@@ -88,7 +88,8 @@ def run_target_rules(
     cfg = target.config
     out: list[Diagnostic] = []
     for rule in all_rules().values():
-        if rule.id in skip or not rule.applies.covers(Input.SITES, cfg.bgp_mode, skip):
+        applies = rule.applies.covers(Input.SITES, cfg.bgp_mode, skip, cfg.metallb_version)
+        if rule.id in skip or not applies:
             continue
         out.extend(_run(rule, compat, rule.check, cfg))
         if rule.check_target is not None:
@@ -99,12 +100,15 @@ def run_target_rules(
 def run_one_site_rules(
     targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
 ) -> list[Diagnostic]:
-    """Rule.check_sites on the clusters of one site."""
+    """Rule.check_sites on the clusters of one site (which share its MetalLB release)."""
     skip = set(disabled)
     out: list[Diagnostic] = []
+    version = targets[0].config.metallb_version if targets else None
     for rule in all_rules().values():
         check = rule.check_sites
         if check is None or rule.id in skip:
+            continue
+        if version is not None and version not in rule.applies.versions:
             continue
         out.extend(_run(rule, compat, check, targets))
     return out

@@ -7,7 +7,10 @@ Service's family (a dual-stack Service needs one pool with both families; Prefer
 satisfied by either). When no pool qualifies, the Service stays pending with "no available
 IPs". Typical causes: every pool has `autoAssign: false` (request a pool or an IP explicitly),
 serviceAllocation reserves the pools for other namespaces or Services, or no pool has IPv6
-addresses. Checked only when the input contains at least one IPAddressPool.
+addresses. Checked only when the input contains at least one IPAddressPool. A
+`serviceAllocation` that lists no namespace and selects no Service (a `priority` alone) takes
+every Service from MetalLB v0.15.0; older releases never assign from such a pool
+automatically.
 """
 
 from collections.abc import Iterator
@@ -15,7 +18,8 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.services import services_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import v
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import title
 
 ID = "service-no-pool"
@@ -39,4 +43,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "service",
+    __doc__ or "",
+    check,
+    applies=Applicability(changes=(v("0.15.0"),)),
+)

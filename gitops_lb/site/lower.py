@@ -25,6 +25,7 @@ from gitops_lb.config import ClusterConfig, Item, Origin
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.intake import add_item, report_validation_error
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.versions import release
 from gitops_lb.site.load import LoadedSite, SiteLoad
 from gitops_lb.site.models import Site
 from gitops_lb.site.target import ClusterTarget
@@ -62,6 +63,7 @@ def lower(site: Site, file: str, doc: LocMap) -> list[ClusterTarget]:
             name=f"{site.metadata.name}/{cluster.name}",
             namespace=site.spec.metallb.namespace,
             bgp_mode=site.spec.bgpMode,
+            metallb_version=release(site.spec.metallb.version),
         )
         where = _Where(f"Site/{site.metadata.name}", doc, ("spec", "clusters", i))
         _Lowering(cfg, file, site.spec.metallb.annotationPrefix, where).cluster(cdoc)
