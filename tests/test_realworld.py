@@ -84,12 +84,12 @@ def runs(corpus: Path) -> list[Run]:
                 verdict = value if isinstance(value, bool) else None
                 out.append(Run(folder.name, mode, verdict, folder / "resources.yaml", namespace))
             continue
-        mode = expect.get("bgp_mode")
+        bgp_mode = expect.get("bgp_mode")
         value = expect.get("valid")
         out.append(
             Run(
                 folder.name,
-                mode if mode in MODES else None,
+                bgp_mode if bgp_mode in MODES else None,
                 value if isinstance(value, bool) else None,
                 folder / "resources.yaml",
                 namespace,
