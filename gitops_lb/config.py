@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from gitops_lb.diagnostics import FieldPath, Location, format_path
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
+from gitops_lb.metallb.versions import Version
 from gitops_lb.yamlload import locate
 
 M = TypeVar("M", bound=BaseModel)
@@ -182,6 +184,9 @@ class ClusterConfig:
     name: str = ""
     namespace: str = DEFAULT_NAMESPACE
     bgp_mode: str | None = None
+    # the MetalLB release the configuration is checked for (site spec: spec.metallb.version,
+    # manifests: --metallb-version); objects are read as that release's CRDs keep them
+    metallb_version: Version = DEFAULT_VERSION
     # files whose objects a kustomization puts into a namespace (gitops_lb.kustomize)
     kustomized: dict[str, SetNamespace] = field(default_factory=dict)
     pools: list[Item[m.IPAddressPool]] = field(default_factory=list)

@@ -12,6 +12,10 @@ def _facts(rule: Rule) -> str:
     modes = ", ".join(sorted(rule.applies.modes)) if rule.applies.modes else "all"
     enforced = "yes" if rule.enforced else "no (a warning under --metallb-compat)"
     out = f"- severity: {rule.severity}\n- enforced by MetalLB: {enforced}\n- BGP modes: {modes}\n"
+    out += f"- applies to MetalLB: {rule.applies.versions.describe()}\n"
+    if rule.applies.changes:
+        shown = ", ".join(str(v) for v in rule.applies.changes)
+        out += f"- changes with the release: at MetalLB {shown} (see above)\n"
     if rule.check_sites is not None:
         out += "- scope: all site specs given, compared with each other\n"
     replaced = sorted(r.id for r in all_rules().values() if r.applies.sites_replaced_by == rule.id)

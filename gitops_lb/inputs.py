@@ -15,6 +15,8 @@ from gitops_lb import kustomize
 from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, SetNamespace
 from gitops_lb.diagnostics import Diagnostic
 from gitops_lb.manifests import config_from_files
+from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
+from gitops_lb.metallb.versions import Version
 from gitops_lb.rules import run_rules
 from gitops_lb.yamlload import LoadedFile
 
@@ -86,13 +88,20 @@ def lint_groups(
     *,
     namespace: str = DEFAULT_NAMESPACE,
     bgp_mode: str | None = None,
+    metallb_version: Version = DEFAULT_VERSION,
     compat: bool = False,
     disabled: Iterable[str] = (),
 ) -> list[Diagnostic]:
     """Every rule on each group, findings made once (a base two roots list is read twice)."""
     found: set[Diagnostic] = set()
     configs = [
-        config_from_files(g.files, namespace=namespace, bgp_mode=bgp_mode, kustomized=g.namespaces)
+        config_from_files(
+            g.files,
+            namespace=namespace,
+            bgp_mode=bgp_mode,
+            metallb_version=metallb_version,
+            kustomized=g.namespaces,
+        )
         for g in groups
     ]
     anything = any(NO_OBJECTS not in cfg.intake for cfg in configs)

@@ -17,10 +17,11 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb import names
+from gitops_lb import names, words
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel, Unread
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.versions import unknown_fields
 from gitops_lb.secrecy import HIDDEN, is_secret_path, shorten, shown
 from gitops_lb.yamlload import LocMap, LocSeq
 
@@ -28,7 +29,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
-    """File an object under its kind; MetalLB objects outside MetalLB's namespace are not read."""
+    """File an object under its kind; MetalLB objects outside MetalLB's namespace are not read.
+    A MetalLB object is filed as the target release keeps it (see without_newer_fields)."""
+    without_newer_fields(cfg, item)
     obj = item.model
     if isinstance(obj, m.Resource):
         set_by = cfg.kustomized.get(item.file)
@@ -48,7 +51,8 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
                 ),
             )
             return
-        if item.namespace is None:
+        # (a namespace not read as written, for schema errors, is not known to be missing)
+        if item.namespace is None and item.sure(("metadata", "namespace")):
             cfg.add_intake(
                 "object-no-namespace",
                 Finding(
@@ -74,6 +78,53 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
         m.ConfigMap: cfg.configmaps,
     }
     target[type(obj)].append(item)
+
+
+# --- fields the target release does not have ----------------------------------------------------
+
+NEWER_FIELD = "field-unsupported-version"
+
+
+def without_newer_fields(cfg: ClusterConfig, item: Item[Any]) -> None:
+    """Report the fields of a MetalLB object that the CRD of the target release does not have
+    (rule field-unsupported-version), and drop them, as that release's API server does: the
+    rules then check the object as MetalLB sees it, and no rule reports what the missing field
+    was meant to do."""
+    unknown = unknown_fields(item.kind, cfg.metallb_version)
+    spec = getattr(item.model, "spec", None)
+    if not unknown or not isinstance(spec, BaseModel):
+        return
+    written = spec.model_fields_set
+    dropped = {path[-1] for path in unknown if len(path) == 2 and path[-1] in written}
+    if not dropped:
+        return
+    for path, since in unknown.items():
+        if path[-1] not in dropped:
+            continue
+        when = (
+            "is in no MetalLB release yet (only on MetalLB's main branch)"
+            if since is None
+            else f"needs MetalLB {since} or later"
+        )
+        cfg.add_intake(
+            NEWER_FIELD,
+            Finding(
+                f"{_field_of(item, path)} {when}; the target is {cfg.metallb_version}",
+                item,
+                path,
+                key=True,
+            ),
+        )
+    kept = {name: getattr(spec, name) for name in written - dropped}
+    pruned = type(spec).model_construct(_fields_set=set(kept), **kept)
+    item.model = item.model.model_copy(update={"spec": pruned})
+
+
+def _field_of(item: Item[Any], path: FieldPath) -> str:
+    """ "L2Advertisement spec.interfaces"; on a site spec, the field as the user wrote it."""
+    if item.origin is None:
+        return f"{item.kind} {'.'.join(str(p) for p in path)}"
+    return f"{words.field(item, path)} of {words.title(item)}"
 
 
 # --- pydantic errors -> located findings ---------------------------------------------------------

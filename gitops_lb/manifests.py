@@ -24,7 +24,9 @@ from gitops_lb.intake import add_item, did_you_mean, report_validation_error, sa
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.legacy import LEGACY_KEY
-from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths
+from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
+from gitops_lb.metallb.versions import Version, has
+from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths, locate
 
 CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
 # reading problems that lose objects (a document that does not parse, a file not decoded)
@@ -32,10 +34,17 @@ LOSING = frozenset({"yaml-syntax", "yaml-too-complex", "file-encoding", "file-un
 
 
 def load_manifests(
-    paths: Iterable[str], *, namespace: str = DEFAULT_NAMESPACE, bgp_mode: str | None = None
+    paths: Iterable[str],
+    *,
+    namespace: str = DEFAULT_NAMESPACE,
+    bgp_mode: str | None = None,
+    metallb_version: Version = DEFAULT_VERSION,
 ) -> tuple[ClusterConfig, list[LoadedFile]]:
     files = load_paths(paths)
-    return config_from_files(files, namespace=namespace, bgp_mode=bgp_mode), files
+    cfg = config_from_files(
+        files, namespace=namespace, bgp_mode=bgp_mode, metallb_version=metallb_version
+    )
+    return cfg, files
 
 
 def config_from_files(
@@ -43,11 +52,18 @@ def config_from_files(
     *,
     namespace: str = DEFAULT_NAMESPACE,
     bgp_mode: str | None = None,
+    metallb_version: Version = DEFAULT_VERSION,
     kustomized: Mapping[str, SetNamespace] | None = None,
 ) -> ClusterConfig:
-    """One cluster's configuration from files; `kustomized` names the files a kustomization
-    puts into a namespace (gitops_lb.kustomize), as its build would."""
-    cfg = ClusterConfig(namespace=namespace, bgp_mode=bgp_mode, kustomized=dict(kustomized or {}))
+    """One cluster's configuration from files, for the MetalLB release `metallb_version`;
+    `kustomized` names the files a kustomization puts into a namespace (gitops_lb.kustomize),
+    as its build would."""
+    cfg = ClusterConfig(
+        namespace=namespace,
+        bgp_mode=bgp_mode,
+        metallb_version=metallb_version,
+        kustomized=dict(kustomized or {}),
+    )
     files = list(files)
     for lf in files:
         for issue in lf.issues:
@@ -113,6 +129,9 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
     if group == m.METALLB_GROUP:
         if kind in m.STATUS_KINDS:
             return
+        if kind == LEGACY_POOL and api_version in LEGACY_POOL_VERSIONS:
+            add_legacy_pool(cfg, file, data, api_version)
+            return
         model = m.MODELS.get((api_version, kind)) or m.OPERATOR_MODELS.get((api_version, kind))
         if model is None:
             cfg.add_intake(
@@ -141,6 +160,39 @@ def unread_untyped(kind: str, data: LocMap) -> Unread:
     meta = data.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
     return unread(kind, name if isinstance(name, str) else "", data.get("spec"))
+
+
+LEGACY_POOL = "AddressPool"
+LEGACY_POOL_VERSIONS = ("metallb.io/v1alpha1", "metallb.io/v1beta1")
+
+
+def add_legacy_pool(cfg: ClusterConfig, file: str, data: LocMap, api_version: str) -> None:
+    """MetalLB's pre-0.13 pool kind: read (and deprecated) by v0.13.x, ignored by v0.14.0 to
+    v0.14.2, its CRD gone from v0.14.3. gitops-lb does not check its contents."""
+    version = cfg.metallb_version
+    name, _ = name_and_namespace(cfg, file, data, LEGACY_POOL)
+    (line, col), _ = locate(data, ("kind",))
+    where = Location(file, line, col)
+    convert = "write an IPAddressPool and an L2Advertisement or BGPAdvertisement instead"
+    if has(version, "address_pool_read"):
+        cfg.add_intake(
+            "legacy-address-pool-deprecated",
+            Finding(
+                f"{api_version} AddressPool {name!r} is deprecated; MetalLB {version} still "
+                f"reads it, gitops-lb does not check it: {convert}",
+                location=where,
+            ),
+        )
+        return
+    what = (
+        f"MetalLB {version} ignores it (the CRD is still installed, nothing reads it)"
+        if has(version, "address_pool_crd")
+        else f"MetalLB {version} has no AddressPool CRD (removed in v0.14.3)"
+    )
+    cfg.add_intake(
+        "legacy-address-pool",
+        Finding(f"{api_version} AddressPool {name!r}: {what}; {convert}", location=where),
+    )
 
 
 def prune_nulls(value: Any) -> Any:

@@ -4,35 +4,52 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from gitops_lb.config import ClusterConfig
 from gitops_lb.diagnostics import Diagnostic
 from gitops_lb.manifests import config_from_files
+from gitops_lb.metallb import versions
+from gitops_lb.metallb.versions import DEFAULT, NEWEST, release
 from gitops_lb.rules import run_rules
 from gitops_lb.yamlload import load_text
 
 NS = "metallb-system"
 
 
-def config(text: str, *, bgp_mode: str | None = None, file: str = "test.yaml") -> ClusterConfig:
-    return config_from_files([load_text(textwrap.dedent(text), file)], bgp_mode=bgp_mode)
+def config(
+    text: str, *, bgp_mode: str | None = None, file: str = "test.yaml", version: str | None = None
+) -> ClusterConfig:
+    """The configuration of a manifest text, read for MetalLB `version` (default: gitops-lb's)."""
+    return config_from_files(
+        [load_text(textwrap.dedent(text), file)],
+        bgp_mode=bgp_mode,
+        metallb_version=DEFAULT if version is None else release(version),
+    )
 
 
-def lint(text: str, *, bgp_mode: str | None = None, compat: bool = False) -> list[Diagnostic]:
+def lint(
+    text: str, *, bgp_mode: str | None = None, compat: bool = False, version: str | None = None
+) -> list[Diagnostic]:
     """All diagnostics for a manifest text (dedented), sorted."""
-    cfg = config(text, bgp_mode=bgp_mode)
+    cfg = config(text, bgp_mode=bgp_mode, version=version)
     return sorted(run_rules(cfg, compat=compat), key=Diagnostic.sort_key)
 
 
-def hits(text: str, rule: str, *, bgp_mode: str | None = None) -> list[int]:
+def hits(
+    text: str, rule: str, *, bgp_mode: str | None = None, version: str | None = None
+) -> list[int]:
     """Lines where `rule` fires."""
-    return [d.location.line for d in lint(text, bgp_mode=bgp_mode) if d.rule == rule]
+    found = lint(text, bgp_mode=bgp_mode, version=version)
+    return [d.location.line for d in found if d.rule == rule]
 
 
-def errors(text: str, *, bgp_mode: str | None = None, compat: bool = False) -> list[str]:
+def errors(
+    text: str, *, bgp_mode: str | None = None, compat: bool = False, version: str | None = None
+) -> list[str]:
     """Rule ids of the errors, one per finding."""
-    return [
-        d.rule for d in lint(text, bgp_mode=bgp_mode, compat=compat) if str(d.severity) == "error"
-    ]
+    found = lint(text, bgp_mode=bgp_mode, compat=compat, version=version)
+    return [d.rule for d in found if str(d.severity) == "error"]
 
 
 def pool(name: str, *addresses: str, extra: str = "") -> str:
@@ -43,3 +60,11 @@ def pool(name: str, *addresses: str, extra: str = "") -> str:
         f"metadata: {{name: {name}, namespace: {NS}}}\n"
         f"spec:\n  addresses: [{addrs}]\n{extra}"
     )
+
+
+def released(monkeypatch: pytest.MonkeyPatch, kind: str, field: str) -> None:
+    """Pretend the newest release has a field that is only on MetalLB's main branch (so far
+    L2Advertisement preferredNodeSelectors), to check main's rules for it."""
+    fields = versions.FIELDS[kind]
+    assert fields[("spec", field)] is None, "a released field needs no pretending"
+    monkeypatch.setitem(fields, ("spec", field), NEWEST)

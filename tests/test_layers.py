@@ -18,8 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "gitops_lb"
 # the MetalLB API types are the floor the IR (gitops_lb.config) stands on; the rest of
-# gitops_lb.metallb (what MetalLB makes of a configuration) stands on the IR
-OWN_NODES = ("gitops_lb.metallb.models",)
+# gitops_lb.metallb (what MetalLB makes of a configuration) stands on the IR; the MetalLB
+# releases (gitops_lb.metallb.versions: which release has which field, a leaf) belong with the
+# API types
+OWN_NODES = ("gitops_lb.metallb.models", "gitops_lb.metallb.versions")
 
 
 def module_name(path: Path) -> str:
@@ -131,7 +133,12 @@ def test_the_ir_imports_nothing_above_the_metallb_models():
         "gitops_lb.diagnostics",
         "gitops_lb.yamlload",
         "gitops_lb.metallb.models",
+        "gitops_lb.metallb.versions",
     }
+
+
+def test_the_releases_module_is_a_leaf():
+    assert graph()["gitops_lb.metallb.versions"] == frozenset()
 
 
 def test_lint_and_validate_load_neither_git_nor_kubernetes(tmp_path):

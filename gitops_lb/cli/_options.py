@@ -11,6 +11,8 @@ from gitops_lb.cli import _messages
 from gitops_lb.config import BGP_MODES, DEFAULT_NAMESPACE
 from gitops_lb.diagnostics import Result
 from gitops_lb.errors import UsageError
+from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
+from gitops_lb.metallb.versions import SUPPORTED, UnsupportedVersion, Version, release
 from gitops_lb.report import FORMATS, default_format, get_reporter
 
 if TYPE_CHECKING:
@@ -58,7 +60,56 @@ def add_lint_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="MetalLB's BGP implementation; omitted: mode-specific rules are skipped",
     )
+    add_metallb_version(p)
     add_namespace(p)
+
+
+def metallb_release(text: str) -> Version:
+    """argparse type of --metallb-version: a supported release, or a usage error (exit 2)."""
+    try:
+        return release(text)
+    except UnsupportedVersion as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_metallb_version(
+    p: argparse.ArgumentParser,
+    help: str = f"the MetalLB release to check for (default {DEFAULT_VERSION}; "
+    f"{SUPPORTED}; the leading v is optional)",
+) -> None:
+    """--metallb-version; None when not given (the caller applies the default, or the site
+    spec's metallb.version)."""
+    p.add_argument(
+        "--metallb-version",
+        type=metallb_release,
+        default=None,
+        metavar="VERSION",
+        help=help,
+    )
+
+
+def version_or_default(args: argparse.Namespace) -> Version:
+    given: Version | None = args.metallb_version
+    return DEFAULT_VERSION if given is None else given
+
+
+def check_mode_version(args: argparse.Namespace) -> None:
+    """--bgp-mode against the target release: a mode it does not have is a usage error, a
+    mode it deprecates gets one line on standard error (rules bgp-mode-unavailable and
+    bgp-mode-deprecated say the same on site specs)."""
+    from gitops_lb.rules.bgp_mode_deprecated import deprecation
+    from gitops_lb.rules.bgp_mode_unavailable import needs
+
+    version = version_or_default(args)
+    since = needs(args.bgp_mode, version)
+    if since is not None:
+        raise UsageError(
+            f"--bgp-mode {args.bgp_mode} needs MetalLB {since} or later; the target is "
+            f"{version} (--metallb-version)"
+        )
+    note = deprecation(args.bgp_mode, version, "--bgp-mode frr-k8s")
+    if note is not None:
+        _messages.say(f"note: {note}")
 
 
 def add_namespace(p: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ import sys
 
 from gitops_lb.cli import _messages, _options
 from gitops_lb.config import BGP_MODES
+from gitops_lb.metallb import versions
 
 HELP = "turn MetalLB manifests or a live dump into a site spec"
 
@@ -40,7 +41,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="Git repository Argo CD reads the compiled tree from",
     )
     p.add_argument("--bgp-mode", choices=BGP_MODES, default=None)
-    p.add_argument("--metallb-version", metavar="vX.Y.Z", default=None)
+    _options.add_metallb_version(
+        p,
+        help="the MetalLB release the cluster runs: the input is read as that release reads "
+        "it, and the site spec's metallb.version (default: not written, which means "
+        f"{versions.DEFAULT}; {versions.SUPPORTED})",
+    )
     _options.add_namespace(p)
     p.add_argument(
         "--annotation-prefix",
@@ -70,13 +76,14 @@ def run(args: argparse.Namespace) -> int:
     for what in ("site", "cluster"):
         if not re.match(DNS1123_LABEL, getattr(args, what)):
             raise UsageError(f"--{what} {getattr(args, what)!r} is not a DNS-1123 label")
-    if args.metallb_version and not re.fullmatch(r"v\d+\.\d+\.\d+", args.metallb_version):
-        raise UsageError(f"--metallb-version {args.metallb_version!r} is not like v0.15.1")
+    _options.check_mode_version(args)
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
     if args.output and os.path.exists(args.output) and not args.force:
         raise UsageError(f"{args.output} exists; use --force to overwrite it")
-    cfg, files = load_manifests(args.paths, namespace=args.namespace)
+    cfg, files = load_manifests(
+        args.paths, namespace=args.namespace, metallb_version=_options.version_or_default(args)
+    )
     opts = ImportOptions(
         site=args.site,
         cluster=args.cluster,
@@ -85,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         repo_url=args.repo_url,
         bgp_mode=args.bgp_mode,
         namespace=args.namespace,
-        version=args.metallb_version,
+        version=None if args.metallb_version is None else str(args.metallb_version),
         annotation_prefix=args.annotation_prefix,
         services=args.services,
     )

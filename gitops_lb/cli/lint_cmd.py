@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from gitops_lb.yamlload import load_paths
 
     _options.check_rules_exist(args.disable)
+    _options.check_mode_version(args)
     if args.paths.count("-") > 1:
         from gitops_lb.errors import UsageError
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
             groups,
             namespace=args.namespace,
             bgp_mode=args.bgp_mode,
+            metallb_version=_options.version_or_default(args),
             compat=args.metallb_compat,
             disabled=args.disable,
         )

@@ -60,6 +60,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="MetalLB's namespace when PATH holds manifests (default metallb-system)",
     )
+    from gitops_lb.cli import _options
+    from gitops_lb.metallb import versions
+
+    _options.add_metallb_version(
+        p,
+        help="the MetalLB release when PATH holds manifests (default "
+        f"{versions.DEFAULT}; {versions.SUPPORTED}); a site spec sets metallb.version",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +79,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--live reads a dump, --kubeconfig/--context the API: not both")
     if [*args.paths, *(args.live or [])].count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
-    desired, files = load_desired(args.paths, cluster=args.cluster, namespace=args.namespace)
+    desired, files = load_desired(
+        args.paths,
+        cluster=args.cluster,
+        namespace=args.namespace,
+        metallb_version=args.metallb_version,
+    )
     report = Report(desired.cluster, "(not read)", diagnostics=desired.diagnostics, files=files)
     if not report.invalid:
         namespace = desired.config.namespace

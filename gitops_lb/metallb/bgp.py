@@ -15,6 +15,7 @@ from gitops_lb.memo import per_object
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.labelindex import LabelIndex
 from gitops_lb.metallb.selectors import selector_identity, selector_problems
+from gitops_lb.metallb.versions import Version, first, has
 from gitops_lb.words import from_site, owner
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ def format_duration(ns: int) -> str:
     return sign + text
 
 
-# --- session timers (parseTimers, MetalLB internal/config/config.go, v0.15.1) --------------------
+# --- session timers (parseTimers, MetalLB internal/config/config.go, v0.14.9 and later) ----------
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,7 @@ class Timers:
     keepalive: int
     hold_given: bool
     keepalive_given: bool
+    hold_default: bool = False  # up to v0.14.8: the 90 s used for an absent or zero holdTime
 
     @property
     def hold_seconds(self) -> int:
@@ -240,6 +242,19 @@ def derive_timers(hold: int | None, keepalive: int | None) -> Timers | None:
     return Timers(wrap_int64(keepalive * 3), keepalive, False, True)
 
 
+DEFAULT_HOLD = 90 * SECOND  # up to v0.14.8
+
+
+def derive_timers_before_0_14_9(hold: int | None, keepalive: int | None) -> Timers:
+    """The timers of MetalLB v0.13.0 to v0.14.8 (plain durations, not optional): an absent or
+    zero hold time is 90 s, an absent or zero keepalive is hold / 3."""
+    hold_given = hold is not None and hold != 0
+    hold_ns = hold if hold is not None and hold_given else DEFAULT_HOLD
+    keepalive_given = keepalive is not None and keepalive != 0
+    keepalive_ns = keepalive if keepalive is not None and keepalive_given else hold_ns // 3
+    return Timers(hold_ns, keepalive_ns, hold_given, keepalive_given, not hold_given)
+
+
 def connect_time_problems(ns: int) -> list[str]:
     """The CRD's CEL rules on connectTime: getSeconds() within 1..65535 and
     getMilliseconds() % 1000 == 0 (so sub-millisecond remainders pass, as in the API server)."""
@@ -252,13 +267,61 @@ def connect_time_problems(ns: int) -> list[str]:
     return out
 
 
-# --- FRR: peers that share a node (MetalLB internal/config/validation.go, v0.15.1) ----------------
+# --- FRR: peers compared with each other (MetalLB internal/config/validation.go) -----------------
+#
+# Up to v0.15.3 MetalLB compares every BGPPeer of the cluster with every other one, whatever
+# their nodeSelectors; from v0.16.0 only peers that select a common node.
 
 
 def peer_identifier(spec: m.BGPPeerSpec) -> str:
-    """What FRR keys a neighbor by: the address (or interface), suffixed -<vrf> in a VRF."""
+    """What FRR keys a neighbor by from v0.16.0: the address (or interface), suffixed -<vrf>
+    in a VRF."""
     ident = spec.peerAddress or spec.interface
     return f"{ident}-{spec.vrf}" if spec.vrf else ident
+
+
+def duplicate_key(spec: m.BGPPeerSpec, version: Version) -> str:
+    """What MetalLB `version` takes two FRR peers to be duplicates by: the address alone up
+    to v0.13.7 (no VRFs yet), then address (or interface, from v0.15.0) + "-" + vrf, the
+    suffix written even for the default VRF, and from v0.16.0 without it there."""
+    if not has(version, "vrf"):
+        return spec.peerAddress
+    if not has(version, "node_aware_frr_peers"):
+        return f"{spec.peerAddress or spec.interface}-{spec.vrf}"
+    return peer_identifier(spec)
+
+
+def node_aware(cfg: ClusterConfig) -> bool:
+    """Whether the target release compares only FRR peers that share a node (v0.16.0+)."""
+    return has(cfg.metallb_version, "node_aware_frr_peers")
+
+
+def frr_groups(cfg: ClusterConfig) -> list[list[int]]:
+    """The sets of peers the target release compares: those sharing a node (v0.16.0+), or
+    all peers of the cluster (before)."""
+    if node_aware(cfg):
+        return peer_groups(cfg)
+    return [list(range(len(cfg.peers)))] if len(cfg.peers) > 1 else []
+
+
+def frr_where(cfg: ClusterConfig, peer: Item[m.BGPPeer] | None = None) -> str:
+    """Where two peers meet, for messages (" on a common node..."): nothing to say when the
+    target release compares every peer of the cluster."""
+    return f" {sharing_note(cfg, peer)}" if node_aware(cfg) else ""
+
+
+def frr_scope_rule(
+    cfg: ClusterConfig, per_node: str, cluster_wide: str, peers: str = "BGPPeers"
+) -> str:
+    """The end of an FRR peer message: what the target release requires, and where (`peers`
+    names the peers in the words of the input)."""
+    if node_aware(cfg):
+        return per_node
+    start = first("node_aware_frr_peers")
+    return (
+        f"{cluster_wide} (MetalLB {cfg.metallb_version} compares all {peers} whatever their "
+        f"nodeSelectors; {start} and later only those sharing a node)"
+    )
 
 
 @per_object

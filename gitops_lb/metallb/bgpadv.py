@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.semantics import semantics_of
+from gitops_lb.metallb.versions import has
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
@@ -18,11 +19,17 @@ def entry_families(cfg: ClusterConfig, pool: Item[m.IPAddressPool]) -> set[int]:
 
 
 def aggregation_differs(
-    a: m.BGPAdvertisementSpec, b: m.BGPAdvertisementSpec, families: set[int]
+    a: m.BGPAdvertisementSpec,
+    b: m.BGPAdvertisementSpec,
+    families: set[int],
+    per_family: bool = True,
 ) -> bool:
-    """The two advertisements announce different prefixes for every family of the pool."""
+    """The two advertisements announce different prefixes for every family of the pool (from
+    MetalLB v0.15.0, `per_family`); before, only when both lengths differ, whatever the pool."""
     v4_differs = a.aggregationLength != b.aggregationLength
     v6_differs = a.aggregationLengthV6 != b.aggregationLengthV6
+    if not per_family:
+        return v4_differs and v6_differs
     if not families:
         return True
     if v4_differs and 6 not in families:
@@ -49,6 +56,7 @@ def localpref_compatible(
         b.model.spec,
         entry_families(cfg, pool),
         lambda: not node_names(cfg, a) & node_names(cfg, b),
+        per_family=has(cfg.metallb_version, "localpref_per_family"),
     )
 
 
@@ -57,11 +65,13 @@ def compatible_specs(
     sb: m.BGPAdvertisementSpec,
     families: set[int],
     disjoint_nodes: Callable[[], bool],
+    *,
+    per_family: bool = True,
 ) -> bool:
     """localpref_compatible on the specs; the node test (the costly one) is asked last."""
     if sa.localPref == sb.localPref:
         return True
-    if aggregation_differs(sa, sb, families):
+    if aggregation_differs(sa, sb, families, per_family):
         return True
     if sa.peers and sb.peers and not set(sa.peers) & set(sb.peers):
         return True

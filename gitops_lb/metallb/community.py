@@ -4,13 +4,17 @@ Two colon-separated fields are a standard community (`65535:65282`, each field a
 0-65535); four fields starting with the marker `large` are a large community
 (`large:64512:1:2`, each number a decimal 0-4294967295). Numbers are plain ASCII digits
 (leading zeros allowed, no sign, no spaces, no underscores). Any other number of fields is a
-format error: in a BGPAdvertisement such a string can only be an alias name.
+format error: in a BGPAdvertisement such a string can only be an alias name. Before v0.13.10
+MetalLB knows standard communities only (parse_community with such a version): anything but
+two fields is a format error there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from gitops_lb.metallb.versions import Version, first, has
 
 STANDARD_MAX = 0xFFFF
 LARGE_MAX = 0xFFFFFFFF
@@ -42,9 +46,17 @@ def _number(text: str, maximum: int) -> int | None:
     return value if value <= maximum else None
 
 
-def parse_community(text: str) -> Parsed:
-    """A Community, or why MetalLB refuses `text` as a community literal."""
+def parse_community(text: str, version: Version | None = None) -> Parsed:
+    """A Community, or why MetalLB (release `version`; None: any) refuses `text` as a
+    community literal."""
     fields = text.split(":")
+    if version is not None and not has(version, "large_communities") and len(fields) != 2:
+        return CommunityError(
+            f"{text!r} is not a standard community (<0-65535>:<0-65535>), the only kind "
+            f"MetalLB {version} knows (large communities need "
+            f"{first('large_communities')} or later)",
+            True,
+        )
     if len(fields) == 2:
         numbers = [_number(f, STANDARD_MAX) for f in fields]
         for field, number in zip(fields, numbers, strict=True):
@@ -74,8 +86,8 @@ def parse_community(text: str) -> Parsed:
     )
 
 
-def resolve(text: str, aliases: dict[str, str]) -> Parsed:
+def resolve(text: str, aliases: dict[str, str], version: Version | None = None) -> Parsed:
     """A BGPAdvertisement community string: an alias name first, else a literal."""
     if text in aliases:
-        return parse_community(aliases[text])
-    return parse_community(text)
+        return parse_community(aliases[text], version)
+    return parse_community(text, version)

@@ -4,9 +4,10 @@ As MetalLB v0.15.1 does it in controller/service.go (annotations, requested IPs)
 internal/ipfamily/ipfamily.go (the Service's family), internal/allocator/allocator.go (pool
 choice, sharing) and internal/allocator/k8salloc/k8salloc.go (ports and backend key).
 
-Annotations (two prefixes, `metallb.io` winning when present even empty), the requested IPs as
-`getDesiredLbIPs` parses them, the Service's IP family, sharing and backend keys, whether a
-pool's serviceAllocation admits a Service, and which pools the automatic choice may use (which
+Annotations (two prefixes from v0.14.9, `metallb.io` winning when present even empty; before,
+`metallb.universe.tf` alone), the requested IPs as `getDesiredLbIPs` parses them, the
+Service's IP family, sharing and backend keys, whether a pool's serviceAllocation admits a
+Service, and which pools the automatic choice may use (which
 pool holds an address is gitops_lb.metallb.poolspace). Computed once per configuration
 (`services_of(cfg)`) and shared by the service rules.
 
@@ -32,6 +33,7 @@ from gitops_lb.metallb.ipnet import Net, family_value, parse_ip
 from gitops_lb.metallb.poolspace import IP, PoolIndex, capacity, ip_text
 from gitops_lb.metallb.selectors import matches
 from gitops_lb.metallb.semantics import Semantics, selectors_valid, semantics_of
+from gitops_lb.metallb.versions import Version, first, has
 from gitops_lb.words import field
 
 if TYPE_CHECKING:
@@ -93,9 +95,18 @@ class Annotation:
         return ("metadata", "annotations", self.key)
 
 
-def find_annotation(annotations: Mapping[str, str], name: str) -> Annotation | None:
-    """The annotation MetalLB reads for `name`: metallb.io/ wins whenever it is present."""
-    for prefix in PREFIXES:
+def prefixes_for(version: Version) -> tuple[str, ...]:
+    """The prefixes MetalLB `version` reads, the winning one first: metallb.io/ then
+    metallb.universe.tf/ from v0.14.9, metallb.universe.tf/ alone before."""
+    return PREFIXES if has(version, "metallb_io_annotations") else (DEPRECATED_PREFIX,)
+
+
+def find_annotation(
+    annotations: Mapping[str, str], name: str, prefixes: Sequence[str] = PREFIXES
+) -> Annotation | None:
+    """The annotation MetalLB reads for `name`: the first of `prefixes` present wins (from
+    v0.14.9 metallb.io/, whenever it is present)."""
+    for prefix in prefixes:
         key = f"{prefix}/{name}"
         if key in annotations:
             return Annotation(key, annotations[key])
@@ -107,8 +118,8 @@ def annotation_value(annotations: Mapping[str, str], name: str) -> str | None:
     return found.value if found is not None else None
 
 
-def annotation(svc: m.Service, name: str) -> Annotation | None:
-    return find_annotation(svc.metadata.annotations, name)
+def annotation(svc: m.Service, name: str, prefixes: Sequence[str] = PREFIXES) -> Annotation | None:
+    return find_annotation(svc.metadata.annotations, name, prefixes)
 
 
 # --- requested IPs ----------------------------------------------------------------------------
@@ -171,14 +182,17 @@ def parse_request(label: str, path: FieldPath, text: str, *, single: bool) -> Re
 
 
 def requests_of(
-    svc: m.Service, named: Callable[[FieldPath, str], str] | None = None
+    svc: m.Service,
+    named: Callable[[FieldPath, str], str] | None = None,
+    prefixes: Sequence[str] = PREFIXES,
 ) -> tuple[Request, ...]:
-    """Every non-empty place the Service requests IPs (MetalLB refuses the Service if two).
+    """Every non-empty place the Service requests IPs (MetalLB refuses the Service if two),
+    under the annotation `prefixes` the target release reads.
 
     `named(path, label)` names each place for messages (default: the annotation key, or
     `spec.loadBalancerIP`)."""
     out: list[Request] = []
-    ann = annotation(svc, LB_IPS)
+    ann = annotation(svc, LB_IPS, prefixes)
     if ann is not None and ann.value != "":
         label = named(ann.path, ann.key) if named else ann.key
         out.append(parse_request(label, ann.path, ann.value, single=False))
@@ -214,6 +228,7 @@ class ServiceView:
     """One LoadBalancer Service as MetalLB's controller sees it."""
 
     item: Item[m.Service]
+    prefixes: tuple[str, ...] = PREFIXES  # the annotation prefixes the release reads
 
     @property
     def svc(self) -> m.Service:
@@ -243,7 +258,7 @@ class ServiceView:
 
     @cached_property
     def requests(self) -> tuple[Request, ...]:
-        return requests_of(self.svc, partial(field, self.item))
+        return requests_of(self.svc, partial(field, self.item), self.prefixes)
 
     @property
     def desired(self) -> Request | None:
@@ -254,7 +269,7 @@ class ServiceView:
 
     @cached_property
     def pool_annotation(self) -> Annotation | None:
-        ann = annotation(self.svc, ADDRESS_POOL)
+        ann = annotation(self.svc, ADDRESS_POOL, self.prefixes)
         return ann if ann is not None and ann.value != "" else None
 
     @property
@@ -263,7 +278,7 @@ class ServiceView:
 
     @cached_property
     def sharing(self) -> Annotation | None:
-        return annotation(self.svc, SHARED_IP)
+        return annotation(self.svc, SHARED_IP, self.prefixes)
 
     @property
     def sharing_key(self) -> str:
@@ -318,6 +333,9 @@ class ServiceSemantics:
 
     def __init__(self, cfg: ClusterConfig) -> None:
         self._cfg = weakref.ref(cfg)
+        self._version = cfg.metallb_version
+        # from v0.15.0 a serviceAllocation that names and selects nothing takes every Service
+        self._select_all = has(cfg.metallb_version, "empty_allocation_matches_all")
         self._candidates: dict[ChoiceKey, Candidates] = {}
         self._base: dict[tuple[object, ...], tuple[list[int], Candidates]] = {}
         self._keys: dict[ServiceView, ChoiceKey] = {}
@@ -335,7 +353,8 @@ class ServiceSemantics:
 
     @cached_property
     def views(self) -> list[ServiceView]:
-        return [ServiceView(s) for s in self.cfg.services if is_metallb_service(s.model)]
+        prefixes = prefixes_for(self.cfg.metallb_version)
+        return [ServiceView(s, prefixes) for s in self.cfg.services if is_metallb_service(s.model)]
 
     @cached_property
     def index(self) -> PoolIndex:
@@ -431,7 +450,7 @@ class ServiceSemantics:
         sa = pool.model.spec.serviceAllocation
         if sa is None:
             return False
-        return pinned(sa, self.in_namespaces(sa, view.namespace))
+        return pinned(sa, self.in_namespaces(sa, view.namespace), self._select_all)
 
     def candidate(self, pool: Item[m.IPAddressPool], view: ServiceView) -> tuple[bool | None, str]:
         """Can automatic assignment give this Service an address from the pool? And why not."""
@@ -443,6 +462,12 @@ class ServiceSemantics:
         if why == ALLOCATION:
             if self.compatible(pool, view) is False:
                 return False, f"is not for it ({self.why_incompatible(pool, view)})"
+            if sa is not None and not self._select_all and selects_nothing(sa):
+                return False, (
+                    "has a serviceAllocation that lists no namespace and selects no Service: "
+                    f"MetalLB {self._version} never assigns from it automatically (from "
+                    f"{first('empty_allocation_matches_all')} it takes every Service)"
+                )
             return False, "has a serviceAllocation whose namespaceSelectors skip its namespace"
         return ok, why
 
@@ -464,7 +489,7 @@ class ServiceSemantics:
         ok: bool | None = True
         sa = spec.serviceAllocation
         if sa is not None:
-            ok = both(pinned(sa, in_ns), self._compatible(sa, in_ns, labels_ok))
+            ok = both(pinned(sa, in_ns, self._select_all), self._compatible(sa, in_ns, labels_ok))
             if ok is False:
                 return False, ALLOCATION
         families = self.families(pool)
@@ -563,11 +588,16 @@ class ServiceSemantics:
 ALLOCATION = "allocation"  # _verdict: the serviceAllocation refuses the Service
 
 
-def pinned(sa: m.ServiceAllocation, in_ns: bool | None) -> bool | None:
+def selects_nothing(sa: m.ServiceAllocation) -> bool:
+    """No namespaces, namespaceSelectors or serviceSelectors (a priority only, say)."""
+    return not (sa.namespaces or sa.namespaceSelectors or sa.serviceSelectors)
+
+
+def pinned(sa: m.ServiceAllocation, in_ns: bool | None, select_all: bool = True) -> bool | None:
     """The pool prefers the Service: its namespace is in the set, or the pool selects Services
-    by label (or selects everything)."""
-    select_all = not (sa.namespaces or sa.namespaceSelectors or sa.serviceSelectors)
-    by_selector = bool(sa.serviceSelectors) or select_all
+    by label (or, from MetalLB v0.15.0, `select_all`, selects everything when it names and
+    selects nothing; before, such a pool is never used automatically)."""
+    by_selector = bool(sa.serviceSelectors) or (select_all and selects_nothing(sa))
     return either(in_ns, by_selector)
 
 

@@ -9,6 +9,8 @@ from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig
 from gitops_lb.diagnostics import Diagnostic, Location
 from gitops_lb.errors import GitopsLbError, UsageError
 from gitops_lb.manifests import config_from_files
+from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
+from gitops_lb.metallb.versions import Version
 from gitops_lb.reconcile.state import objects_in
 from gitops_lb.rules import all_rules, run_rules
 from gitops_lb.site.load import sites_from_files
@@ -76,7 +78,11 @@ def intake_diagnostics(cfg: ClusterConfig) -> list[Diagnostic]:
 
 
 def load_desired(
-    paths: Sequence[str], *, cluster: str | None, namespace: str | None
+    paths: Sequence[str],
+    *,
+    cluster: str | None,
+    namespace: str | None,
+    metallb_version: Version | None = None,
 ) -> tuple[Desired, int]:
     """The desired state of one cluster from site specs or manifests, and the file count.
 
@@ -91,15 +97,21 @@ def load_desired(
     if any(_is_site(doc.data) for lf in files for doc in lf.documents):
         if namespace is not None:
             raise UsageError("--namespace is for manifests; a site spec sets metallb.namespace")
+        if metallb_version is not None:
+            raise UsageError("--metallb-version is for manifests; a site spec sets metallb.version")
         return from_site_files(files, cluster), len(files)
-    cfg = config_from_manifests(files, namespace or DEFAULT_NAMESPACE)
+    cfg = config_from_manifests(
+        files, namespace or DEFAULT_NAMESPACE, metallb_version or DEFAULT_VERSION
+    )
     desired = from_manifests(files, cfg, cluster or ", ".join(paths))
     desired.diagnostics = intake_diagnostics(cfg)
     return desired, len(files)
 
 
-def config_from_manifests(files: list[LoadedFile], namespace: str) -> ClusterConfig:
-    return config_from_files(files, namespace=namespace)
+def config_from_manifests(
+    files: list[LoadedFile], namespace: str, metallb_version: Version = DEFAULT_VERSION
+) -> ClusterConfig:
+    return config_from_files(files, namespace=namespace, metallb_version=metallb_version)
 
 
 def _is_site(data: object) -> bool:

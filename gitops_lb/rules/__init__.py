@@ -16,7 +16,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Diagnostic, Related, Severity
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.printable import printable
-from gitops_lb.rules._base import Input, Rule
+from gitops_lb.rules._base import READING, Input, Rule
 
 if TYPE_CHECKING:
     from gitops_lb.site.summary import SiteSummary
@@ -82,7 +82,7 @@ def run_rules(
     for rule in all_rules().values():
         if rule.id in skip or (wanted is not None and rule.category not in wanted):
             continue
-        if rule.applies.covers(source, cfg.bgp_mode, skip):
+        if rule.applies.covers(source, cfg.bgp_mode, skip, cfg.metallb_version):
             out.extend(_run(rule, compat, rule.check, cfg))
     return out
 
@@ -96,7 +96,8 @@ def run_target_rules(
     cfg = target.config
     out: list[Diagnostic] = []
     for rule in all_rules().values():
-        if rule.id in skip or not rule.applies.covers(Input.SITES, cfg.bgp_mode, skip):
+        applies = rule.applies.covers(Input.SITES, cfg.bgp_mode, skip, cfg.metallb_version)
+        if rule.id in skip or not applies:
             continue
         out.extend(_run(rule, compat, rule.check, cfg))
         if rule.check_target is not None:
@@ -107,12 +108,15 @@ def run_target_rules(
 def run_one_site_rules(
     targets: Sequence[ClusterTarget], *, compat: bool = False, disabled: Iterable[str] = ()
 ) -> list[Diagnostic]:
-    """Rule.check_sites on the clusters of one site."""
+    """Rule.check_sites on the clusters of one site (which share its MetalLB release)."""
     skip = set(disabled)
     out: list[Diagnostic] = []
+    version = targets[0].config.metallb_version if targets else None
     for rule in all_rules().values():
         check = rule.check_sites
         if check is None or rule.id in skip:
+            continue
+        if version is not None and version not in rule.applies.versions:
             continue
         out.extend(_run(rule, compat, check, targets))
     return out
@@ -139,7 +143,10 @@ def _run(
     if compat and not rule.enforced:
         severity = Severity.WARNING
     try:
-        return [to_diagnostic(rule, severity, f) for f in check(arg) if about_what_was_written(f)]
+        found = check(arg)
+        if check not in READING:
+            found = (f for f in found if about_what_was_written(f))
+        return [to_diagnostic(rule, severity, f) for f in found]
     except Exception as exc:  # a bug, not bad input: say which rule, exit 3
         raise GitopsLbError(
             f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
+from gitops_lb.metallb.versions import ALL, Version, VersionRange
 
 if TYPE_CHECKING:
     from gitops_lb.site.summary import SiteSummary
@@ -43,18 +44,32 @@ class Applicability:
     the mode is unknown.
     sites_replaced_by: a site rule that reports the same problem in site terms; on site specs
     this rule runs only while that one is disabled.
-    Other conditions on where a rule applies (the MetalLB versions, say) belong here too.
+    versions: the MetalLB releases the rule applies to (the target release of the cluster,
+    ClusterConfig.metallb_version, must be in it).
+    changes: the releases where what the rule checks changes (its docstring says how); each
+    one is tested on both sides.
     """
 
     inputs: frozenset[Input] = frozenset(Input)
     modes: frozenset[str] | None = None
     sites_replaced_by: str | None = None
+    versions: VersionRange = ALL
+    changes: tuple[Version, ...] = ()
 
-    def covers(self, source: Input, bgp_mode: str | None, disabled: Collection[str]) -> bool:
-        """Whether the rule runs on a cluster read from `source` in `bgp_mode`."""
+    def covers(
+        self,
+        source: Input,
+        bgp_mode: str | None,
+        disabled: Collection[str],
+        version: Version | None = None,
+    ) -> bool:
+        """Whether the rule runs on a cluster read from `source` in `bgp_mode`, for the
+        MetalLB release `version` (None: whatever the release)."""
         if source not in self.inputs:
             return False
         if self.modes is not None and bgp_mode not in self.modes:
+            return False
+        if version is not None and version not in self.versions:
             return False
         if source is Input.SITES and self.sites_replaced_by is not None:
             return self.sites_replaced_by in disabled
@@ -119,4 +134,10 @@ def intake(rule_id: str) -> Check:
     def check(cfg: ClusterConfig) -> Iterable[Finding]:
         return cfg.intake.get(rule_id, ())
 
+    READING.add(check)
     return check
+
+
+# the checks of reading findings: they report what was not read, so they are never among the
+# findings about what was not read as written (gitops_lb.rules.about_what_was_written)
+READING: set[Check] = set()

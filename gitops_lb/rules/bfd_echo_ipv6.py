@@ -5,7 +5,8 @@ a pool with an IPv6 address is announced by a BGPAdvertisement towards a peer wh
 `bfdProfile` has `echoMode: true`. An advertisement without `peers` announces to every
 BGPPeer. Turn echo mode off in the profile, give the peer another profile, or restrict the
 advertisement's `peers`. MetalLB finds this only when the speakers load the configuration,
-not at admission.
+not at admission. The check came with MetalLB v0.13.10; older releases accept the
+combination.
 """
 
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import FieldPath, Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import FEATURES
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import title
 
 ID = "bfd-echo-ipv6"
@@ -64,4 +66,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(versions=FEATURES["bfd_echo_ipv6"]),
+)

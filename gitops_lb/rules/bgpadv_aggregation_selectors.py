@@ -5,14 +5,16 @@ only when each address is announced on its own (`/32` for IPv4, `/128` for IPv6)
 aggregated prefix would cover services that were not selected. The CRD's validation and
 MetalLB's parser therefore refuse `aggregationLength` other than 32 or `aggregationLengthV6`
 other than 128 when `serviceSelectors` is not empty. Split the advertisement in two: one with
-the service selectors and default lengths, one with the aggregation.
+the service selectors and default lengths, one with the aggregation. `serviceSelectors` came
+with MetalLB v0.16.0 (`field-unsupported-version` before).
 """
 
 from collections.abc import Iterator
 
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import FEATURES
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import title
 
 ID = "bgpadv-aggregation-selectors"
@@ -36,4 +38,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(versions=FEATURES["advertisement_service_selectors"]),
+)

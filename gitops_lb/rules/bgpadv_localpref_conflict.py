@@ -12,6 +12,12 @@ share any node the cluster has, and MetalLB refuses them as soon as it has one. 
 advertisements with node selectors share a node is then unknown, and they are not reported
 (add the output of `kubectl get nodes -o yaml` to check them). Give the advertisements the same
 `localPref`, or separate their peers or nodes.
+
+The check came with MetalLB v0.13.10. Up to v0.14.9 different aggregation lengths set them
+apart only when both `aggregationLength` and `aggregationLengthV6` differ, whatever the pool's
+address families; from v0.15.0 the lengths of the families the pool has are compared (so a
+different `aggregationLength` suffices for an IPv4-only pool). The `serviceSelectors`
+exemption exists from v0.16.0, the first release with that field.
 """
 
 from collections.abc import Iterator
@@ -22,7 +28,8 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.bgpadv import compatible_specs, entry_families, node_names
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import FEATURES, has, v
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import field_value, from_site, short
 
 ID = "bgpadv-localpref-conflict"
@@ -57,13 +64,15 @@ def conflicting(cfg: ClusterConfig, advs: list[Adv], families: set[int]) -> list
                 nodes[id(adv)] = frozenset(node_names(cfg, adv))
         return not nodes[id(a)] & nodes[id(b)]
 
+    per_family = has(cfg.metallb_version, "localpref_per_family")
     out: list[tuple[Adv, Adv]] = []
     for i, later in enumerate(advs):
         for earlier in advs[:i]:
             sa, sb = later.model.spec, earlier.model.spec
             if sa.localPref == sb.localPref:
                 continue  # the common case, decided without looking further
-            if not compatible_specs(sa, sb, families, partial(disjoint, later, earlier)):
+            meet = partial(disjoint, later, earlier)
+            if not compatible_specs(sa, sb, families, meet, per_family=per_family):
                 out.append((later, earlier))
     return out
 
@@ -112,4 +121,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(versions=FEATURES["localpref_check"], changes=(v("0.15.0"), v("0.16.0"))),
+)

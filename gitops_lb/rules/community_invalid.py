@@ -8,7 +8,8 @@ rejects the configuration otherwise: `70000:1` (over 65535), `1:2:3` (three fiel
 `Large:1:2:3` (the marker is lowercase), and a name without `:` that no Community defines
 (the advertisement's admission webhook lets unknown names through, but the speakers then
 refuse the whole configuration). Well-known names such as `no-advertise` are not built in:
-write `65535:65282` or define an alias.
+write `65535:65282` or define an alias. Large communities came with MetalLB v0.13.10: for
+older releases `large:64512:1:2` is invalid too.
 """
 
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import CommunityError, parse_community
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import v
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import from_site, title
 
 ID = "community-invalid"
@@ -32,7 +34,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 continue  # the alias's value is checked where it is defined
             if ":" not in text and not sem.aliases_known:
                 continue  # may be an alias of a Community that could not be read
-            parsed = parse_community(text)
+            parsed = parse_community(text, cfg.metallb_version)
             if not isinstance(parsed, CommunityError):
                 continue
             if parsed.format_error and ":" not in text:
@@ -43,7 +45,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             yield Finding(f"{title(adv)}: {message}", adv, ("spec", "communities", i))
     for item in cfg.communities:
         for i, alias in enumerate(item.model.spec.communities):
-            parsed = parse_community(alias.value)
+            parsed = parse_community(alias.value, cfg.metallb_version)
             if isinstance(parsed, CommunityError):
                 yield Finding(
                     f"{title(item)} alias {alias.name!r}: invalid value: {parsed.message}",
@@ -52,4 +54,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(changes=(v("0.13.10"),)),
+)

@@ -23,7 +23,8 @@ LIMIT = 63
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     aliases = semantics_of(cfg).community_aliases
     for adv in cfg.bgpadvs:
-        values = {resolve(text, aliases) for text in adv.model.spec.communities}
+        version = cfg.metallb_version
+        values = {resolve(text, aliases, version) for text in adv.model.spec.communities}
         count = sum(1 for v in values if isinstance(v, Community))
         if count > LIMIT:
             yield Finding(

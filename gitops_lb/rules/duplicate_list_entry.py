@@ -4,7 +4,8 @@ MetalLB rejects the configuration when one of these lists holds the same string 
 IPAddressPool `serviceAllocation.namespaces`, L2Advertisement `ipAddressPools`, and
 BGPAdvertisement `ipAddressPools`, `communities` and `peers`. The comparison is on the exact
 text, so `65000:1` and `65000:01` are not duplicates here. Delete the repeated entry.
-(`interfaces` of an L2Advertisement may repeat names; MetalLB does not check them.)
+(`interfaces` of an L2Advertisement may repeat names; MetalLB does not check them.) MetalLB
+checks `serviceAllocation.namespaces` from v0.13.10 (the field came with v0.13.8).
 """
 
 from collections.abc import Iterator, Sequence
@@ -12,7 +13,8 @@ from typing import Any
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import FieldPath, Severity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import has, v
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import field, title
 
 ID = "duplicate-list-entry"
@@ -21,9 +23,10 @@ StringList = tuple[Item[Any], FieldPath, Sequence[str]]
 
 
 def string_lists(cfg: ClusterConfig) -> Iterator[StringList]:
+    checked = has(cfg.metallb_version, "allocation_duplicates")
     for pool in cfg.pools:
         alloc = pool.model.spec.serviceAllocation
-        if alloc is not None:
+        if alloc is not None and checked:
             yield pool, ("spec", "serviceAllocation", "namespaces"), alloc.namespaces
     for l2 in cfg.l2advs:
         yield l2, ("spec", "ipAddressPools"), l2.model.spec.ipAddressPools
@@ -48,4 +51,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(changes=(v("0.13.10"),)),
+)

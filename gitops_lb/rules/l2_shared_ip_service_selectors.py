@@ -1,11 +1,15 @@
 """A Service with an allow-shared-ip key is selected by an L2Advertisement's serviceSelectors.
 
-MetalLB's layer 2 speaker refuses to announce a Service that carries the allow-shared-ip
-annotation (any value, even empty, under either prefix) when an L2Advertisement that applies
-to it has `serviceSelectors`: services sharing one address could otherwise be announced from
-two nodes at once. The Service gets its address but nobody answers ARP/NDP for it. Either drop
-the sharing key, or announce the pool with an L2Advertisement without serviceSelectors.
-Reported when every pool the Service can get its address from has such an advertisement.
+Services that share one address must be announced from one node. When an L2Advertisement that
+applies to such a Service has `serviceSelectors` (MetalLB v0.16.0 and later), each Service of
+the address is matched on its own, so the sharing Services can match different advertisements
+and be announced from different nodes (two nodes answering ARP for one address). MetalLB's
+main branch (after v0.16.1, in no release yet) therefore refuses to announce such a Service in
+layer 2 at all: it gets its address but nobody answers ARP/NDP for it. No release rejects the
+configuration, so the rule is not enforced (a warning under --metallb-compat). It looks at the
+allow-shared-ip annotation (any value, even empty, under either prefix) and reports a Service
+when every pool it can get its address from has such an advertisement. Either drop the sharing
+key, or announce the pool with an L2Advertisement without serviceSelectors.
 """
 
 from collections.abc import Iterator
@@ -16,7 +20,8 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.selectors import matches
 from gitops_lb.metallb.semantics import selectors_valid, semantics_of
 from gitops_lb.metallb.services import ServiceView, services_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import FEATURES
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import field, short, title
 
 ID = "l2-shared-ip-service-selectors"
@@ -48,11 +53,20 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         of_pool = "" if adv.origin is not None and adv.origin.frame else f" (pool {pool.name!r})"
         yield Finding(
             f"{title(view.item)} carries {sharing} and {short(adv)}{of_pool} selects it by "
-            "serviceSelectors: MetalLB will not announce it in layer 2",
+            "serviceSelectors: the Services sharing its address may be announced from different "
+            "nodes (MetalLB after v0.16.1 does not announce it in layer 2)",
             view.item,
             view.sharing.path,
             related=(Rel("serviceSelectors defined here", adv, ("spec", "serviceSelectors")),),
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)
+# not enforced: no release refuses it (see the docstring)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "service",
+    __doc__ or "",
+    check,
+    applies=Applicability(versions=FEATURES["advertisement_service_selectors"]),
+)

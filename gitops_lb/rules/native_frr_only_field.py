@@ -4,7 +4,11 @@ MetalLB's native BGP speaker rejects the whole configuration when any peer sets 
 a non-zero `keepaliveTime`, `vrf`, `connectTime`, `enableGracefulRestart`, `disableMP`,
 `dualStackAddressFamily`, `dynamicASN`, `interface` or `localASN`. Each such field is
 reported. Fix: remove the field, or run MetalLB in FRR-K8s (or FRR) mode and lint with that
-`--bgp-mode`. `holdTime` is supported in native mode.
+`--bgp-mode`. `holdTime` is supported in native mode. A field newer than the targeted release
+(`vrf` before v0.13.8, `connectTime` and `disableMP` before v0.14.4, `enableGracefulRestart`
+before v0.14.6, `dynamicASN` before v0.14.9, `interface` and `dualStackAddressFamily` before
+v0.15.0, `localASN` before v0.16.0) is `field-unsupported-version` instead: that release drops
+it, so its native mode never sees it.
 """
 
 from collections.abc import Iterator

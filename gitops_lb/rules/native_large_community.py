@@ -3,7 +3,9 @@
 MetalLB's native BGP speaker sends standard communities (`65000:100`) only. In native mode
 MetalLB rejects the configuration when a BGPAdvertisement lists a large community literal
 (`large:65000:1:2`) or a Community object defines an alias with a large value, even an alias
-nothing uses. Use standard communities, or switch to the FRR-based modes.
+nothing uses. Use standard communities, or switch to the FRR-based modes. Large communities
+came with MetalLB v0.13.10; for older releases they are invalid in every mode
+(`community-invalid`).
 """
 
 from collections.abc import Iterator
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.community import Community, parse_community
+from gitops_lb.metallb.versions import FEATURES
 from gitops_lb.rules._base import NATIVE, Applicability, Rule
 from gitops_lb.words import title
 
@@ -50,5 +53,5 @@ RULE = Rule(
     __doc__ or "",
     check,
     enforced=True,
-    applies=Applicability(modes=NATIVE),
+    applies=Applicability(modes=NATIVE, versions=FEATURES["large_communities"]),
 )

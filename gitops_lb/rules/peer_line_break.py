@@ -2,10 +2,11 @@
 
 MetalLB writes these values verbatim into the FRR configuration, which is line based: a
 newline or carriage return in them ends the directive early and turns the rest of the value
-into extra FRR commands. MetalLB's configuration parser (releases after 0.16.1) therefore
-rejects the whole configuration when `interface`, `password` or `vrf` of a BGPPeer, or the
-`password` in the Secret its `passwordSecret` names, contains `\\n` or `\\r`; older releases
-pass the text on unchecked. A trailing newline usually comes from a YAML block scalar
+into extra FRR commands. No MetalLB release checks this (v0.13.0 to v0.16.1 pass the text on
+unchecked; a check is only proposed, in an open pull request to MetalLB), so the rule is not
+enforced: an error by default, a warning under --metallb-compat. It looks at `interface`,
+`password` and `vrf` of a BGPPeer and at the `password` in the Secret its `passwordSecret`
+names, for `\\n` or `\\r`. A trailing newline usually comes from a YAML block scalar
 (`password: |`) or from `echo` when the Secret was created: use a plain string, or
 `echo -n ... | base64`.
 """
@@ -60,7 +61,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             if has_line_break(value):
                 yield Finding(
                     f"{field} of {peer_label(peer)} contains a line break ({value!r}); "
-                    "MetalLB rejects it",
+                    "MetalLB would write it into the FRR configuration as is",
                     peer,
                     ("spec", field),
                 )
@@ -72,11 +73,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         if password is not None and has_line_break(password):
             yield Finding(
                 f"the password in Secret {secret.name!r} (passwordSecret of {peer_label(peer)}) "
-                "contains a line break; MetalLB rejects it",
+                "contains a line break; MetalLB would write it into the FRR configuration as is",
                 peer,
                 ("spec", "passwordSecret", "name"),
                 related=(Rel("Secret defined here", secret, ("metadata", "name")),),
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+# no release rejects it: not enforced (see the docstring)
+RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check)

@@ -13,9 +13,15 @@ keepalive (keepalive = hold / 3, hold = 3 x keepalive) and rejects the configura
 
 A `metallb.io/v1beta1` BGPPeer is converted with absent timers set to `0s`, so there a
 keepaliveTime without holdTime is longer than the (zero) hold time.
+
+This is how MetalLB v0.14.9 and later read the timers. Up to v0.14.8 they are plain
+durations: an absent or zero `holdTime` means 90 s and an absent or zero `keepaliveTime` means
+a third of the hold time, so `keepaliveTime: 100s` alone is longer than the hold time (90 s),
+while `holdTime: 0s` with `keepaliveTime: 30s` is fine, and a v1beta1 BGPPeer's `0s` timers
+are the defaults. `connectTime` came with v0.14.4 (`field-unsupported-version` before).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from gitops_lb.config import ClusterConfig, Finding, Item, Rel
 from gitops_lb.diagnostics import Severity
@@ -25,13 +31,15 @@ from gitops_lb.metallb.bgp import (
     Timers,
     connect_time_problems,
     derive_timers,
+    derive_timers_before_0_14_9,
     format_duration,
     parse_duration,
     peer_label,
     spec_field,
     written,
 )
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import DEFAULT, Version, has, v
+from gitops_lb.rules._base import Applicability, Rule
 
 ID = "peer-timers"
 
@@ -58,7 +66,9 @@ def _shown(peer: Item[m.BGPPeer], name: str, text: str | None) -> str:
     return f"{text!r} (a v1beta1 BGPPeer without {name} gets {text!r})"
 
 
-def _timer_findings(peer: Item[m.BGPPeer], timers: Timers) -> Iterator[Finding]:
+def _timer_findings(
+    peer: Item[m.BGPPeer], timers: Timers, version: Version = DEFAULT
+) -> Iterator[Finding]:
     spec = peer.model.spec
     label = peer_label(peer)
     hold_text = _shown(peer, "holdTime", spec.holdTime)
@@ -95,6 +105,13 @@ def _timer_findings(peer: Item[m.BGPPeer], timers: Timers) -> Iterator[Finding]:
                 f"holdTime {hold_text} of {label} gives a keepalive of "
                 f"{format_duration(timers.keepalive)} (hold / 3), longer than the hold time"
             )
+        elif timers.hold_default:
+            field = "keepaliveTime"
+            message = (
+                f"keepaliveTime {ka_text} of {label} is longer than the hold time of "
+                f"{format_duration(timers.hold)} that MetalLB {version} uses when holdTime is "
+                "absent or zero"
+            )
         else:
             field = "keepaliveTime"
             message = (
@@ -112,6 +129,10 @@ def _timer_findings(peer: Item[m.BGPPeer], timers: Timers) -> Iterator[Finding]:
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    version = cfg.metallb_version
+    optional = has(version, "optional_timers")
+    derive: Callable[[int | None, int | None], Timers | None]
+    derive = derive_timers if optional else derive_timers_before_0_14_9
     for peer in cfg.peers:
         spec = peer.model.spec
         hold, bad_hold = _parse(peer, "holdTime", spec.holdTime)
@@ -131,13 +152,21 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             continue
         if bad_keepalive is not None:
             # the hold time alone can still be judged; the keepalive comparison cannot
-            timers = derive_timers(hold, None)
+            timers = derive(hold, None)
             if timers is not None and timers.hold_invalid:
-                yield from _timer_findings(peer, timers)
+                yield from _timer_findings(peer, timers, version)
             continue
-        timers = derive_timers(hold, keepalive)
+        timers = derive(hold, keepalive)
         if timers is not None:
-            yield from _timer_findings(peer, timers)
+            yield from _timer_findings(peer, timers, version)
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(changes=(v("0.14.9"),)),
+)

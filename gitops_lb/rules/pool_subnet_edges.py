@@ -8,7 +8,8 @@ ARP for it) or on the router's address (an outage for the whole segment). Use a 
 leaves out the edges and the gateway (`192.168.10.32-192.168.10.254`), or at least set
 `avoidBuggyIPs: true`. Smaller blocks (a /27 carved out of a /24 segment) are not reported:
 their first and last addresses are ordinary hosts of the segment. A site spec states the
-network and its gateway, and `validate` checks the exact addresses instead.
+network and its gateway, and `validate` checks the exact addresses instead. `avoidBuggyIPs`
+came with MetalLB v0.13.4: for older releases only the range is suggested.
 """
 
 from collections.abc import Iterator
@@ -16,7 +17,8 @@ from collections.abc import Iterator
 from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
-from gitops_lb.rules._base import MANIFESTS_ONLY, Rule
+from gitops_lb.metallb.versions import has, v
+from gitops_lb.rules._base import Applicability, Input, Rule
 
 ID = "pool-subnet-edges"
 
@@ -28,6 +30,9 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             continue
         if not pool.sure(("spec", "avoidBuggyIPs")):
             continue
+        hint = "a range inside it"
+        if has(cfg.metallb_version, "avoid_buggy_ips"):
+            hint += " or avoidBuggyIPs: true"
         for i, entry in enumerate(sem.pool_entries[id(pool)]):
             if entry.is_range or len(entry.nets) != 1:
                 continue
@@ -36,11 +41,18 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 yield Finding(
                     f"pool {pool.name!r}: {entry.text} is announced in L2 and looks like a whole "
                     "subnet: MetalLB can hand out its network and broadcast addresses (and "
-                    "probably the gateway); use a range inside it or avoidBuggyIPs: true",
+                    f"probably the gateway); use {hint}",
                     pool,
                     ("spec", "addresses", i),
                 )
 
 
 # not on site specs: site-pool-reserved checks the declared networks exactly
-RULE = Rule(ID, Severity.WARNING, "silent", __doc__ or "", check, applies=MANIFESTS_ONLY)
+RULE = Rule(
+    ID,
+    Severity.WARNING,
+    "silent",
+    __doc__ or "",
+    check,
+    applies=Applicability(inputs=frozenset({Input.MANIFESTS}), changes=(v("0.13.4"),)),
+)

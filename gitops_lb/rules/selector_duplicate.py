@@ -5,7 +5,8 @@ selector holds the same match expression twice, or when one expression lists a v
 Selectors are compared by their labels and their expressions in order; the values of an
 expression are compared as a set, so `values: [a, b]` and `values: [b, a]` are the same.
 Delete the repetition. Applies to every selector list of pools, advertisements and BGPPeers
-except L2 `preferredNodeSelectors`.
+except L2 `preferredNodeSelectors`; MetalLB checks the selectors of a pool's
+`serviceAllocation` from v0.13.10 (the field came with v0.13.8).
 """
 
 from collections.abc import Iterator, Sequence
@@ -15,7 +16,8 @@ from gitops_lb.diagnostics import FieldPath, Severity, format_path
 from gitops_lb.metallb.models import LabelSelector
 from gitops_lb.metallb.selector_fields import selector_lists
 from gitops_lb.metallb.selectors import duplicate_problems, expression_key, selector_identity
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import has, v
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import field_subject
 
 ID = "selector-duplicate"
@@ -40,7 +42,10 @@ def first_copy(sels: Sequence[LabelSelector], index: int, rel: FieldPath) -> Fie
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
+    allocation = has(cfg.metallb_version, "allocation_duplicates")
     for item, path, sels in selector_lists(cfg):
+        if not allocation and path[:2] == ("spec", "serviceAllocation"):
+            continue
         for index, problem in duplicate_problems(sels):
             where = (*path, index, *problem.path)
             first = (*path, *first_copy(sels, index, problem.path))
@@ -52,4 +57,12 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "metallb", __doc__ or "", check, enforced=True)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "metallb",
+    __doc__ or "",
+    check,
+    enforced=True,
+    applies=Applicability(changes=(v("0.13.10"),)),
+)

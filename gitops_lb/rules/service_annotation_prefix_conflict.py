@@ -4,7 +4,8 @@ For address-pool, loadBalancerIPs and allow-shared-ip, MetalLB reads `metallb.io
 only when that key is absent, the deprecated `metallb.universe.tf/<key>`. When both are
 written, the `metallb.universe.tf` value is ignored even if the `metallb.io` one is empty, so
 the Service does not get what the old annotation says. Delete the `metallb.universe.tf`
-annotation (or make the two agree while migrating).
+annotation (or make the two agree while migrating). That is MetalLB v0.14.9 and later; older
+releases read only the `metallb.universe.tf/` keys (see `service-unknown-annotation`).
 """
 
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from gitops_lb.metallb.services import (
     services_of,
 )
 from gitops_lb.metallb.services import SERVICE_KEYS as KEYS  # the annotations MetalLB reads
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import FEATURES
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import field, title
 
 ID = "service-annotation-prefix-conflict"
@@ -46,4 +48,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "service",
+    __doc__ or "",
+    check,
+    applies=Applicability(versions=FEATURES["metallb_io_annotations"]),
+)

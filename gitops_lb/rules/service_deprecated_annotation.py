@@ -6,6 +6,8 @@ MetalLB 0.14.9 renamed its Service annotations to `metallb.io/address-pool`,
 MetalLB records a deprecation event on every Service that carries them. Alauda's guides still
 use the old prefix; a site spec's `metallb.annotationPrefix` chooses which one `compile`
 writes. Rename the key to the `metallb.io/` prefix when every cluster runs 0.14.9 or later.
+Nothing is reported for older releases: they read only the `metallb.universe.tf/` keys (and
+ignore the `metallb.io/` ones, see `service-unknown-annotation`).
 """
 
 from collections.abc import Iterator
@@ -18,7 +20,8 @@ from gitops_lb.metallb.services import (
 )
 from gitops_lb.metallb.services import PREFIX as CURRENT_PREFIX
 from gitops_lb.metallb.services import SERVICE_KEYS as KEYS  # the annotations MetalLB reads
-from gitops_lb.rules._base import MANIFESTS_ONLY, Rule
+from gitops_lb.metallb.versions import FEATURES
+from gitops_lb.rules._base import Applicability, Input, Rule
 
 ID = "service-deprecated-annotation"
 
@@ -39,4 +42,13 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
 
 
 # not on site specs: they choose the prefix with metallb.annotationPrefix on purpose
-RULE = Rule(ID, Severity.WARNING, "service", __doc__ or "", check, applies=MANIFESTS_ONLY)
+RULE = Rule(
+    ID,
+    Severity.WARNING,
+    "service",
+    __doc__ or "",
+    check,
+    applies=Applicability(
+        inputs=frozenset({Input.MANIFESTS}), versions=FEATURES["metallb_io_annotations"]
+    ),
+)

@@ -4,7 +4,8 @@ MetalLB assigns a requested address only if all of the Service's requested addre
 IPAddressPool. The Service stays pending ("... is not allowed in config") when an address is in
 no pool, when its two addresses (dual stack) are in two different pools, or when the address
 ends in .0 or .255 and its pool sets `avoidBuggyIPs`. With an address-pool annotation as well,
-the addresses must be in that pool. `autoAssign: false` does not matter for requested
+the addresses must be in that pool (from MetalLB v0.13.10; older releases ignore the
+annotation when addresses are requested). `autoAssign: false` does not matter for requested
 addresses. The input is taken as the cluster's whole configuration: when it holds no
 IPAddressPool at all, the finding says so (lint the Services together with the pools).
 Addresses a pool that could not be read (its schema errors are reported) may hold are not
@@ -19,7 +20,8 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.poolspace import IP, ip_text
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import ServiceSemantics, ServiceView, services_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import has, v
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import from_site, title
 
 ID = "service-ip-outside-pool"
@@ -89,6 +91,7 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
     named = view.pool_annotation
     if (
         named is not None
+        and has(ss.cfg.metallb_version, "pool_annotation_with_ips")
         and named.value != found.name
         and named.value in semantics_of(ss.cfg).pools_by_name
     ):
@@ -117,4 +120,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "service",
+    __doc__ or "",
+    check,
+    applies=Applicability(changes=(v("0.13.10"),)),
+)

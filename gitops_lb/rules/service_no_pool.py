@@ -9,7 +9,9 @@ IPs". Typical causes: every pool has `autoAssign: false` (request a pool or an I
 serviceAllocation reserves the pools for other namespaces or Services, or no pool has IPv6
 addresses. Checked only when the input contains at least one IPAddressPool (Services linted
 apart from MetalLB's objects ask for no address in particular), and not while a pool could not
-be read as written (its schema errors are reported).
+be read as written (its schema errors are reported). A `serviceAllocation` that lists no
+namespace and selects no Service (a `priority` alone) takes every Service from MetalLB
+v0.15.0; older releases never assign from such a pool automatically.
 """
 
 from collections.abc import Iterator
@@ -18,7 +20,8 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.metallb.services import services_of
-from gitops_lb.rules._base import Rule
+from gitops_lb.metallb.versions import v
+from gitops_lb.rules._base import Applicability, Rule
 from gitops_lb.words import title
 
 ID = "service-no-pool"
@@ -42,4 +45,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(ID, Severity.ERROR, "service", __doc__ or "", check)
+RULE = Rule(
+    ID,
+    Severity.ERROR,
+    "service",
+    __doc__ or "",
+    check,
+    applies=Applicability(changes=(v("0.15.0"),)),
+)

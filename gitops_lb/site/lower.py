@@ -25,6 +25,7 @@ from gitops_lb.config import ClusterConfig, Item, Origin, Unread
 from gitops_lb.diagnostics import FieldPath
 from gitops_lb.intake import Gaps, add_item, report_validation_error, unread
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.versions import release
 from gitops_lb.site.load import LoadedSite, SiteLoad
 from gitops_lb.site.models import Site
 from gitops_lb.site.target import NETWORK, ClusterTarget
@@ -70,6 +71,7 @@ def lower(site: Site, file: str, doc: LocMap, gaps: Gaps | None = None) -> list[
             name=f"{site.metadata.name}/{cluster.name}",
             namespace=site.spec.metallb.namespace,
             bgp_mode=site.spec.bgpMode,
+            metallb_version=release(site.spec.metallb.version),
         )
         cfg.unreadable.extend(networks)
         where = _Where(f"Site/{site.metadata.name}", doc, ("spec", "clusters", i))

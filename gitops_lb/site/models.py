@@ -9,14 +9,25 @@ cover the common case of one advertisement per pool.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from gitops_lb import names
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb import versions
 from gitops_lb.names import DNS1123_SUBDOMAIN, INTERFACE_NAME, REPO_PATH
 
+PREFIX, DEPRECATED_PREFIX = "metallb.io", "metallb.universe.tf"  # Service annotations
 DNS1123_LABEL = names.DNS1123_LABEL  # site names; gitops_lb.importer uses it too
 Name = Annotated[str, Field(pattern=DNS1123_LABEL, description="DNS-1123 label")]
 
@@ -160,10 +171,63 @@ class Cluster(SpecModel):
     services: list[ServiceSpec] = Field(default_factory=list)
 
 
+def _release(text: str) -> str:
+    """A supported MetalLB release, written vX.Y.Z whether or not the v was."""
+    try:
+        return str(versions.release(text))
+    except versions.UnsupportedVersion as exc:
+        raise PydanticCustomError("metallb_release", exc.reason) from None
+
+
+MetalLBVersion = Annotated[
+    str,
+    AfterValidator(_release),
+    Field(
+        description="the MetalLB release the cluster runs: the checks follow it, and platform "
+        f"metallb installs it ({versions.SUPPORTED}; the leading v is optional)",
+        json_schema_extra={"pattern": r"^v?\d+\.\d+\.\d+$"},
+    ),
+]
+
+
 class MetalLBSettings(SpecModel):
     namespace: Name = "metallb-system"
-    annotationPrefix: Literal["metallb.io", "metallb.universe.tf"] = "metallb.io"
-    version: Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+$")] = "v0.15.1"
+    version: MetalLBVersion = str(versions.DEFAULT)
+    annotationPrefix: Literal["metallb.io", "metallb.universe.tf"] = Field(
+        default="metallb.io",
+        description="the prefix of the Service annotations compile writes (default: metallb.io, "
+        "or metallb.universe.tf for a version before "
+        f"{versions.first('metallb_io_annotations')}, which reads only that one)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prefix_default(cls, data: Any) -> Any:
+        """Before v0.14.9 MetalLB reads only metallb.universe.tf/ annotations: the default."""
+        if isinstance(data, dict) and "annotationPrefix" not in data:
+            try:
+                version = versions.release(data.get("version", str(versions.DEFAULT)))
+            except (versions.UnsupportedVersion, TypeError):
+                return data  # the version's own error is reported
+            if not versions.has(version, "metallb_io_annotations"):
+                return {**data, "annotationPrefix": DEPRECATED_PREFIX}
+        return data
+
+    @field_validator("annotationPrefix")
+    @classmethod
+    def _prefix_read(cls, prefix: str, info: ValidationInfo) -> str:
+        version = info.data.get("version")
+        if prefix == PREFIX and isinstance(version, str):
+            found = versions.release(version)
+            if not versions.has(found, "metallb_io_annotations"):
+                raise PydanticCustomError(
+                    "metallb_prefix",
+                    f"the {PREFIX}/ annotations need MetalLB "
+                    f"{versions.first('metallb_io_annotations')} or later; {found} reads only "
+                    f"{DEPRECATED_PREFIX}/ ones: write {DEPRECATED_PREFIX}, or leave "
+                    "annotationPrefix out",
+                )
+        return prefix
 
 
 class ArgoCDSettings(SpecModel):

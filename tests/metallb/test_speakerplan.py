@@ -18,7 +18,8 @@ NODES = [
 
 
 def allowed(*docs: str, service_labels: dict[str, str] | None = None):
-    cfg = config(pool("p", "10.0.0.0/28") + "".join(docs))
+    # the newest release: L2Advertisement serviceSelectors came with v0.16.0
+    cfg = config(pool("p", "10.0.0.0/28") + "".join(docs), version="v0.16.1")
     return l2_allowed(cfg, cfg.pools[0], NODES, service_labels)
 
 

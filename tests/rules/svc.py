@@ -54,10 +54,10 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
     return found[nth - 1]
 
 
-def found(text: str, rule: str) -> list[tuple[int, str]]:
+def found(text: str, rule: str, *, version: str | None = None) -> list[tuple[int, str]]:
     """(line, message) of every finding of `rule`."""
-    return [(d.location.line, d.message) for d in lint(text) if d.rule == rule]
+    return [(d.location.line, d.message) for d in lint(text, version=version) if d.rule == rule]
 
 
-def severities(text: str, rule: str) -> set[str]:
-    return {str(d.severity) for d in lint(text, compat=True) if d.rule == rule}
+def severities(text: str, rule: str, *, version: str | None = None) -> set[str]:
+    return {str(d.severity) for d in lint(text, compat=True, version=version) if d.rule == rule}

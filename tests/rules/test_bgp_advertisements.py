@@ -2,6 +2,12 @@ from tests.builders import bgpadv, l2adv, line_of, node, obj, peer
 from tests.helpers import hits, lint, pool
 
 POOL = pool("p", "10.0.0.0/24")
+SELECTORS = "v0.16.0"  # the first MetalLB release with serviceSelectors on advertisements
+
+
+def at(case: str) -> str | None:
+    """The release to check a case at: SELECTORS when it uses serviceSelectors."""
+    return SELECTORS if "serviceSelectors" in case else None
 
 
 # --- duplicate-list-entry --------------------------------------------------------------------
@@ -37,7 +43,7 @@ def test_service_selectors_with_aggregation():
         "\n  aggregationLength: 24\n  aggregationLengthV6: 64\n"
         "  serviceSelectors: [{matchLabels: {a: b}}]\n",
     )
-    assert hits(text, "bgpadv-aggregation-selectors") == [
+    assert hits(text, "bgpadv-aggregation-selectors", version=SELECTORS) == [
         line_of(text, "aggregationLength: 24"),
         line_of(text, "aggregationLengthV6: 64"),
     ]
@@ -48,7 +54,7 @@ def test_service_selectors_with_default_aggregation():
         "b", "{aggregationLength: 32, aggregationLengthV6: 128, serviceSelectors: [{}]}"
     )
     text += bgpadv("c", "{aggregationLength: 24, serviceSelectors: []}")
-    assert hits(text, "bgpadv-aggregation-selectors") == []
+    assert hits(text, "bgpadv-aggregation-selectors", version=SELECTORS) == []
 
 
 # --- bgpadv-aggregation-length ---------------------------------------------------------------
@@ -149,7 +155,7 @@ def test_localpref_without_nodes_quiet_when_nodes_decide_or_updates_differ():
         bgpadv("a", "{localPref: 1}") + bgpadv("b", "{localPref: 2, serviceSelectors: [{}]}"),
     ]
     for case in cases:
-        assert hits(POOL + case, "bgpadv-localpref-conflict") == [], case
+        assert hits(POOL + case, "bgpadv-localpref-conflict", version=at(case)) == [], case
 
 
 def test_localpref_compatible_cases():
@@ -173,7 +179,7 @@ def test_localpref_compatible_cases():
         + bgpadv("b", "{localPref: 200, ipAddressPools: [q]}"),
     ]
     for case in cases:
-        assert hits(base + case, "bgpadv-localpref-conflict") == [], case
+        assert hits(base + case, "bgpadv-localpref-conflict", version=at(case)) == [], case
 
 
 def test_localpref_aggregation_difference_by_pool_families():

@@ -228,8 +228,10 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
     ("native-local-asn", p("localASN: 65001"), "native", True, "native-frr-only-field"),
     ("frr-local-asn", p("localASN: 65001"), "frr", False, None),
     ("frr-k8s-local-asn", p("localASN: 65001"), "frr-k8s", False, None),
-    # --- FRR peers sharing a node (DiscardNativeOnly, MetalLB internal/config/validation.go,
-    # v0.15.1)
+    ("frr-local-asn@v0.15", p("localASN: 65001"), "frr", True, "field-unsupported-version"),
+    # --- FRR peers compared with each other (DiscardNativeOnly, MetalLB
+    # internal/config/validation.go): cluster-wide at v0.15.1, node by node from v0.16.0
+    # (the cases run at the release in AT; their v0.15.1 sides follow them, ending "@v0.15")
     (
         "frr-router-id-no-nodes",
         p("routerID: 10.9.0.1")
@@ -257,6 +259,16 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
         None,
     ),
     (
+        "frr-router-id-disjoint-nodes@v0.15",
+        p("routerID: 10.9.0.1", RACK1)
+        + peer("b", "peerAddress: 10.0.0.2", *ADDR, "routerID: 10.9.0.2", RACK2, base=False)
+        + node("n1", rack="r1")
+        + node("n2", rack="r2"),
+        "frr",
+        True,
+        "frr-peer-router-id",
+    ),
+    (
         "frr-router-id-shared-node",
         p("routerID: 10.9.0.1", RACK1)
         + peer("b", "peerAddress: 10.0.0.2", *ADDR, "routerID: 10.9.0.2", base=False)
@@ -274,6 +286,20 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
         "frr-peer-router-id",
     ),
     ("frr-duplicate-address", p() + p(name="b"), "frr", True, "frr-peer-duplicate"),
+    (
+        "frr-duplicate-disjoint-nodes",
+        p(RACK1) + p(RACK2, name="b") + node("n1", rack="r1") + node("n2", rack="r2"),
+        "frr",
+        False,
+        None,
+    ),
+    (
+        "frr-duplicate-disjoint-nodes@v0.15",
+        p(RACK1) + p(RACK2, name="b") + node("n1", rack="r1") + node("n2", rack="r2"),
+        "frr",
+        True,
+        "frr-peer-duplicate",
+    ),
     ("frr-duplicate-other-vrf", p() + p("vrf: red", name="b"), "frr", False, None),
     (
         "frr-duplicate-same-vrf",
@@ -289,6 +315,14 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
         "frr",
         True,
         "frr-peer-duplicate",
+    ),
+    (
+        "frr-duplicate-vrf-suffix-collision@v0.15",
+        bare(*ADDR, "interface: eth0-red")
+        + peer("b", *ADDR, "interface: eth0", "vrf: red", base=False),
+        "frr",
+        False,
+        None,
     ),
     ("native-duplicate-address", p() + p(name="b"), "native", False, None),
     (
@@ -309,12 +343,28 @@ CASES: list[tuple[str, str, str | None, bool, str | None]] = [
 ]
 
 
+# the release a case comes from when it is not gitops-lb's default (v0.15.1)
+AT = {
+    "native-local-asn": "v0.16.0",
+    "frr-local-asn": "v0.16.0",
+    "frr-k8s-local-asn": "v0.16.0",
+    "frr-router-id-disjoint-nodes": "v0.16.0",
+    "frr-duplicate-disjoint-nodes": "v0.16.0",
+    "frr-duplicate-vrf-suffix-collision": "v0.16.0",
+}
+
+
 @pytest.mark.parametrize(
-    ("text", "mode", "reject", "rule"),
-    [pytest.param(text, mode, reject, rule, id=case) for case, text, mode, reject, rule in CASES],
+    ("text", "mode", "reject", "rule", "version"),
+    [
+        pytest.param(text, mode, reject, rule, AT.get(case), id=case)
+        for case, text, mode, reject, rule in CASES
+    ],
 )
-def test_metallb_compat(text: str, mode: str | None, reject: bool, rule: str | None) -> None:
-    found = errors(text, bgp_mode=mode, compat=True)
+def test_metallb_compat(
+    text: str, mode: str | None, reject: bool, rule: str | None, version: str | None
+) -> None:
+    found = errors(text, bgp_mode=mode, compat=True, version=version)
     assert bool(found) == reject, found
     if rule is not None:
         assert rule in found

@@ -31,10 +31,11 @@ def test_disable_mp():
 
 def test_local_asn_ignored_only_in_frr_k8s():
     text = peer("a", "localASN: 65001")
-    assert hits(text, "peer-local-asn-ignored", bgp_mode="frr-k8s") == [9]
-    assert hits(text, "peer-local-asn-ignored", bgp_mode="frr") == []
-    assert hits(text, "peer-local-asn-ignored") == []
-    assert hits(peer("a"), "peer-local-asn-ignored", bgp_mode="frr-k8s") == []
+    at = "v0.16.0"  # the first MetalLB release with localASN
+    assert hits(text, "peer-local-asn-ignored", bgp_mode="frr-k8s", version=at) == [9]
+    assert hits(text, "peer-local-asn-ignored", bgp_mode="frr", version=at) == []
+    assert hits(text, "peer-local-asn-ignored", version=at) == []
+    assert hits(peer("a"), "peer-local-asn-ignored", bgp_mode="frr-k8s", version=at) == []
 
 
 def test_deprecated_version_points_at_api_version():
@@ -46,7 +47,10 @@ def test_warnings_do_not_fail_compat():
     text = peer("a", "password: x", "disableMP: true", "localASN: 65001", version="v1beta2")
     b_spec = ("myASN: 64512", "peerASN: 64513", "peerAddress: 10.0.0.2")
     text += peer("b", *b_spec, base=False, version="v1beta1")
-    found = {d.rule: str(d.severity) for d in lint(text, bgp_mode="frr-k8s", compat=True)}
+    at = "v0.16.0"  # localASN
+    found = {
+        d.rule: str(d.severity) for d in lint(text, bgp_mode="frr-k8s", compat=True, version=at)
+    }
     assert {rule: found.get(rule) for rule in WARNINGS} == dict.fromkeys(WARNINGS, "warning")
-    assert errors(text, bgp_mode="frr-k8s", compat=True) == []
-    assert errors(text, bgp_mode="frr-k8s") == []
+    assert errors(text, bgp_mode="frr-k8s", compat=True, version=at) == []
+    assert errors(text, bgp_mode="frr-k8s", version=at) == []

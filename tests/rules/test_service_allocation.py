@@ -215,15 +215,18 @@ def test_sharing_groups_many_services_by_ip():
 
 # --- l2-shared-ip-service-selectors -------------------------------------------------------------
 
+SELECTORS = "v0.16.0"  # the first MetalLB release with L2Advertisement serviceSelectors
+
 
 def test_l2_shared_ip_with_service_selectors():
     ads = l2("sel", "  ipAddressPools: [web]\n  serviceSelectors:\n  - matchLabels: {app: x}\n")
     text = pool("web", "10.0.0.0/24") + ads
     text += svc("a", labels="{app: x}", ann={POOL: "web", SHARE: ""})
-    assert hits(text, "l2-shared-ip-service-selectors") == [line_of(text, SHARE)]
-    assert severities(text, "l2-shared-ip-service-selectors") == {"warning"}
+    rule = "l2-shared-ip-service-selectors"
+    assert hits(text, rule, version=SELECTORS) == [line_of(text, SHARE)]
+    assert severities(text, rule, version=SELECTORS) == {"warning"}
     auto = pool("web", "10.0.0.0/24") + ads + svc("b", labels="{app: x}", ann={SHARE: "k"})
-    assert hits(auto, "l2-shared-ip-service-selectors") == [line_of(auto, SHARE)]
+    assert hits(auto, rule, version=SELECTORS) == [line_of(auto, SHARE)]
 
 
 def test_l2_shared_ip_without_service_selectors_passes():
@@ -235,7 +238,7 @@ def test_l2_shared_ip_without_service_selectors_passes():
         pool("web", "10.0.0.0/24") + l2("plain") + svc("c", ann={SHARE: "k"}),
     ]
     for text in cases:
-        assert hits(text, "l2-shared-ip-service-selectors") == []
+        assert hits(text, "l2-shared-ip-service-selectors", version=SELECTORS) == []
 
 
 # --- pool-exhausted -----------------------------------------------------------------------------

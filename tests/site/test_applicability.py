@@ -49,6 +49,13 @@ REPLACED = {
         "site-duplicate-name",
         "object-duplicate",
     ),
+    # MetalLB v0.15.0 only refuses a pool holding a node's address
+    "node-ip": (
+        "metallb: {version: v0.15.0}\n"
+        + BASE.replace("addresses: [192.168.10.64/27]", "addresses: [192.168.10.0/28]"),
+        "site-pool-reserved",
+        "pool-contains-node-ip",
+    ),
 }
 
 
