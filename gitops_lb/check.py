@@ -99,8 +99,8 @@ def check_paths(
 ) -> Result:
     """Read, lower and check site spec files one at a time (what `validate` and `compile`
     do): memory holds one file's sites, whatever the size of the repository. `each_site`
-    gets the lowered clusters of every site without errors of its own before they are let go
-    (what it keeps of them stays in memory)."""
+    gets the lowered clusters of every site without errors of its own (schema errors
+    included) before they are let go (what it keeps of them stays in memory)."""
     return check_files(read_files(paths), compat=compat, disabled=disabled, each_site=each_site)
 
 
@@ -119,8 +119,10 @@ def check_files(
         add_file(load, lf)
         lf.documents.clear()  # only its issues are needed from here on
         while load.sites:
-            targets = lower_site(load.sites.pop(0))
-            if checker.site(targets) and each_site is not None:
+            loaded = load.sites.pop(0)
+            targets = lower_site(loaded)
+            # a site salvaged from schema errors is checked, never compiled
+            if checker.site(targets) and loaded.complete and each_site is not None:
                 each_site(targets)
             del targets  # reference counting frees the site's clusters here
     note_no_site(load)

@@ -67,6 +67,12 @@ class Item(Generic[M]):
     file: str
     doc: Any  # LocMap the object was read from (or lowered into); positions come from here
     origin: Origin | None = None  # set for objects lowered from a site spec
+    # fields not read as the user wrote them (gitops_lb.intake salvages a part-valid object):
+    # a value dropped for being invalid, a list that lost an entry, the field a misspelt key
+    # most likely meant; a verdict that depends on one of them is not made
+    unsure: frozenset[FieldPath] = frozenset()
+    # lists and mappings that lost an entry (what is left of them is as written)
+    partial: frozenset[FieldPath] = frozenset()
 
     @property
     def ref(self) -> str:
@@ -86,6 +92,44 @@ class Item(Generic[M]):
     def locate(self, path: FieldPath = (), *, key: bool = False) -> Location:
         (line, col), _ = locate(self.doc, path, key=key)
         return Location(self.file, line, col)
+
+    def sure(self, *paths: FieldPath) -> bool:
+        """Whether every field at these paths (and inside them) was read as written."""
+        if not self.unsure and not self.partial:
+            return True
+        gaps = self.unsure | self.partial
+        return not any(overlap(path, gap) for path in paths for gap in gaps)
+
+    def as_written(self, path: FieldPath) -> bool:
+        """Whether a finding on `path` is about what the user wrote: neither a value that was
+        not read as written lies at or inside it, nor is it a value not read as written, nor
+        a list or mapping that lost an entry (an entry left in it is fine)."""
+        if not self.unsure and not self.partial:
+            return True
+        if any(overlap(path, gap) for gap in self.unsure):
+            return False
+        return not any(gap[: len(path)] == path for gap in self.partial)
+
+
+def overlap(a: FieldPath, b: FieldPath) -> bool:
+    """One path is the other or lies inside it."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """An object that is in the input but could not be read (schema errors, a lost document).
+
+    Rules that would report its absence stay quiet: something by this kind and name may exist.
+    kind and name are "" when unknown (then anything may exist). `pools` and `addresses` keep
+    what could still be read of an advertisement or a pool, to keep quiet only where needed.
+    """
+
+    kind: str
+    name: str
+    pools: tuple[str, ...] | None = None  # advertisement: the pools it names (None: any)
+    addresses: tuple[str, ...] | None = None  # pool: its addresses as written (None: unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +205,23 @@ class ClusterConfig:
     configmaps: list[Item[m.ConfigMap]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)
+    # objects of the input that could not be read (their errors are in intake)
+    unreadable: list[Unread] = field(default_factory=list)
 
     def add_intake(self, rule: str, finding: Finding) -> None:
         self.intake.setdefault(rule, []).append(finding)
+
+    def unread(self, kind: str) -> list[Unread]:
+        """The unreadable objects that may be of this kind."""
+        return [u for u in self.unreadable if u.kind in (kind, "")]
+
+    def may_exist(self, kind: str, name: str) -> bool:
+        """Whether an object of this kind and name may be among the unreadable ones."""
+        return any(u.name in (name, "") for u in self.unread(kind))
+
+    def incomplete(self, kind: str) -> bool:
+        """Whether objects of this kind may be missing (some could not be read)."""
+        return bool(self.unread(kind))
 
     def sort(self) -> None:
         for items in (

@@ -10,9 +10,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import DEFAULT_NAMESPACE, ClusterConfig, Finding, Item, SetNamespace
-from gitops_lb.diagnostics import Location
-from gitops_lb.intake import add_item, report_validation_error
+from gitops_lb.config import (
+    DEFAULT_NAMESPACE,
+    ClusterConfig,
+    Finding,
+    Item,
+    SetNamespace,
+    Unread,
+    overlap,
+)
+from gitops_lb.diagnostics import FieldPath, Location
+from gitops_lb.intake import add_item, did_you_mean, report_validation_error, salvage, unread
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.legacy import LEGACY_KEY
@@ -21,6 +29,8 @@ from gitops_lb.metallb.versions import Version, has
 from gitops_lb.yamlload import Document, LoadedFile, LocMap, LocSeq, load_paths, locate
 
 CORE_KINDS = frozenset({"Service", "Node", "Namespace", "Secret"})
+# reading problems that lose objects (a document that does not parse, a file not decoded)
+LOSING = frozenset({"yaml-syntax", "yaml-too-complex", "file-encoding", "file-unreadable"})
 
 
 def load_manifests(
@@ -58,6 +68,8 @@ def config_from_files(
     for lf in files:
         for issue in lf.issues:
             cfg.add_intake(issue.rule, Finding(issue.message, location=issue.location))
+        if lf.lost or any(issue.rule in LOSING for issue in lf.issues):
+            cfg.unreadable.append(Unread("", ""))  # what was lost may be anything
         for doc in lf.documents:
             add_document(cfg, doc)
     nothing = not any(doc.data is not None for lf in files for doc in lf.documents)
@@ -96,6 +108,8 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
         missing = [k for k, v in (("apiVersion", api_version), ("kind", kind)) if not v]
         what = " and ".join(missing) if missing else "apiVersion and kind as strings"
         cfg.add_intake("object-missing-type", Finding(f"object has no {what}", location=loc))
+        # it may be anything (of its kind, when that is written)
+        cfg.unreadable.append(unread_untyped(kind if isinstance(kind, str) else "", data))
         return
     items = data.get("items")
     if kind.endswith("List") and isinstance(items, LocSeq):
@@ -127,6 +141,9 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
                     location=loc,
                 ),
             )
+            # the kind it most likely is (a misspelt kind, another version of one)
+            meant = did_you_mean(kind, sorted({k for _, k in (*m.MODELS, *m.OPERATOR_MODELS)}))
+            cfg.unreadable.append(unread_untyped(meant or "", data))
             return
     elif api_version == "v1" and kind in CORE_KINDS:
         model = m.MODELS[("v1", kind)]
@@ -136,6 +153,13 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
     else:
         return  # not something MetalLB reads
     add_validated(cfg, file, data, model, kind)
+
+
+def unread_untyped(kind: str, data: LocMap) -> Unread:
+    """An object whose type could not be read, as an unreadable object of `kind` ("": any)."""
+    meta = data.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return unread(kind, name if isinstance(name, str) else "", data.get("spec"))
 
 
 LEGACY_POOL = "AddressPool"
@@ -201,17 +225,31 @@ def name_and_namespace(
 def add_validated(
     cfg: ClusterConfig, file: str, data: LocMap, model: type[BaseModel], kind: str
 ) -> None:
+    """Validate and file one object. One that does not validate has each error reported, and
+    what can still be read of it is filed (intake.salvage), so that the other checks go on with
+    it; when nothing can, it is remembered as unreadable, so that no rule reports its absence."""
     name, namespace = name_and_namespace(cfg, file, data, kind)
+    doc: Any = data
+    unsure: frozenset[FieldPath] = frozenset()
+    partial: frozenset[FieldPath] = frozenset()
     try:
         obj = model.model_validate(prune_nulls(data))
     except ValidationError as exc:
         stub: Item[Any] = Item(None, kind, name, namespace, file, data)
-        for err in exc.errors():
+        errors = exc.errors()
+        for err in errors:
             report_validation_error(cfg, stub, model, err)
-        return
+        got = salvage(model, data, errors, drop_nulls=True)
+        if got.model is None:
+            cfg.unreadable.append(unread(kind, name, data.get("spec")))
+            return
+        obj, doc = got.model, got.doc
+        unsure, partial = got.gaps.paths(doc)
+        if any(overlap(("metadata", "name"), gap) for gap in unsure):
+            cfg.unreadable.append(Unread(kind, ""))  # its name is not known: it may be any
     if isinstance(obj, m.BGPPeerV1Beta1):
         obj = convert_peer(obj)
-    item: Item[Any] = Item(obj, kind, name, namespace, file, data)
+    item: Item[Any] = Item(obj, kind, name, namespace, file, doc, unsure=unsure, partial=partial)
     add_item(cfg, item)
 
 

@@ -125,6 +125,7 @@ class LoadedFile:
     path: str
     documents: list[Document] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
+    lost: int = 0  # documents (or the rest of the file) that could not be parsed
 
 
 def locate(root: Any, path: Sequence[PathPart], *, key: bool = False) -> tuple[Pos, bool]:
@@ -232,6 +233,41 @@ class Builder:
                 )
         return data
 
+    def objects(self, node: Node) -> list[Node]:
+        """The objects of a document: one, or several when its top-level mapping repeats
+        apiVersion or kind, i.e. objects written one after the other without `---` between
+        them. That is reported once per missing `---` (instead of once per repeated key) and
+        each object is read on its own, so that none is lost."""
+        if not isinstance(node, MappingNode):
+            return [node]
+        pairs = node.value
+        groups: list[list[tuple[Node, Node]]] = [[]]
+        seen: set[str] = set()
+        for i, (knode, vnode) in enumerate(pairs):
+            key = knode.value if isinstance(knode, ScalarNode) else None
+            if key in seen and starts_object(pairs, i, seen):
+                groups.append([])
+                seen = set()
+            groups[-1].append((knode, vnode))
+            if isinstance(key, str):
+                seen.add(key)
+        if len(groups) == 1:
+            return [node]
+        out: list[Node] = []
+        for n, group in enumerate(groups):
+            first = group[0][0]
+            start = node.start_mark
+            if n:
+                start = first.start_mark
+                self.issue(
+                    "yaml-duplicate-key",
+                    first,
+                    f"two objects in one document: add `---` before line {start.line + 1} "
+                    "(without it, Kubernetes reads one object with duplicate keys)",
+                )
+            out.append(MappingNode(node.tag, group, start, group[-1][1].end_mark))
+        return out
+
     def build(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -317,6 +353,25 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 
 
+OBJECT_KEYS = ("apiVersion", "kind")
+
+
+def starts_object(pairs: Sequence[tuple[Node, Node]], i: int, seen: set[str]) -> bool:
+    """The key at pairs[i], which the object so far (`seen`) has, starts another object:
+    apiVersion or kind comes again before any key of the new object repeats."""
+    new: set[str] = set()
+    for knode, _ in pairs[i:]:
+        key = knode.value if isinstance(knode, ScalarNode) else None
+        if not isinstance(key, str):
+            continue
+        if key in new:
+            return False
+        if key in OBJECT_KEYS and key in seen:
+            return True
+        new.add(key)
+    return False
+
+
 class TooBig(Exception):
     def __init__(self, node: Node, message: str) -> None:
         super().__init__(message)
@@ -344,31 +399,70 @@ def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
 
 
 def load_text(text: str, file: str) -> LoadedFile:
+    """Every document of a text. After a syntax error, reading goes on at the next `---`
+    line, so that one broken document hides none of the others (LoadedFile.lost counts the
+    documents lost)."""
     out = LoadedFile(file)
     builder = Builder(file, out.issues)
+    lines: list[str] | None = None
+    part, start, index = text, 1, 0
+    while True:
+        index, stopped = _load_part(part, out, builder, index)
+        if stopped is None:
+            return out
+        out.lost += 1
+        if lines is None:
+            lines = text.splitlines(keepends=True)
+        at = _next_separator(lines, max(stopped, start + 1))
+        if at is None:
+            return out
+        # the lines before it are kept as empty lines: positions stay those of the file
+        part, start, index = "\n" * (at - 1) + "".join(lines[at - 1 :]), at, index + 1
+
+
+def _next_separator(lines: list[str], line: int) -> int | None:
+    """The first line from `line` on (1-based) that starts a document (`---`)."""
+    for n in range(line, len(lines) + 1):
+        here = lines[n - 1]
+        if here.startswith("---") and (len(here) == 3 or here[3] in " \t\r\n#"):
+            return n
+    return None
+
+
+def _load_part(text: str, out: LoadedFile, builder: Builder, index: int) -> tuple[int, int | None]:
+    """Load documents of `text` into `out` (numbered from `index`): (next index, the line of
+    a syntax error that stopped reading, else None)."""
+    file = out.path
     loader = FastLoader(text)
-    index = 0
     try:
         while loader.check_node():
-            node = loader.get_node()
-            if node is None:  # pragma: no cover - check_node said there is one
+            root = loader.get_node()
+            if root is None:  # pragma: no cover - check_node said there is one
                 break
-            try:
-                data = builder.document(node)
-            except TooBig as exc:
-                builder.issue("yaml-too-complex", exc.node, str(exc))
-                data = None
-            except RecursionError:
-                builder.issue("yaml-too-complex", node, "document is nested too deeply")
-                data = None
-            pos = (node.start_mark.line + 1, node.start_mark.column + 1)
-            out.documents.append(Document(file, index, data, pos))
+            for node in builder.objects(root):
+                try:
+                    data = builder.document(node)
+                except TooBig as exc:
+                    builder.issue("yaml-too-complex", exc.node, str(exc))
+                    data = None
+                    out.lost += 1
+                except RecursionError:
+                    builder.issue("yaml-too-complex", node, "document is nested too deeply")
+                    data = None
+                    out.lost += 1
+                pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+                out.documents.append(Document(file, index, data, pos))
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        tab = tab_at(text, line, col)
+        if tab is not None:
+            line, col = tab
+            problem = "a tab character here: YAML forbids tabs for indentation; indent with spaces"
         out.issues.append(LoadIssue("yaml-syntax", Location(file, line, col), f"YAML: {problem}"))
+        return index, line
     except yaml.reader.ReaderError as exc:  # control characters, NUL bytes
         out.issues.append(
             LoadIssue(
@@ -379,13 +473,30 @@ def load_text(text: str, file: str) -> LoadedFile:
                 else f"YAML: {exc.reason}",
             )
         )
+        out.lost += 1
     except RecursionError:
         out.issues.append(
             LoadIssue("yaml-too-complex", Location(file), "document is nested too deeply to parse")
         )
+        out.lost += 1
     finally:
         loader.dispose()
-    return out
+    return index, None
+
+
+def tab_at(text: str, line: int, col: int) -> tuple[int, int] | None:
+    """Where the tab is that caused a syntax error at line:col: one in the indentation of
+    that line, or the character at line:col itself; None when no tab is to blame."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    here = lines[line - 1]
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent:
+        return line, indent.index("\t") + 1
+    if 0 < col <= len(here) and here[col - 1] == "\t":
+        return line, col
+    return None
 
 
 def _offset_location(text: str, offset: int, file: str) -> Location:

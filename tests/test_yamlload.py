@@ -60,3 +60,93 @@ def test_deep_nesting_is_refused():
 
 def test_nul_byte():
     assert issues('a: "x"\nb: "\x00"\n') == [("yaml-syntax", 2, 5)]
+
+
+# --- a tab that breaks the YAML is named -------------------------------------------------------
+
+
+def test_a_tab_in_the_indentation_is_named_at_its_column():
+    for text, where in (
+        ("a:\n\tb: c\n", (2, 1)),
+        ("a:\n  b: 1\n\tc: 2\n", (3, 1)),
+        ("a:\n \t b: 1\n", (2, 2)),
+        ("- a\n-\tb\n", (2, 2)),
+        ("a: |\n\tx\n", (2, 1)),
+    ):
+        (issue,) = load_text(text, "f").issues
+        assert (issue.location.line, issue.location.column) == where, text
+        assert "tab" in issue.message and "YAML forbids tabs for indentation" in issue.message
+
+
+def test_a_syntax_error_without_a_tab_does_not_blame_one():
+    (issue,) = load_text("a: [1, 2\nb:\tc\n", "f").issues
+    assert "tab" not in issue.message
+    # a tab inside a value, where YAML allows it, is no error at all
+    assert load_text("a:\tb\nc: 'x\ty'\n", "f").issues == []
+
+
+# --- reading goes on after a broken document -----------------------------------------------------
+
+
+def test_the_documents_after_a_syntax_error_are_read():
+    text = "a: 1\n---\nb: [1,\n---\nc: 3\n---\nd: {\n---\ne: 5\n"
+    lf = load_text(text, "f")
+    assert [i.location.line for i in lf.issues] == [4, 8]  # each broken document, once
+    assert [(d.data, d.pos) for d in lf.documents] == [
+        ({"a": 1}, (1, 1)),
+        ({"c": 3}, (5, 1)),
+        ({"e": 5}, (9, 1)),
+    ]
+    assert [d.index for d in lf.documents] == [0, 2, 4]
+    assert lf.lost == 2
+
+
+def test_a_file_without_a_syntax_error_loses_nothing():
+    lf = load_text("a: 1\n---\nb: [1]\n", "f")
+    assert lf.lost == 0 and lf.issues == [] and len(lf.documents) == 2
+
+
+# --- objects written without --- between them --------------------------------------------------
+
+TWO = """\
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: web}
+spec: {addresses: [10.0.0.0/28]}
+
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: web}
+spec: {ipAddressPools: [web]}
+"""
+
+
+def test_two_objects_in_one_document_are_one_finding_and_two_objects():
+    lf = load_text(TWO, "f")
+    assert [(i.rule, i.location.line, i.location.column) for i in lf.issues] == [
+        ("yaml-duplicate-key", 6, 1)
+    ]
+    assert "two objects in one document: add `---` before line 6" in lf.issues[0].message
+    assert [d.data["kind"] for d in lf.documents] == ["IPAddressPool", "L2Advertisement"]
+    assert [d.pos for d in lf.documents] == [(1, 1), (6, 1)]
+    assert lf.documents[1].data.kpos["spec"] == (9, 1)
+
+
+def test_three_objects_and_another_order_of_keys():
+    third = "metadata: {name: x}\nkind: BGPPeer\napiVersion: metallb.io/v1beta2\n"
+    lf = load_text(TWO + third, "f")
+    assert [i.location.line for i in lf.issues] == [6, 10]
+    assert [d.data["kind"] for d in lf.documents] == [
+        "IPAddressPool",
+        "L2Advertisement",
+        "BGPPeer",
+    ]
+
+
+def test_a_repeated_key_that_starts_no_object_stays_a_duplicate_key():
+    text = "apiVersion: v1\nkind: Service\nspec: {a: 1}\nspec: {b: 2}\n"
+    lf = load_text(text, "f")
+    assert [(i.location.line, i.message) for i in lf.issues] == [
+        (4, "duplicate key 'spec' (first defined at line 3); Kubernetes keeps only the last value")
+    ]
+    assert len(lf.documents) == 1

@@ -342,12 +342,14 @@ def node_groups(cfg: ClusterConfig) -> list[list[int]]:
     if not peers:
         return []
     if not cfg.nodes:
-        return [list(range(len(peers)))]
+        return [[i for i, p in enumerate(peers) if p.sure(("spec",))]]
     # peers with the same selectors select the same nodes: evaluate each selector list once
     by_selectors: dict[tuple[object, ...], list[int]] = {}
     selector_lists: dict[tuple[object, ...], Sequence[m.LabelSelector]] = {}
     for i, p in enumerate(peers):
         sels = p.model.spec.nodeSelectors
+        if not p.sure(("spec",)):
+            continue  # read in part (schema errors): not compared
         if any(next(selector_problems(s), None) is not None for s in sels):
             continue  # an invalid selector list selects nothing
         sig = tuple(selector_identity(s) for s in sels)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from gitops_lb.diagnostics import FieldPath
 from gitops_lb.memo import per_object
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.ipnet import Entry, parse_entry
@@ -19,6 +20,13 @@ from gitops_lb.metallb.selectors import selector_problems
 
 if TYPE_CHECKING:
     from gitops_lb.config import ClusterConfig, Item
+
+
+# the fields of an advertisement that choose its pools
+POOL_CHOICE: tuple[FieldPath, ...] = (
+    ("spec", "ipAddressPools"),
+    ("spec", "ipAddressPoolSelectors"),
+)
 
 
 def first_by_name(items: Iterable[Item[Any]]) -> dict[str, Item[Any]]:
@@ -126,7 +134,8 @@ class Semantics:
         spec = adv.model.spec
         pools = self.cfg.pools
         if not spec.ipAddressPools and not spec.ipAddressPoolSelectors:
-            return list(pools)
+            # "all pools" only when that is what was written, not what salvaging left
+            return list(pools) if adv.sure(*POOL_CHOICE) else []
         by_name = self.pool_positions_by_name
         named = [i for name in dict.fromkeys(spec.ipAddressPools) for i in by_name.get(name, ())]
         sels = spec.ipAddressPoolSelectors
@@ -154,6 +163,69 @@ class Semantics:
             for p in self.attached_pools(adv):
                 out[id(p)].append(adv)
         return out
+
+    # --- what could not be read ---------------------------------------------------------------
+    # Objects with schema errors are filed with what could be read of them, or remembered as
+    # unreadable (ClusterConfig.unreadable); their errors are reported. A rule that would
+    # report a consequence of them (a name that "does not exist", a pool "nobody announces")
+    # asks here (or ClusterConfig.may_exist, for a name) first, so that every rule keeps quiet
+    # in the same cases.
+
+    @cached_property
+    def pools_known(self) -> bool:
+        """Every pool was read, its spec and labels as written."""
+        return not self.cfg.incomplete("IPAddressPool") and all(
+            p.sure(("spec",), ("metadata", "labels")) for p in self.cfg.pools
+        )
+
+    @cached_property
+    def pool_labels_known(self) -> bool:
+        """Every pool was read, its labels (that pool selectors look at) as written."""
+        return not self.cfg.incomplete("IPAddressPool") and all(
+            p.sure(("metadata", "labels")) for p in self.cfg.pools
+        )
+
+    @cached_property
+    def aliases_known(self) -> bool:
+        """Every Community was read, with all its aliases."""
+        return not self.cfg.incomplete("Community") and all(
+            c.sure(("spec", "communities")) for c in self.cfg.communities
+        )
+
+    def pool_may_hold(self, ip: tuple[int, int]) -> bool:
+        """A pool that could not be read, or whose addresses were not all read, may hold ip."""
+        if any(not p.sure(("spec", "addresses")) for p in self.cfg.pools):
+            return True
+        for u in self.cfg.unread("IPAddressPool"):
+            if u.addresses is None:
+                return True
+            entries = [parse_entry(a) for a in u.addresses]
+            if any(e.error for e in entries):
+                return True
+            if any(n.contains(*ip) for e in entries for n in e.nets):
+                return True
+        return False
+
+    def may_announce(self, pool: Item[m.IPAddressPool]) -> bool:
+        """An advertisement that could not be read, or whose choice of pools was not read as
+        written, may announce the pool; or the pool's labels, that selectors look at, were not."""
+        for kind in ("L2Advertisement", "BGPAdvertisement"):
+            for u in self.cfg.unread(kind):
+                if u.pools is None or pool.name in u.pools:
+                    return True
+        advs: list[Item[Any]] = [*self.cfg.l2advs, *self.cfg.bgpadvs]
+        if any(not adv.sure(*POOL_CHOICE) for adv in advs):
+            return True
+        if not pool.sure(("metadata", "labels")):
+            return any(adv.model.spec.ipAddressPoolSelectors for adv in advs)
+        return False
+
+    @cached_property
+    def nodes_known(self) -> bool:
+        """Every Node was read, its labels as written."""
+        return not self.cfg.incomplete("Node") and all(
+            n.sure(("metadata", "labels")) for n in self.cfg.nodes
+        )
 
     # --- nodes --------------------------------------------------------------------------------
 

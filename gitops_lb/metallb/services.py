@@ -47,6 +47,25 @@ LB_IPS = "loadBalancerIPs"
 SHARED_IP = "allow-shared-ip"
 SERVICE_KEYS = (ADDRESS_POOL, LB_IPS, SHARED_IP)  # the Service annotations MetalLB reads
 
+# what decides a Service's IP family
+FAMILY_FIELDS: tuple[FieldPath, ...] = (
+    ("spec", "ipFamilies"),
+    ("spec", "ipFamilyPolicy"),
+    ("spec", "clusterIP"),
+    ("spec", "clusterIPs"),
+)
+# what decides where a Service's address comes from
+CHOICE_FIELDS: tuple[FieldPath, ...] = (
+    ("metadata", "annotations"),
+    ("metadata", "labels"),
+    ("metadata", "namespace"),
+    ("spec", "ipFamilies"),
+    ("spec", "ipFamilyPolicy"),
+    ("spec", "clusterIP"),
+    ("spec", "clusterIPs"),
+    ("spec", "loadBalancerIP"),
+)
+
 Candidates = list[tuple["Item[m.IPAddressPool]", bool | None]]
 Family = frozenset[int]  # {4}, {6} or {4, 6} (dual stack)
 # what candidates() depends on: family, PreferDualStack, no namespace, a known Namespace, hits
@@ -229,6 +248,8 @@ class ServiceView:
 
     @cached_property
     def family(self) -> Family | None:
+        if not self.item.sure(*FAMILY_FIELDS):
+            return None  # not read as written (schema errors): cannot tell
         return service_family(self.svc.spec)
 
     @property
@@ -273,6 +294,12 @@ class ServiceView:
     @property
     def ports(self) -> list[tuple[str, int]]:
         return [(p.protocol, p.port) for p in self.svc.spec.ports]
+
+    @cached_property
+    def choice_known(self) -> bool:
+        """What decides where its address comes from was read as written (annotations,
+        labels, namespace, IP family, requested IPs): not salvaged from schema errors."""
+        return self.item.sure(*CHOICE_FIELDS)
 
 
 def is_metallb_service(svc: m.Service) -> bool:
@@ -455,8 +482,10 @@ class ServiceSemantics:
         """candidate() from the Service's family and what in_namespaces and labels_ok answered
         for the pool's serviceAllocation; ALLOCATION when that refuses the Service."""
         spec = pool.model.spec
-        if not spec.autoAssign:
+        if not spec.autoAssign and pool.sure(("spec", "autoAssign")):
             return False, "has autoAssign false"
+        if not pool.sure(("spec",)):
+            return None, ""  # read in part (schema errors): cannot tell
         ok: bool | None = True
         sa = spec.serviceAllocation
         if sa is not None:

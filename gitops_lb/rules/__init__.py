@@ -16,7 +16,7 @@ from gitops_lb.config import ClusterConfig, Finding
 from gitops_lb.diagnostics import Diagnostic, Related, Severity
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.printable import printable
-from gitops_lb.rules._base import Input, Rule
+from gitops_lb.rules._base import READING, Input, Rule
 
 if TYPE_CHECKING:
     from gitops_lb.site.summary import SiteSummary
@@ -57,6 +57,14 @@ def to_diagnostic(rule: Rule, severity: Severity, finding: Finding) -> Diagnosti
         path=printable(path) if (path := finding.path_text()) is not None else None,
         related=related,
     )
+
+
+def about_what_was_written(finding: Finding) -> bool:
+    """A finding on a field that was not read as written (salvaged from an object with schema
+    errors, which are reported) would report a consequence of those errors: it is left out."""
+    if finding.item is not None and not finding.item.as_written(finding.path):
+        return False
+    return all(r.item is None or r.item.as_written(r.path) for r in finding.related)
 
 
 def run_rules(
@@ -135,7 +143,10 @@ def _run(
     if compat and not rule.enforced:
         severity = Severity.WARNING
     try:
-        return [to_diagnostic(rule, severity, finding) for finding in check(arg)]
+        found = check(arg)
+        if check not in READING:
+            found = (f for f in found if about_what_was_written(f))
+        return [to_diagnostic(rule, severity, f) for f in found]
     except Exception as exc:  # a bug, not bad input: say which rule, exit 3
         raise GitopsLbError(
             f"internal error in rule {rule.id}: {type(exc).__name__}: {exc} "

@@ -134,4 +134,10 @@ def intake(rule_id: str) -> Check:
     def check(cfg: ClusterConfig) -> Iterable[Finding]:
         return cfg.intake.get(rule_id, ())
 
+    READING.add(check)
     return check
+
+
+# the checks of reading findings: they report what was not read, so they are never among the
+# findings about what was not read as written (gitops_lb.rules.about_what_was_written)
+READING: set[Check] = set()

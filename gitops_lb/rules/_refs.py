@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
-from gitops_lb.config import Item
+from gitops_lb.config import ClusterConfig, Item
 from gitops_lb.diagnostics import FieldPath
 
 
@@ -17,11 +17,12 @@ def close_hint(name: str, known: Iterable[str]) -> str:
 
 
 def unknown_names(
-    items: Iterable[Item[Any]], field: str, known: Collection[str]
+    cfg: ClusterConfig, items: Iterable[Item[Any]], field: str, kind: str, known: Collection[str]
 ) -> Iterator[tuple[Item[Any], FieldPath, str, str]]:
     """(item, path, name, hint) for every entry of an item's spec.<field> list that names
-    nothing in `known`."""
+    no object of `kind` in `known`, nor one that may be among those that could not be read
+    (their schema errors are reported: the name would be a consequence)."""
     for item in items:
         for i, name in enumerate(getattr(item.model.spec, field)):
-            if name not in known:
+            if name not in known and not cfg.may_exist(kind, name):
                 yield item, ("spec", field, i), name, close_hint(name, known)

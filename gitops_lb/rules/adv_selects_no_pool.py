@@ -31,6 +31,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             continue  # all pools, or only names: each missing name is adv-unknown-pool's
         if not selectors_valid(spec.ipAddressPoolSelectors) or sem.attached_pools(adv):
             continue
+        if not sem.pool_labels_known:
+            continue
         what = "has pool selectors that match no pool" + (
             " and names no existing pool" if spec.ipAddressPools else ""
         )

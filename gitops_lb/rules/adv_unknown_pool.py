@@ -22,7 +22,9 @@ ID = "adv-unknown-pool"
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     sem = semantics_of(cfg)
     advs: list[Item[Any]] = [*cfg.l2advs, *cfg.bgpadvs]
-    for adv, path, name, hint in unknown_names(advs, "ipAddressPools", sem.pools_by_name):
+    for adv, path, name, hint in unknown_names(
+        cfg, advs, "ipAddressPools", "IPAddressPool", sem.pools_by_name
+    ):
         yield Finding(f"{title(adv)} names pool {name!r}, which does not exist{hint}", adv, path)
 
 

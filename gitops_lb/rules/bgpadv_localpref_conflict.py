@@ -37,6 +37,13 @@ ID = "bgpadv-localpref-conflict"
 
 Adv = Item[m.BGPAdvertisement]
 SHOWN = 5  # pool names in a message
+# what the comparison reads besides localPref; an advertisement read in part is not compared
+COMPARED = (
+    ("spec", "nodeSelectors"),
+    ("spec", "serviceSelectors"),
+    ("spec", "aggregationLength"),
+    ("spec", "aggregationLengthV6"),
+)
 
 
 def every_node(adv: Adv) -> bool:
@@ -79,7 +86,11 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     # have the same families give the same pairs: each set is examined once
     done: dict[tuple[tuple[int, ...], frozenset[int]], list[tuple[Adv, Adv]]] = {}
     for pool in cfg.pools:
-        advs = [a for a in sem.pool_bgpadvs[id(pool)] if not a.model.spec.serviceSelectors]
+        advs = [
+            a
+            for a in sem.pool_bgpadvs[id(pool)]
+            if not a.model.spec.serviceSelectors and a.sure(*COMPARED)
+        ]
         families = entry_families(cfg, pool)
         sig = (tuple(id(a) for a in advs), frozenset(families))
         if sig not in done:

@@ -20,7 +20,9 @@ ID = "bgpadv-unknown-peer"
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     sem = semantics_of(cfg)
-    for adv, path, name, hint in unknown_names(cfg.bgpadvs, "peers", sem.peers_by_name):
+    for adv, path, name, hint in unknown_names(
+        cfg, cfg.bgpadvs, "peers", "BGPPeer", sem.peers_by_name
+    ):
         yield Finding(
             f"{title(adv)} sends to peer {name!r}, which does not exist{hint}",
             adv,

@@ -26,11 +26,14 @@ ID = "community-invalid"
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    aliases = semantics_of(cfg).community_aliases
+    sem = semantics_of(cfg)
+    aliases = sem.community_aliases
     for adv in cfg.bgpadvs:
         for i, text in enumerate(adv.model.spec.communities):
             if text in aliases:
                 continue  # the alias's value is checked where it is defined
+            if ":" not in text and not sem.aliases_known:
+                continue  # may be an alias of a Community that could not be read
             parsed = parse_community(text, cfg.metallb_version)
             if not isinstance(parsed, CommunityError):
                 continue

@@ -110,6 +110,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for items in (cfg.peers, cfg.bgpadvs):
         first: dict[Hashable, Item[Any]] = {}
         for item in items:
+            if not item.sure(()):
+                continue  # read in part: what made it differ may be what was left out
             earlier = first.setdefault(_key(cfg, item), item)
             if earlier is item or (_shorthand(item) and _shorthand(earlier)):
                 continue  # two pools' `bgp:` with one name: metallb-duplicate-name's mistake

@@ -23,7 +23,7 @@ ID = "node-selector-matches-nothing"
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
     sem = semantics_of(cfg)
-    if not cfg.nodes:
+    if not cfg.nodes or not sem.nodes_known:
         return
     names = [n.name for n in cfg.nodes]
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -32,6 +32,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
         sels = obj.model.spec.nodeSelectors
         if not sels or not selectors_valid(sels) or sem.selected_nodes(sels):
             continue
+        if not obj.sure(("spec", "nodeSelectors")):
+            continue  # a selector that could not be read may match
         single = len(sels) == 1  # point at the selector, or at the list of several
         path = ("spec", "nodeSelectors", 0) if single else ("spec", "nodeSelectors")
         nodes = "nodes of the cluster's inventory" if from_site(obj) else "Nodes in the input"

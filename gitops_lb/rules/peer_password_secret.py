@@ -55,6 +55,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
             continue
         path = ("spec", "passwordSecret", "name")
         secret = here.get(ref.name)
+        if secret is None and cfg.may_exist("Secret", ref.name):
+            continue  # a Secret that could not be read
         if secret is None:
             other = elsewhere.get(ref.name)
             related: tuple[Rel, ...] = ()
@@ -79,6 +81,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
                 path,
                 related=(Rel("Secret defined here", secret, ("type",)),),
             )
+        if not secret.sure(("data",), ("stringData",)):
+            continue  # its keys were not read as written (schema errors)
         if "password" not in model.data and "password" not in model.stringData:
             yield Finding(
                 f"Secret {ref.name!r} (passwordSecret of {peer_label(peer)}) has no 'password' key",

@@ -24,7 +24,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     profiles = semantics_of(cfg).bfd_by_name
     for peer in cfg.peers:
         name = peer.model.spec.bfdProfile
-        if name and name not in profiles:
+        if name and name not in profiles and not cfg.may_exist("BFDProfile", name):
             hint = did_you_mean(name, sorted(profiles))
             missing = (
                 f"the cluster has no bfdProfile {name!r}"

@@ -54,6 +54,8 @@ def needed(ss: ServiceSemantics, pool: Item[Any], view: ServiceView) -> Family:
 def collect(ss: ServiceSemantics) -> dict[int, Demand]:
     demand: dict[int, Demand] = {id(p): Demand() for p in ss.cfg.pools}
     for view in ss.views:
+        if not view.choice_known:
+            continue  # what it asks for is not known
         if view.requests:
             request = view.desired
             pool = ss.index.pool_for(request.ips) if request is not None else None
@@ -99,6 +101,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     ss = services_of(cfg)
     demand = collect(ss)
     for pool in cfg.pools:
+        if not pool.sure(("spec", "avoidBuggyIPs")):
+            continue  # its capacity is not known
         site = from_site(pool)
         for family in (4, 6):
             have = ss.capacity(pool, family)

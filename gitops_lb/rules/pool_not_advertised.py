@@ -22,7 +22,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     sem = semantics_of(cfg)
     l2, bgp = sem.pool_l2advs, sem.pool_bgpadvs
     for pool in cfg.pools:
-        if l2[id(pool)] or bgp[id(pool)]:
+        if l2[id(pool)] or bgp[id(pool)] or sem.may_announce(pool):
             continue
         why = (
             ": it has no l2 or bgp, and no l2Advertisement or bgpAdvertisement selects it;"

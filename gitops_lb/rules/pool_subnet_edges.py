@@ -28,6 +28,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     for pool in cfg.pools:
         if not sem.pool_l2advs[id(pool)] or pool.model.spec.avoidBuggyIPs:
             continue
+        if not pool.sure(("spec", "avoidBuggyIPs")):
+            continue
         hint = "a range inside it"
         if has(cfg.metallb_version, "avoid_buggy_ips"):
             hint += " or avoidBuggyIPs: true"

@@ -6,7 +6,10 @@ no pool, when its two addresses (dual stack) are in two different pools, or when
 ends in .0 or .255 and its pool sets `avoidBuggyIPs`. With an address-pool annotation as well,
 the addresses must be in that pool (from MetalLB v0.13.10; older releases ignore the
 annotation when addresses are requested). `autoAssign: false` does not matter for requested
-addresses. Checked only when the input contains at least one IPAddressPool.
+addresses. The input is taken as the cluster's whole configuration: when it holds no
+IPAddressPool at all, the finding says so (lint the Services together with the pools).
+Addresses a pool that could not be read (its schema errors are reported) may hold are not
+reported.
 """
 
 from collections.abc import Iterator, Sequence
@@ -58,6 +61,13 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
     pools: list[Item[Any]] = []
     for ip in request.ips:
         holders = ss.index.holders(ip)
+        if not holders and semantics_of(ss.cfg).pool_may_hold(ip):
+            return None  # a pool that could not be read may hold it
+        if not holders and not ss.cfg.pools:
+            return (
+                f"{ip_text(ip)} is not inside any IPAddressPool (the input holds no IPAddressPool)",
+                (),
+            )
         if not holders:
             return outside(ss, view, ip), ()
         usable = [p for p in holders if ss.index.admits(p, ip)]
@@ -98,11 +108,9 @@ def problem(ss: ServiceSemantics, view: ServiceView) -> tuple[str, tuple[Rel, ..
 
 
 def check(cfg: ClusterConfig) -> Iterator[Finding]:
-    if not cfg.pools:
-        return
     ss = services_of(cfg)
     for view in ss.views:
-        if view.desired is None:
+        if view.desired is None or not view.choice_known:
             continue
         found = problem(ss, view)
         if found is not None:

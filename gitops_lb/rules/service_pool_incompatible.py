@@ -41,6 +41,8 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     sem = semantics_of(cfg)
     ss = services_of(cfg)
     for view in ss.views:
+        if not view.choice_known:
+            continue
         if view.requests:
             if view.desired is None:
                 continue

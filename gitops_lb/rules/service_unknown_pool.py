@@ -24,7 +24,7 @@ def check(cfg: ClusterConfig) -> Iterator[Finding]:
     known = semantics_of(cfg).pools_by_name
     for view in services_of(cfg).views:
         ann = view.pool_annotation
-        if ann is None or ann.value in known:
+        if ann is None or ann.value in known or cfg.may_exist("IPAddressPool", ann.value):
             continue
         hint = close_hint(ann.value, known)
         what = (

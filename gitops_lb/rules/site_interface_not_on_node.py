@@ -29,20 +29,23 @@ SHOWN = 3  # node and interface names in a message
 def check(target: ClusterTarget) -> Iterator[Finding]:
     cfg = target.config
     sem = semantics_of(cfg)
-    if not target.cluster.nodes:
+    if not target.cluster.nodes or not sem.nodes_known:
         return
     inventory = inventory_nodes(target)
     # advertisements with the same node selectors select the same nodes: look once
     seen: dict[tuple[object, ...], tuple[list[Node], set[str] | None]] = {}
     for adv in cfg.l2advs:
         names = adv.model.spec.interfaces
-        if not names:
+        if not names or not adv.sure(("spec", "nodeSelectors")):
             continue
         sels = adv.model.spec.nodeSelectors
         key = tuple(selector_identity(s) for s in sels)
         if key not in seen:
-            nodes = [inventory[n.name] for n in sem.selected_nodes(sels)]
+            selected = sem.selected_nodes(sels)
+            nodes = [inventory[n.name] for n in selected]
             listed = nodes and all(node.interfaces for node in nodes)
+            # interfaces not read as written (schema errors): cannot tell
+            listed = listed and all(n.sure(("status", "addresses")) for n in selected)
             seen[key] = (
                 nodes,
                 ({iface.name for node in nodes for iface in node.interfaces} if listed else None),

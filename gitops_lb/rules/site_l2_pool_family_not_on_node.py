@@ -88,10 +88,16 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
             by_node,
             [
                 (
-                    [n.name for n in sem.selected_nodes(a.model.spec.nodeSelectors)],
+                    # nodes whose interfaces were not read as written are not judged
+                    [
+                        n.name
+                        for n in sem.selected_nodes(a.model.spec.nodeSelectors)
+                        if n.sure(("status", "addresses"))
+                    ],
                     list(a.model.spec.interfaces),
                 )
                 for a in advs
+                if a.sure(("spec", "nodeSelectors"), ("spec", "interfaces"))
             ],
         )
         for i, entry in enumerate(sem.pool_entries[id(pool)]):

@@ -25,7 +25,7 @@ from gitops_lb.metallb.selectors import selector_identity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import InterfaceInfo, cluster_index, contains, facts
-from gitops_lb.site.target import ClusterTarget
+from gitops_lb.site.target import NETWORK, ClusterTarget
 from gitops_lb.words import short, title
 
 ID = "site-l2-pool-not-on-node-network"
@@ -42,6 +42,8 @@ def node_nets(
     out: dict[str, list[Net]] = {}
     wanted = set(adv.spec.interfaces)
     for node in sem.selected_nodes(adv.spec.nodeSelectors):
+        if not node.sure(("status", "addresses")):
+            continue  # interfaces not read as written (schema errors): unknown
         ifaces = by_node.get(node.name, [])
         if wanted:
             ifaces = [i for i in ifaces if i.iface.name in wanted]
@@ -71,7 +73,7 @@ def grouped(nets: dict[str, list[Net]]) -> Groups:
 def check(target: ClusterTarget) -> Iterator[Finding]:
     cfg = target.config
     sem = semantics_of(cfg)
-    if not target.cluster.nodes:
+    if not target.cluster.nodes or cfg.incomplete(NETWORK):
         return
     sf = facts(target.site)
     families = sf.network_families()
@@ -82,6 +84,8 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
     seen: dict[tuple[object, ...], Groups] = {}
     for pool in cfg.pools:
         for adv in sem.pool_l2advs[id(pool)]:
+            if not adv.sure(("spec", "nodeSelectors"), ("spec", "interfaces")):
+                continue  # read in part (schema errors): the nodes it uses are not known
             spec = adv.model.spec
             key = (
                 tuple(selector_identity(s) for s in spec.nodeSelectors),

@@ -91,7 +91,7 @@ def hint(sel: LabelSelector, labels: Sequence[Mapping[str, str]]) -> str:
 
 def check(target: ClusterTarget) -> Iterator[Finding]:
     cfg = target.config
-    if not target.cluster.nodes:
+    if not target.cluster.nodes or not semantics_of(cfg).nodes_known:
         return
     nodes = semantics_of(cfg).node_index
     labels = [node.model.metadata.labels for node in cfg.nodes]

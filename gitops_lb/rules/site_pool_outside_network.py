@@ -17,7 +17,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.metallb.semantics import semantics_of
 from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import facts
-from gitops_lb.site.target import ClusterTarget
+from gitops_lb.site.target import NETWORK, ClusterTarget
 from gitops_lb.words import title
 
 ID = "site-pool-outside-network"
@@ -28,7 +28,7 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
     sem = semantics_of(cfg)
     sf = facts(target.site)
     families = sf.network_families()
-    if not families:
+    if not families or cfg.incomplete(NETWORK):
         return
     declared = ", ".join(f"{n.network.name} {n.network.cidr}" for n in sf.networks[:3])
     for pool in cfg.pools:

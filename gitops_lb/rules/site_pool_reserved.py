@@ -32,7 +32,8 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
     index = ReservedIndex(target)
     item = site_item(target)
     for pool in cfg.pools:
-        avoid = pool.model.spec.avoidBuggyIPs
+        # an avoidBuggyIPs not read as written: judge only what it cannot change
+        avoid = pool.model.spec.avoidBuggyIPs or not pool.sure(("spec", "avoidBuggyIPs"))
         for i, entry in enumerate(sem.pool_entries[id(pool)]):
             hits: dict[tuple[object, ...], Blocked] = {}
             for net in entry.nets:

@@ -15,7 +15,7 @@ from gitops_lb.diagnostics import Severity
 from gitops_lb.intake import did_you_mean
 from gitops_lb.rules._base import SITES_ONLY, Rule
 from gitops_lb.site.facts import cluster_index, facts, site_item
-from gitops_lb.site.target import ClusterTarget
+from gitops_lb.site.target import NETWORK, ClusterTarget
 
 ID = "site-unknown-network"
 
@@ -25,7 +25,11 @@ def check(target: ClusterTarget) -> Iterator[Finding]:
     names = list(sf.network_by_name)
     for info in sf.cluster_interfaces(cluster_index(target)):
         wanted = info.iface.network
-        if wanted is None or wanted in sf.network_by_name:
+        if (
+            wanted is None
+            or wanted in sf.network_by_name
+            or target.config.may_exist(NETWORK, wanted)
+        ):
             continue
         hint = did_you_mean(wanted, names)
         yield Finding(

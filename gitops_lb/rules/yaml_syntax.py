@@ -1,7 +1,10 @@
 """The file is not valid YAML.
 
-The parser's complaint is reported where it stopped. Kubernetes cannot read the file, so nothing
-in it is applied; everything after the error in the same file is not checked.
+The parser's complaint is reported where it stopped (at the tab, when a tab indents the line:
+YAML forbids tabs for indentation). Kubernetes cannot read the file, so nothing in it is
+applied. gitops-lb reads on from the next `---` line, so the other documents of the file are
+still checked; the broken document is not, and the rules that report something missing (a pool
+nobody announces, a name that does not exist) keep quiet, since it may hold that very thing.
 
 Fix the YAML (an unclosed bracket, a tab used for indentation, a key without a value...).
 """

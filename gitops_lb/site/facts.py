@@ -31,7 +31,17 @@ if TYPE_CHECKING:
 
 def site_item(target: ClusterTarget) -> Item[Site]:
     """The site document as an Item, for findings on site fields (networks, inventory...)."""
-    return Item(target.site, "Site", target.site.metadata.name, None, target.file, target.site_doc)
+    site, doc = target.site, target.site_doc
+    return Item(
+        site,
+        "Site",
+        site.metadata.name,
+        None,
+        target.file,
+        doc,
+        unsure=target.site_unsure,
+        partial=target.site_partial,
+    )
 
 
 def one_per_site(targets: Iterable[ClusterTarget]) -> Iterator[ClusterTarget]:

@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from gitops_lb.config import ClusterConfig, Finding, Item
-from gitops_lb.diagnostics import Location
-from gitops_lb.intake import report_validation_error
+from gitops_lb.diagnostics import FieldPath, Location
+from gitops_lb.intake import Gaps, report_validation_error, salvage
 from gitops_lb.site.models import Site
 from gitops_lb.site.words import SiteWords
 from gitops_lb.yamlload import Document, LoadedFile, LoadIssue, LocMap, expand_paths, load_file
@@ -30,12 +30,20 @@ NOT_A_SITE = "site-not-a-site"
 
 @dataclass(eq=False, slots=True)
 class LoadedSite:
-    """One valid site document."""
+    """One site document: valid, or salvaged from schema errors (reported in the intake)
+    without the parts that could not be read, which `gaps` names; then `doc` is a copy of
+    the document without them (positions kept)."""
 
     site: Site
     file: str
     doc: LocMap
     index: int  # document number in its file (0-based)
+    gaps: Gaps | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Read as written (no schema error)."""
+        return self.gaps is None
 
 
 @dataclass(eq=False)
@@ -145,8 +153,32 @@ def add_document(out: SiteLoad, doc: Document) -> None:
     try:
         site = Site.model_validate(data)
     except ValidationError as exc:
+        errors = exc.errors()
         words = SiteWords(data)
-        for err in exc.errors():
+        for err in errors:
             report_validation_error(out.intake, stub, Site, err, words)
+        # check the rest: what could not be read is left out (and noted, so that no rule
+        # reports its absence)
+        got = salvage(Site, data, errors, fill=stand_in)
+        if got.model is not None:
+            out.sites.append(LoadedSite(got.model, doc.file, got.doc, doc.index, got.gaps))
         return
     out.sites.append(LoadedSite(site, doc.file, data, doc.index))
+
+
+# required fields of a site whose value no check reads: a stand-in keeps the rest checked
+STAND_INS: dict[FieldPath, Any] = {
+    ("apiVersion",): API_VERSION,
+    ("kind",): "Site",
+    ("spec", "platform"): "metallb",
+    ("spec", "argocd", "repoURL"): "https://invalid.invalid/",
+}
+
+
+def stand_in(path: FieldPath) -> Any:
+    if path == ("spec", "argocd"):
+        value = LocMap()
+        value["repoURL"] = STAND_INS[(*path, "repoURL")]
+        value.kpos["repoURL"] = value.vpos["repoURL"] = value.pos
+        return value
+    return STAND_INS.get(path)

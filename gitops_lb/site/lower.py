@@ -21,14 +21,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gitops_lb.config import ClusterConfig, Item, Origin
+from gitops_lb.config import ClusterConfig, Item, Origin, Unread
 from gitops_lb.diagnostics import FieldPath
-from gitops_lb.intake import add_item, report_validation_error
+from gitops_lb.intake import Gaps, add_item, report_validation_error, unread
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.versions import release
 from gitops_lb.site.load import LoadedSite, SiteLoad
 from gitops_lb.site.models import Site
-from gitops_lb.site.target import ClusterTarget
+from gitops_lb.site.target import NETWORK, ClusterTarget
 from gitops_lb.site.words import CLUSTER_LISTS, place
 from gitops_lb.words import SERVICE_FIELDS, ItemWords
 from gitops_lb.yamlload import LocMap, LocSeq, Pos
@@ -49,13 +49,21 @@ def lower_all(load: SiteLoad) -> list[ClusterTarget]:
 
 
 def lower_site(ls: LoadedSite) -> list[ClusterTarget]:
-    return lower(ls.site, ls.file, ls.doc)
+    return lower(ls.site, ls.file, ls.doc, ls.gaps)
 
 
-def lower(site: Site, file: str, doc: LocMap) -> list[ClusterTarget]:
-    """One ClusterTarget per cluster of a validated site document."""
+def lower(site: Site, file: str, doc: LocMap, gaps: Gaps | None = None) -> list[ClusterTarget]:
+    """One ClusterTarget per cluster of a validated (or salvaged) site document.
+
+    What salvaging left out (`gaps`, see gitops_lb.intake.salvage) follows the lowered
+    objects: a site element that could not be read is an unreadable object of its MetalLB kind
+    (ClusterConfig.unreadable), a field not read as written is Item.unsure on the field it
+    becomes, so that the rules stay quiet about consequences of the reported errors."""
+    gaps = gaps if gaps is not None else Gaps()
     spec = _map(doc.get("spec"))
     clusters = _seq(spec.get("clusters"))
+    site_unsure, site_partial = gaps.paths(doc)
+    networks = lost_elements(gaps, spec, "networks", NETWORK)
     out: list[ClusterTarget] = []
     for i, cluster in enumerate(site.spec.clusters):
         cdoc = _map(clusters[i]) if i < len(clusters) else LocMap(doc.pos)
@@ -65,11 +73,49 @@ def lower(site: Site, file: str, doc: LocMap) -> list[ClusterTarget]:
             bgp_mode=site.spec.bgpMode,
             metallb_version=release(site.spec.metallb.version),
         )
+        cfg.unreadable.extend(networks)
         where = _Where(f"Site/{site.metadata.name}", doc, ("spec", "clusters", i))
-        _Lowering(cfg, file, site.spec.metallb.annotationPrefix, where).cluster(cdoc)
+        _Lowering(cfg, file, site.spec.metallb.annotationPrefix, where, gaps).cluster(cdoc)
         cfg.sort()
         target = ClusterTarget(site, cluster, file, doc, ("spec", "clusters", i), cfg)
+        target.site_unsure, target.site_partial = site_unsure, site_partial
         out.append(target)
+    return out
+
+
+# site lists -> the kind of what their elements lower to
+ELEMENT_KINDS = {
+    "pools": "IPAddressPool",
+    "nodes": "Node",
+    "services": "Service",
+    "bgpPeers": "BGPPeer",
+    "l2Advertisements": "L2Advertisement",
+    "bgpAdvertisements": "BGPAdvertisement",
+    "communities": "Community",
+    "bfdProfiles": "BFDProfile",
+}
+SHORTHANDS = (("l2", "L2Advertisement"), ("bgp", "BGPAdvertisement"))
+
+
+def lost_elements(gaps: Gaps, holder: LocMap, key: str, kind: str) -> list[Unread]:
+    """The elements of holder[key] that could not be read, as unreadable objects; one of any
+    name when the list itself was not read as written."""
+    lost = gaps.lost_from(holder.get(key))
+    if key in gaps.keys_of(holder) and not lost:
+        if key == "pools":  # pools of unknown names, and their shorthands (for them alone)
+            return [Unread(kind, ""), *(Unread(k, "", pools=()) for _, k in SHORTHANDS)]
+        return [Unread(kind, "")]
+    out: list[Unread] = []
+    for raw in lost:
+        name = raw.get("name") if isinstance(raw, dict) else None
+        name = name if isinstance(name, str) else ""
+        out.append(unread(kind, name, raw))
+        if key == "pools":
+            out.extend(
+                Unread(k, name, pools=(name,))
+                for short, k in SHORTHANDS
+                if isinstance(raw, dict) and raw.get(short) is not None
+            )
     return out
 
 
@@ -222,18 +268,37 @@ class _Where:
 
 
 class _Lowering:
-    def __init__(self, cfg: ClusterConfig, file: str, prefix: str, where: _Where) -> None:
+    def __init__(
+        self, cfg: ClusterConfig, file: str, prefix: str, where: _Where, gaps: Gaps
+    ) -> None:
         self.cfg = cfg
         self.file = file
         self.prefix = prefix
         self.ns = cfg.namespace
         self.where = where
+        self.gaps = gaps
 
-    def add(self, obj: LocMap, model: type[BaseModel], kind: str, origin: Origin) -> None:
+    def add(
+        self,
+        obj: LocMap,
+        model: type[BaseModel],
+        kind: str,
+        origin: Origin,
+        *,
+        unsure: Iterable[FieldPath] = (),
+        lost: Iterable[FieldPath] = (),
+    ) -> None:
+        """File a lowered object; `unsure` and `lost` (Item.unsure, Item.partial) name what of
+        the site element it came from was not read as written (the walk finds what it shares
+        with the site)."""
         meta = obj["metadata"]
         item: Item[Any] = Item(
             None, kind, meta["name"], meta.get("namespace"), self.file, obj, origin
         )
+        if self.gaps:
+            found_unsure, found_partial = self.gaps.paths(obj)
+            item.unsure = found_unsure | frozenset(unsure)
+            item.partial = found_partial | frozenset(lost)
         try:
             item.model = model.model_validate(obj)
         except ValidationError as exc:  # the site model accepted it: should not happen
@@ -242,7 +307,14 @@ class _Lowering:
             return
         add_item(self.cfg, item)
 
+    def spec_keys(self, src: LocMap, exclude: Iterable[str] = ("name",)) -> list[FieldPath]:
+        """The element's fields not read as written, as paths of the lowered object's spec."""
+        return [("spec", k) for k in self.gaps.keys_of(src) if k not in exclude]
+
     def cluster(self, cdoc: LocMap) -> None:
+        if self.gaps:
+            for key, kind in ELEMENT_KINDS.items():
+                self.cfg.unreadable.extend(lost_elements(self.gaps, cdoc, key, kind))
         for i, pdoc in enumerate(_seq(cdoc.get("pools"))):
             self.pool(_map(pdoc), i)
         full = (
@@ -259,7 +331,8 @@ class _Lowering:
                 copy_fields(spec, e)
                 name = str(e.get("name", ""))
                 obj = k8s_object(api, kind, name, namespace=self.ns, at=e, spec=spec)
-                self.add(obj, model, kind, self.where.origin(key, i, named_fields))
+                origin = self.where.origin(key, i, named_fields)
+                self.add(obj, model, kind, origin, unsure=self.spec_keys(e))
         for i, sdoc in enumerate(_seq(cdoc.get("services"))):
             self.service(_map(sdoc), i)
         for i, ndoc in enumerate(_seq(cdoc.get("nodes"))):
@@ -274,7 +347,10 @@ class _Lowering:
         if "labels" in p:
             put(obj["metadata"], "labels", p["labels"], p.kpos["labels"], p.vpos["labels"])
         origin = self.where.origin("pools", index, named_fields)
-        self.add(obj, m.IPAddressPool, "IPAddressPool", origin)
+        gaps = self.gaps.keys_of(p)
+        unsure: list[FieldPath] = [("spec", k) for k in POOL_SPEC_FIELDS if k in gaps]
+        unsure += [("metadata", "labels")] if "labels" in gaps else []
+        self.add(obj, m.IPAddressPool, "IPAddressPool", origin, unsure=unsure)
         _, npos = name_pos(p)
         for key, kind, model in (
             ("l2", "L2Advertisement", m.L2Advertisement),
@@ -282,6 +358,8 @@ class _Lowering:
         ):
             short = p.get(key)
             if not isinstance(short, LocMap):
+                if key in gaps:  # not read as written: it may announce the pool
+                    self.cfg.unreadable.append(Unread(kind, name, pools=(name,)))
                 continue  # absent or null: no advertisement
             spec = LocMap(short.pos)
             put(spec, "ipAddressPools", name_seq(name, npos), p.kpos[key], npos)
@@ -292,7 +370,8 @@ class _Lowering:
             obj = k8s_object(api, kind, name, namespace=self.ns, at=at, spec=None)
             put(obj, "spec", spec, p.kpos[key], p.vpos[key])
             origin = self.where.origin("pools", index, partial(shorthand_fields, key), key)
-            self.add(obj, model, kind, origin)
+            whole: list[FieldPath] = [("spec",)] if key in gaps else []
+            self.add(obj, model, kind, origin, unsure=[*whole, *self.spec_keys(short, ())])
 
     def service(self, s: LocMap, index: int) -> None:
         name = str(s.get("name", ""))
@@ -318,7 +397,31 @@ class _Lowering:
             frozenset(k for k in s if s[k] is not None),
             frozenset(own) if isinstance(own, dict) else frozenset(),
         )
-        self.add(obj, m.Service, "Service", self.where.origin("services", index, fields))
+        origin = self.where.origin("services", index, fields)
+        unsure, lost = self.service_gaps(s)
+        self.add(obj, m.Service, "Service", origin, unsure=unsure, lost=lost)
+
+    def service_gaps(self, s: LocMap) -> tuple[list[FieldPath], list[FieldPath]]:
+        """(unsure, partial) paths of a lowered Service from its site element's gaps."""
+        gaps = self.gaps.keys_of(s)
+        unsure: list[FieldPath] = [("spec", k) for k in SERVICE_SPEC_FIELDS if k in gaps]
+        for key, name in (
+            ("pool", "address-pool"),
+            ("ips", "loadBalancerIPs"),
+            ("sharingKey", "allow-shared-ip"),
+        ):
+            if key in gaps:
+                unsure.append(("metadata", "annotations", f"{self.prefix}/{name}"))
+        for key, path in (
+            ("annotations", ("metadata", "annotations")),
+            ("labels", ("metadata", "labels")),
+            ("namespace", ("metadata", "namespace")),
+        ):
+            if key in gaps:
+                unsure.append(path)
+        own = s.get("annotations")
+        lost = self.gaps.lost_from(own) or self.gaps.keys_of(own)
+        return unsure, [("metadata", "annotations")] if lost else []
 
     def annotations(self, s: LocMap) -> LocMap:
         src = s.get("annotations")
@@ -368,4 +471,22 @@ class _Lowering:
         put(status, "addresses", addresses, n.kpos.get("interfaces", kpos), addresses.pos)
         put(obj, "status", status, n.kpos.get("interfaces", kpos), n.pos)
         fields = partial(node_fields, tuple(written), hostname)
-        self.add(obj, m.Node, "Node", self.where.origin("nodes", index, fields))
+        origin = self.where.origin("nodes", index, fields)
+        unsure, lost = self.node_gaps(n)
+        self.add(obj, m.Node, "Node", origin, unsure=unsure, lost=lost)
+
+    def node_gaps(self, n: LocMap) -> tuple[list[FieldPath], list[FieldPath]]:
+        """(unsure, partial) paths of a lowered Node: its labels, and its addresses when an
+        interface was not read as written (its interfaces are read from the site spec)."""
+        gaps = self.gaps.keys_of(n)
+        unsure: list[FieldPath] = [("metadata", "labels")] if "labels" in gaps else []
+        ifaces = n.get("interfaces")
+        if (
+            "interfaces" in gaps
+            or self.gaps.lost_from(ifaces)
+            or any(self.gaps.keys_of(i) for i in _seq(ifaces))
+        ):
+            unsure.append(("status", "addresses"))
+        labels = n.get("labels")
+        lost = self.gaps.lost_from(labels) or self.gaps.keys_of(labels)
+        return unsure, [("metadata", "labels")] if lost else []

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from gitops_lb.site.models import Cluster, Site
 
 
+# the kind under which a site's networks that could not be read are remembered in each of its
+# clusters' ClusterConfig.unreadable (site rules that look networks up ask for it)
+NETWORK = "Network"
+
+
 @dataclass(eq=False)
 class ClusterTarget:
     """One cluster of one site, lowered.
@@ -31,6 +36,10 @@ class ClusterTarget:
     site_doc: LocMap  # the site document as loaded (positions)
     cluster_path: FieldPath  # ("spec", "clusters", i)
     config: ClusterConfig
+    # fields of the site document not read as written (see Item.unsure, Item.partial): the
+    # site was salvaged from schema errors, which are reported
+    site_unsure: frozenset[FieldPath] = frozenset()
+    site_partial: frozenset[FieldPath] = frozenset()
 
     @property
     def id(self) -> str:

@@ -149,7 +149,21 @@ def test_ip_inside_pool_passes():
     )
     text += svc("c", spec="  loadBalancerIP: ::ffff:10.0.1.9\n")  # IPv4-mapped counts as IPv4
     assert hits(text, "service-ip-outside-pool") == []
-    assert hits(svc("a", ann={IPS: "192.168.1.100"}), "service-ip-outside-pool") == []
+
+
+def test_ip_outside_pool_when_the_input_holds_no_pool():
+    # the input is the cluster's whole configuration (as for pool-not-advertised)
+    text = svc("a", ann={IPS: "192.168.1.100"})
+    assert found(text, "service-ip-outside-pool") == [
+        (
+            line_of(text, IPS),
+            "Service web/a: 192.168.1.100 is not inside any IPAddressPool (the input holds no "
+            "IPAddressPool)",
+        )
+    ]
+    assert severities(text, "service-ip-outside-pool") == {"warning"}  # under --metallb-compat
+    # an automatic Service linted apart from the pools asks for nothing in particular
+    assert hits(svc("b"), "service-no-pool") == []
 
 
 # --- service-ip-family-mismatch -----------------------------------------------------------------

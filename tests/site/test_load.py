@@ -39,7 +39,9 @@ clusters:
     )
     missing = next(f for f in found if f[0] == "schema-invalid")
     assert missing[2] == "addresses of pool 'web' (cluster 'a'): required field is missing"
-    assert load(text).sites == []
+    # the site is checked without the pool, which is remembered as unreadable
+    (ls,) = load(text).sites
+    assert ls.site.spec.clusters[0].pools == [] and not ls.complete
 
 
 def test_wrong_type_is_located():

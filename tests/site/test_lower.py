@@ -177,8 +177,11 @@ def test_metallb_rule_finds_site_line():
     assert found[0].path == "spec.clusters[0].pools[0].addresses[1]"
 
 
-def test_invalid_site_is_not_lowered():
-    assert targets(TEXT.replace("myASN: 64512", 'myASN: "x"')) == []
+def test_invalid_element_is_left_out_and_remembered():
+    (t,) = targets(TEXT.replace("myASN: 64512", 'myASN: "x"'))
+    assert t.config.peers == [] and t.config.may_exist("BGPPeer", "tor1")
+    assert not t.config.may_exist("BGPPeer", "tor2")
+    assert [p.name for p in t.config.pools] == ["edge", "web"]  # the rest is read
 
 
 def test_every_cluster_is_lowered():
