@@ -155,6 +155,20 @@ class ObjectWords:
         return f"unknown field {self.field(path)!r} in {self.kind}"
 
 
+def reported(model: type[BaseModel], errors: list[Any]) -> list[Any]:
+    """The errors worth a finding each: a required field reported missing beside an unknown
+    key that means it (`adresses:` for `addresses:`) is one mistake, and the unknown key's
+    finding (with its "did you mean") says it."""
+    meant = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            hint = did_you_mean(str(loc[-1]), allowed_fields(model, loc[:-1]))
+            if hint is not None:
+                meant.add((*loc[:-1], hint))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
+
+
 def report_validation_error(
     cfg: ClusterConfig,
     item: Item[Any],

@@ -20,7 +20,14 @@ from gitops_lb.config import (
     overlap,
 )
 from gitops_lb.diagnostics import FieldPath, Location
-from gitops_lb.intake import add_item, did_you_mean, report_validation_error, salvage, unread
+from gitops_lb.intake import (
+    add_item,
+    did_you_mean,
+    report_validation_error,
+    reported,
+    salvage,
+    unread,
+)
 from gitops_lb.kustomize import CLUSTER_SCOPED_KINDS
 from gitops_lb.metallb import models as m
 from gitops_lb.metallb.legacy import LEGACY_KEY
@@ -237,7 +244,7 @@ def add_validated(
     except ValidationError as exc:
         stub: Item[Any] = Item(None, kind, name, namespace, file, data)
         errors = exc.errors()
-        for err in errors:
+        for err in reported(model, errors):
             report_validation_error(cfg, stub, model, err)
         got = salvage(model, data, errors, drop_nulls=True)
         if got.model is None:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from gitops_lb.config import ClusterConfig, Finding, Item
 from gitops_lb.diagnostics import FieldPath, Location
-from gitops_lb.intake import Gaps, report_validation_error, salvage
+from gitops_lb.intake import Gaps, report_validation_error, reported, salvage
 from gitops_lb.site.models import Site
 from gitops_lb.site.words import SiteWords
 from gitops_lb.yamlload import Document, LoadedFile, LoadIssue, LocMap, expand_paths, load_file
@@ -155,7 +155,7 @@ def add_document(out: SiteLoad, doc: Document) -> None:
     except ValidationError as exc:
         errors = exc.errors()
         words = SiteWords(data)
-        for err in errors:
+        for err in reported(Site, errors):
             report_validation_error(out.intake, stub, Site, err, words)
         # check the rest: what could not be read is left out (and noted, so that no rule
         # reports its absence)
