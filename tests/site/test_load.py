@@ -37,8 +37,8 @@ clusters:
     assert unknown[2] == (
         "unknown field 'adresses' in pool 'web' of cluster 'a'; did you mean 'addresses'?"
     )
-    missing = next(f for f in found if f[0] == "schema-invalid")
-    assert missing[2] == "addresses of pool 'web' (cluster 'a'): required field is missing"
+    # one mistake, one finding: 'addresses' is not reported missing beside the key meant for it
+    assert [f for f in found if f[0] == "schema-invalid"] == []
     # the site is checked without the pool, which is remembered as unreadable
     (ls,) = load(text).sites
     assert ls.site.spec.clusters[0].pools == [] and not ls.complete
