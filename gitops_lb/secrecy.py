@@ -43,6 +43,21 @@ def mask_urls(text: str) -> str:
     return _URL_USERINFO.sub(r"\1***@", text)
 
 
+def without_userinfo(text: str) -> str:
+    """`scheme://user:password@host` -> `scheme://host`: what reconcile prints of a server URL
+    (and of any URL in a message), since the user info can be a password or a token."""
+    return _URL_USERINFO.sub(r"\1", text)
+
+
+def url_userinfo(text: str) -> list[str]:
+    """The user names and passwords of the URLs in `text` (for a scrubber)."""
+    found: list[str] = []
+    for match in _URL_USERINFO.finditer(text):
+        info = match.group(0)[len(match.group(1)) : -1]
+        found.extend(p for p in (info, *info.split(":", 1)) if p)
+    return found
+
+
 def shorten(text: str, limit: int = MAX_SHOWN) -> str:
     if len(text) <= limit:
         return text

@@ -4,7 +4,9 @@ It serves what a read-only client needs: discovery (/api, /apis, group and versi
 lists), list endpoints (cluster-wide, all namespaces, one namespace) with limit/continue
 pagination, and gets by name. It records every request (method, path, query), answers any
 method other than GET with 405, checks a bearer token when given one, and can be told to
-answer a path with an error status (403, 404, 500...) or to answer it slowly.
+answer a path with an error status (403, 404, 500...) or to answer it slowly. It can also
+misbehave as servers were found to: trickle an answer a byte at a time, page a list without
+end, or quote the credentials it was sent.
 """
 
 from __future__ import annotations
@@ -110,6 +112,11 @@ class Emulator:
         self.requests: list[Request] = []
         self.faults: list[tuple[re.Pattern[str], int, str]] = []
         self.delays: list[tuple[re.Pattern[str], float]] = []
+        self.trickles: list[tuple[re.Pattern[str], float]] = []
+        self.endless_lists: list[tuple[re.Pattern[str], str]] = []
+        self.echoes: list[tuple[re.Pattern[str], int]] = []
+        self.pages_served = 0
+        self.smuggled: list[tuple[re.Pattern[str], dict[str, Any]]] = []
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.load(objects)
@@ -135,6 +142,30 @@ class Emulator:
     def slow(self, path: str, seconds: float) -> None:
         """Wait `seconds` before answering paths matching `path`."""
         self.delays.append((re.compile(path), seconds))
+
+    def trickle(self, path: str, seconds_per_byte: float = 1.0) -> None:
+        """Send the whole answer to paths matching `path` (status line, headers, body) one byte
+        every `seconds_per_byte`: the socket is never silent for long, the answer never ends."""
+        self.trickles.append((re.compile(path), seconds_per_byte))
+
+    def endless(self, path: str, mode: str) -> None:
+        """Answer lists at `path` with a continue token every time. mode: "empty" (no items, a
+        new token), "repeat" (the same items and token), "same" (the same items, a new token),
+        "fresh" (a new Node and a new token each page)."""
+        self.endless_lists.append((re.compile(path), mode))
+
+    def echo(self, path: str, status: int = 403) -> None:
+        """Answer `path` with `status` and a message that quotes the Authorization header, and
+        the user name and password inside it when it is Basic."""
+        self.echoes.append((re.compile(path), status))
+
+    def smuggle(self, path: str, obj: dict[str, Any]) -> None:
+        """Add `obj` as it is to the items of the lists at `path` (whatever its kind or
+        namespace): a server, or a proxy, that answers with the wrong objects."""
+        self.smuggled.append((re.compile(path), obj))
+
+    def trickled(self, path: str) -> float | None:
+        return next((s for p, s in self.trickles if p.search(path)), None)
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -182,10 +213,41 @@ class Emulator:
             return 405, status_body(405, "MethodNotAllowed", f"{method} is not allowed")
         if self.token is not None and authorization != f"Bearer {self.token}":
             return 401, status_body(401, "Unauthorized", "Unauthorized")
+        for pattern, status in self.echoes:
+            if pattern.search(path):
+                return status, status_body(
+                    status, REASONS.get(status, "Failure"), self.quoted(authorization)
+                )
         for pattern, status, message in self.faults:
             if pattern.search(path):
                 return status, status_body(status, REASONS.get(status, "Failure"), message)
+        for pattern, mode in self.endless_lists:
+            if pattern.search(path):
+                return 200, self.endless_page(mode)
         return self.route(path, query)
+
+    @staticmethod
+    def quoted(authorization: str | None) -> str:
+        text = f"denied for Authorization: {authorization}"
+        if authorization and authorization.startswith("Basic "):
+            user, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
+            text += f"; user {user} password {password} (password={password})"
+        return text
+
+    def endless_page(self, mode: str) -> dict[str, Any]:
+        with self.lock:
+            self.pages_served += 1
+            number = self.pages_served
+        items = [] if mode == "empty" else [{"metadata": {"name": "node-1"}}]
+        if mode == "fresh":
+            items = [{"metadata": {"name": f"node-{number}"}}]
+        token = "same-token" if mode == "repeat" else f"token-{number}"
+        return {
+            "kind": "NodeList",
+            "apiVersion": "v1",
+            "metadata": {"continue": token},
+            "items": items,
+        }
 
     def route(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
         segments = [s for s in path.split("/") if s]
@@ -219,6 +281,7 @@ class Emulator:
             for o in self.objects.get(kind.plural + "." + kind.group, [])
             if namespace is None or o.get("metadata", {}).get("namespace") == namespace
         ]
+        items += [o for pattern, o in self.smuggled if pattern.search(path)]
         if len(rest) == 2:
             found = [o for o in items if o.get("metadata", {}).get("name") == rest[1]]
             if not found:
@@ -316,12 +379,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length)
         status, body = self.api.answer(self.command, self.path, self.headers.get("Authorization"))
         data = json.dumps(body).encode()
+        interval = self.api.trickled(urlsplit(self.path).path)
+        if interval is not None:
+            self._trickle(status, data, interval)
+            return
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _trickle(self, status: int, data: bytes, interval: float) -> None:
+        head = (
+            f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}\r\n"
+            "Content-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n"
+        ).encode()
+        for byte in head + data:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            if self.api.stop.wait(interval):
+                break
+        self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 

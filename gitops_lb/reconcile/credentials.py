@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 
 from gitops_lb.errors import GitopsLbError
+from gitops_lb.secrecy import url_userinfo, without_userinfo
 
 DEFAULT_KUBECONFIG = os.path.join("~", ".kube", "config")
 SECRET_KEYS = frozenset(
@@ -34,24 +36,39 @@ SECRET_KEYS = frozenset(
 REDACTED = "<redacted>"
 
 
+SHORT = 6  # a secret shorter than this is removed only where it stands as a whole word
+
+
 class Scrubber:
-    """Removes every known secret from a text."""
+    """Removes every known secret, and the user info of every URL, from a text.
+
+    A secret of 6 characters or more is removed wherever it appears. A shorter one (a weak
+    password, a PIN) is removed where it stands on its own, between characters that are not
+    letters or digits: replaced inside longer words it would garble every message (a password
+    `api` in `/api/v1`), and a secret that short is no secret from anyone who sees the rest.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self.secrets: set[str] = set()
+        self.short: set[str] = set()
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
         for raw in secrets:
             secret = raw.strip()
-            if len(secret) >= 6:
+            if len(secret) >= SHORT:
                 self.secrets.add(secret)
+            elif secret:
+                self.short.add(secret)
             if secret.lower().startswith(("bearer ", "basic ")):
                 self.add(secret.split(None, 1)[1:])
 
     def __call__(self, text: str) -> str:
+        text = without_userinfo(text)
         for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, REDACTED)
+        for secret in sorted(self.short, key=len, reverse=True):
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", REDACTED, text)
         return text
 
 
@@ -71,7 +88,8 @@ def _secret_values(node: Any, key: str = "") -> Iterable[str]:
 
 
 def kubeconfig_secrets(paths: str) -> list[str]:
-    """Credentials in the `users` of the kubeconfig files (read tolerantly)."""
+    """Credentials in the `users` of the kubeconfig files, and the user info of their
+    `clusters`' server URLs (read tolerantly)."""
     found: list[str] = []
     for path in paths.split(os.pathsep):
         try:
@@ -81,6 +99,12 @@ def kubeconfig_secrets(paths: str) -> list[str]:
             continue
         users = data.get("users") if isinstance(data, dict) else None
         found.extend(_secret_values(users))
+        clusters = data.get("clusters") if isinstance(data, dict) else None
+        for entry in clusters if isinstance(clusters, list) else []:
+            cluster = entry.get("cluster") if isinstance(entry, dict) else None
+            server = cluster.get("server") if isinstance(cluster, dict) else None
+            if isinstance(server, str):
+                found.extend(url_userinfo(server))
     return found
 
 

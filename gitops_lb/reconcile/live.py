@@ -3,18 +3,26 @@
 The only module that imports `kubernetes` (the reconcile command imports it lazily). The
 credentials are found as kubectl finds them: --kubeconfig, else $KUBECONFIG (a path list),
 else ~/.kube/config, else the in-cluster service account. Lists are read page by page
-(limit/continue). Every request has a timeout and is never retried; once the API server does
-not answer (timeout, refused connection, rejected credentials) nothing more is requested and
-the kinds not read yet are reported unreadable. A 403 or 5xx answer makes only that kind
-unreadable. No message ever carries a token, password or key from the kubeconfig.
+(limit/continue). Every request is never retried and must be answered completely (connection,
+headers and body) within the timeout, and the whole read within TOTAL_FACTOR timeouts; once the
+API server does not answer in time (or refuses the connection, or rejects the credentials)
+nothing more is requested and the kinds not read yet are reported unreadable. A 403 or 5xx
+answer, a list that pages without progress or holds objects of another kind or namespace,
+makes only that kind unreadable. A 404 on the core API's lists means the server is not a
+Kubernetes API server: nothing is compared. No message ever carries a token, password or key
+from the kubeconfig, nor the user info of a URL.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import re
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +41,12 @@ from gitops_lb.reconcile.credentials import (
     kubeconfig_secrets,
 )
 from gitops_lb.reconcile.state import PLUGIN, PLUGIN_NAME, LiveState, Resource, resources
+from gitops_lb.secrecy import shown, url_userinfo, without_userinfo
 
 DEFAULT_TIMEOUT = 30.0
 PAGE_SIZE = 500
-MAX_PAGES = 100_000
+MAX_PAGES = 10_000  # 5 million objects of one kind at 500 a page
+TOTAL_FACTOR = 10  # the whole read of the live state ends within 10 x --timeout
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +81,7 @@ def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
                 client_configuration=configuration,
                 persist_config=False,
             )
-            where = f"context {context} ({configuration.host})"
+            where = f"context {context} ({without_userinfo(configuration.host)})"
     except GitopsLbError as exc:
         raise GitopsLbError(scrub(str(exc))) from None
     except (ConfigException, OSError, ValueError, TypeError, KeyError) as exc:
@@ -81,6 +91,7 @@ def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
         raise GitopsLbError(f"cannot use kubeconfig {yaml_problem(exc, str(paths))}") from None
     scrub.add(str(v) for v in (configuration.api_key or {}).values())
     scrub.add([str(configuration.password or "")])
+    scrub.add(url_userinfo(str(configuration.host or "")))
     configuration.retries = False  # a timeout must cost one timeout, not four
     return client.ApiClient(configuration), scrub(where)
 
@@ -117,22 +128,97 @@ class _BadAnswer(Exception):
     """The API server answered something reconcile cannot use."""
 
 
+class _Late(Exception):
+    """A request was not answered completely before its deadline."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _Call:
+    """One request and the read of its whole answer, in a thread of its own, so that a deadline
+    bounds it from start to end: a server that trickles its answer a byte at a time keeps the
+    socket's timeout from ever firing, never this one. At the deadline the socket is shut down
+    (when the answer had begun) and the thread is left to end; it holds nothing reconcile
+    still needs."""
+
+    def __init__(self, request: Callable[[], Any]) -> None:
+        self.request = request
+        self.response: Any = None
+        self.body: bytes | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            response = self.request()
+            self.response = response
+            try:
+                self.body = response.data
+            finally:
+                response.release_conn()
+        except BaseException as exc:  # handed to the caller's thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def within(self, seconds: float) -> bytes:
+        thread = threading.Thread(target=self.run, name="gitops-lb-request", daemon=True)
+        thread.start()
+        if not self.done.wait(max(seconds, 0.0)):
+            begun = self.response is not None
+            self._abort()
+            raise _Late("the answer did not end" if begun else "no answer")
+        if self.error is not None:
+            raise self.error
+        return self.body or b""
+
+    def _abort(self) -> None:
+        response = self.response
+        if response is None:
+            return
+        with contextlib.suppress(ValueError, RuntimeError, OSError):
+            response.shutdown()
+
+
 class Reader:
     def __init__(self, api: Any, namespace: str, conn: Connection, scrub: Scrubber) -> None:
         self.core = client.CoreV1Api(api)
         self.custom = client.CustomObjectsApi(api)
         self.namespace = namespace
         self.timeout = conn.timeout
+        self.total = conn.timeout * TOTAL_FACTOR
         self.page_size = conn.page_size
         self.scrub = scrub
         self.broken: str | None = None
+        self.absent: list[Resource] = []  # answered 404
+        self.deadline = time.monotonic() + self.total
 
     def read_all(self, state: LiveState, todo: Iterable[Resource]) -> None:
+        self.deadline = time.monotonic() + self.total
         for res in todo:
             if self.broken is not None:
                 state.unreadable[res.kind] = f"not read after {self.broken}"
                 continue
             self.read(res, state)
+        self.not_kubernetes(state)
+
+    def not_kubernetes(self, state: LiveState) -> None:
+        """Every Kubernetes API server serves the core API (v1) and its Service and Node lists:
+        a 404 there means the URL points elsewhere (a wrong path, a proxy in front of the API
+        server), and no 404 it gave says anything about the cluster."""
+        core = [r for r in self.absent if r.group == "" and r.version == "v1"]
+        if not core:
+            return
+        why = (
+            f"GET {core[0].path(self.namespace)}: not found (404): the server does not serve the "
+            "core API (v1), so it is not a Kubernetes API server (a wrong server URL, or a proxy "
+            "in front of one?)"
+        )
+        for res in self.absent:
+            state.unreadable[res.kind] = why if res in core else f"not compared: {why}"
+        state.not_served.clear()
 
     def read(self, res: Resource, state: LiveState) -> None:
         path = res.path(self.namespace) + (f"/{PLUGIN_NAME}" if res is PLUGIN else "")
@@ -141,6 +227,7 @@ class Reader:
         except ApiException as exc:
             status = int(exc.status or 0)
             if status == 404:
+                self.absent.append(res)
                 if res is not PLUGIN:
                     state.not_served.append(res.kind)
                 return  # the plugin object (or its type) does not exist: reported as missing
@@ -148,6 +235,12 @@ class Reader:
             if status == 401:
                 self.broken = f"the API server rejected the credentials for GET {path}"
             state.unreadable[res.kind] = self.scrub(f"GET {path}: {why}")
+            return
+        except _Late as exc:
+            self.broken = f"GET {path} failed"
+            state.unreadable[res.kind] = self.scrub(
+                f"the API server did not answer GET {path}: {exc.message}"
+            )
             return
         except (HTTPError, OSError) as exc:
             why = _transport_message(exc, self.timeout)
@@ -164,33 +257,95 @@ class Reader:
 
     def fetch(self, res: Resource) -> list[dict[str, Any]]:
         if res is PLUGIN:
-            obj = self._json(
-                self.custom.get_cluster_custom_object(
+            obj = self._call(
+                lambda: self.custom.get_cluster_custom_object(
                     res.group, res.version, res.plural, PLUGIN_NAME, **self._options()
                 )
             )
-            return [obj] if isinstance(obj, dict) else []
+            if not isinstance(obj, dict):
+                return []
+            self._check(res, obj, "the answer")
+            return [obj]
         out: list[dict[str, Any]] = []
         token: str | None = None
         seen: set[str] = set()
-        for _ in range(MAX_PAGES):
-            page = self._json(self._list(res, token))
+        keys: set[tuple[str, str, str]] = set()
+        for number in range(1, MAX_PAGES + 1):
+            page = self._call(functools.partial(self._list, res, token))
             items = page.get("items") if isinstance(page, dict) else None
             if not isinstance(items, list):
                 raise _BadAnswer("the answer is not a Kubernetes list")
-            for obj in items:
+            new = 0
+            for index, obj in enumerate(items):
                 if isinstance(obj, dict):
+                    self._check(res, obj, f"item {index + 1} of page {number}")
                     obj.setdefault("apiVersion", res.api_version)
                     obj.setdefault("kind", res.kind)
+                    key = _key(obj)
+                    new += key not in keys
+                    keys.add(key)
                     out.append(obj)
             meta = page.get("metadata")
             token = meta.get("continue") if isinstance(meta, dict) else None
             if not token:
                 return out
+            if not isinstance(token, str):
+                raise _BadAnswer("the continue token is not a string")
             if token in seen:
-                raise _BadAnswer("the server repeated a continue token")
+                raise _BadAnswer(
+                    f"the server repeated a continue token (page {number}): the list does not end"
+                )
+            if not new:
+                raise _BadAnswer(
+                    f"page {number} holds no object not seen before, yet a continue token: the "
+                    "list makes no progress"
+                )
             seen.add(token)
-        raise _BadAnswer(f"more than {MAX_PAGES} pages")
+        raise _BadAnswer(f"more than {MAX_PAGES} pages: the list does not end")
+
+    def _check(self, res: Resource, obj: dict[str, Any], what: str) -> None:
+        """An object of the kind, group and namespace asked for, or the answer is not usable:
+        an object of another kind taken for this one would be compared as if it were."""
+        kind = obj.get("kind")
+        if kind is not None and kind != res.kind:
+            raise _BadAnswer(f"{what} is of kind {_said(kind)}, not {res.kind}")
+        version = obj.get("apiVersion")
+        if version is not None:
+            group = version.rpartition("/")[0] if isinstance(version, str) else None
+            if group != res.group:
+                raise _BadAnswer(
+                    f"{what} has apiVersion {_said(version)}, not one of {res.group or 'core'}"
+                )
+        metadata = obj.get("metadata")
+        ns = metadata.get("namespace") if isinstance(metadata, dict) else None
+        if res.scope == "metallb" and ns != self.namespace:
+            where = f"namespace {_said(ns)}" if ns else "no namespace"
+            raise _BadAnswer(f"{what} is in {where}, not in {self.namespace}")
+        if res.scope == "cluster" and ns:
+            raise _BadAnswer(f"{what} is in namespace {_said(ns)}, but {res.kind} has none")
+
+    def _call(self, request: Callable[[], Any]) -> Any:
+        """The JSON of one answer, read whole within the timeout (and the total bound)."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _Late(self._total_message())
+        seconds = min(self.timeout, left)
+        try:
+            body = _Call(request).within(seconds)
+        except _Late as exc:
+            if seconds < self.timeout:
+                raise _Late(self._total_message()) from None
+            raise _Late(f"{exc.message} within {self.timeout:g}s") from None
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise _BadAnswer("the answer is not JSON") from None
+
+    def _total_message(self) -> str:
+        return (
+            f"the live state was not read within {self.total:g}s "
+            f"({TOTAL_FACTOR} x --timeout {self.timeout:g}s)"
+        )
 
     def _options(self) -> dict[str, Any]:
         return {"_preload_content": False, "_request_timeout": (self.timeout, self.timeout)}
@@ -207,16 +362,16 @@ class Reader:
             res.group, res.version, self.namespace, res.plural, **paging
         )
 
-    @staticmethod
-    def _json(response: Any) -> Any:
-        try:
-            body = response.data
-        finally:
-            response.release_conn()
-        try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise _BadAnswer("the answer is not JSON") from None
+
+def _key(obj: dict[str, Any]) -> tuple[str, str, str]:
+    metadata = obj.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    uid, ns, name = (str(metadata.get(k) or "") for k in ("uid", "namespace", "name"))
+    return uid, ns, name
+
+
+def _said(value: Any) -> str:
+    return shown(value)
 
 
 def _status_word(status: int) -> str:
