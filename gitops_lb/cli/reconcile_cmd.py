@@ -52,7 +52,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="give up on an API request after this long (default 30)",
+        help="give up on an API request not answered completely within this long (default "
+        "30); the whole read gives up after 10 times as long",
     )
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     p.add_argument(
