@@ -112,7 +112,7 @@ class Emulator:
         self.requests: list[Request] = []
         self.faults: list[tuple[re.Pattern[str], int, str]] = []
         self.delays: list[tuple[re.Pattern[str], float]] = []
-        self.trickles: list[tuple[re.Pattern[str], float]] = []
+        self.trickles: list[tuple[re.Pattern[str], float, bool]] = []
         self.endless_lists: list[tuple[re.Pattern[str], str]] = []
         self.echoes: list[tuple[re.Pattern[str], int]] = []
         self.pages_served = 0
@@ -143,10 +143,11 @@ class Emulator:
         """Wait `seconds` before answering paths matching `path`."""
         self.delays.append((re.compile(path), seconds))
 
-    def trickle(self, path: str, seconds_per_byte: float = 1.0) -> None:
-        """Send the whole answer to paths matching `path` (status line, headers, body) one byte
-        every `seconds_per_byte`: the socket is never silent for long, the answer never ends."""
-        self.trickles.append((re.compile(path), seconds_per_byte))
+    def trickle(self, path: str, seconds_per_byte: float = 1.0, *, body_only: bool = False) -> None:
+        """Send the whole answer to paths matching `path` (status line, headers, body; with
+        body_only, the body) one byte every `seconds_per_byte`: the socket is never silent for
+        long, the answer never ends."""
+        self.trickles.append((re.compile(path), seconds_per_byte, body_only))
 
     def endless(self, path: str, mode: str) -> None:
         """Answer lists at `path` with a continue token every time. mode: "empty" (no items, a
@@ -164,8 +165,8 @@ class Emulator:
         namespace): a server, or a proxy, that answers with the wrong objects."""
         self.smuggled.append((re.compile(path), obj))
 
-    def trickled(self, path: str) -> float | None:
-        return next((s for p, s in self.trickles if p.search(path)), None)
+    def trickled(self, path: str) -> tuple[float, bool] | None:
+        return next(((s, b) for p, s, b in self.trickles if p.search(path)), None)
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -379,9 +380,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length)
         status, body = self.api.answer(self.command, self.path, self.headers.get("Authorization"))
         data = json.dumps(body).encode()
-        interval = self.api.trickled(urlsplit(self.path).path)
-        if interval is not None:
-            self._trickle(status, data, interval)
+        trickled = self.api.trickled(urlsplit(self.path).path)
+        if trickled is not None:
+            self._trickle(status, data, *trickled)
             return
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -390,12 +391,16 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    def _trickle(self, status: int, data: bytes, interval: float) -> None:
+    def _trickle(self, status: int, data: bytes, interval: float, body_only: bool) -> None:
         head = (
             f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}\r\n"
             "Content-Type: application/json\r\n"
             f"Content-Length: {len(data)}\r\n\r\n"
         ).encode()
+        if body_only:
+            self.wfile.write(head)
+            self.wfile.flush()
+            head = b""
         for byte in head + data:
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
