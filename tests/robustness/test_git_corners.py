@@ -107,7 +107,7 @@ def _streams(monkeypatch) -> list[bytes]:
     read: list[bytes] = []
     original = git.db.GitCmdObjectDB.stream
 
-    def stream(self, binsha):  # type: ignore[no-untyped-def]
+    def stream(self, binsha):
         read.append(bytes(binsha))
         return original(self, binsha)
 
