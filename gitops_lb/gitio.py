@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -24,7 +24,15 @@ from gitops_lb.compiled import (
 )
 from gitops_lb.diagnostics import Location
 from gitops_lb.errors import GitopsLbError, UsageError
-from gitops_lb.yamlload import YAML_SUFFIXES, LoadedFile, LoadIssue, decode, load_text
+from gitops_lb.yamlload import (
+    YAML_SUFFIXES,
+    LoadedFile,
+    LoadIssue,
+    decode,
+    load_text,
+    max_file_bytes,
+    too_large_message,
+)
 
 try:
     import git
@@ -40,6 +48,9 @@ class Snapshot:
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (repo path, content)
     missing: list[str] = field(default_factory=list)  # paths named that hold nothing there
     unmerged: list[str] = field(default_factory=list)  # index paths with merge conflicts
+    # (path, why): named or found but not read (too large, a link out of the repository)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # notes: submodules and the like
     # folder -> content of each compiled tree's manifest (gitops_lb.compiled), index only
     manifests: dict[str, bytes] = field(default_factory=dict)
 
@@ -60,6 +71,7 @@ class Snapshot:
             else:
                 out.append(load_text(text, path))
         problems = [(p, "has unresolved merge conflicts in the index") for p in self.unmerged]
+        problems += self.refused
         if missing_is_fatal:
             problems += [(p, f"no such file or folder in the {self.label}") for p in self.missing]
         for path, message in problems:
@@ -87,6 +99,38 @@ def _selected(path: str, prefixes: Sequence[str]) -> bool:
         if parts[-1].endswith(YAML_SUFFIXES):
             return True
     return False
+
+
+MAX_LINKS = 40  # links followed in a row before giving up, as the kernel does
+
+
+def _link_target(link: str, target: str) -> str | None:
+    """The repository path a symbolic link at `link` points to; None when it leaves the
+    repository (an absolute target or one climbing above the root)."""
+    if not target or target.startswith("/"):
+        return None
+    parts = link.split("/")[:-1]
+    for part in target.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _link_text(raw: bytes) -> str:
+    return os.fsdecode(raw)
+
+
+GITLINK = 0o160000  # the mode of a submodule entry
+
+
+def _under(path: str, prefixes: Sequence[str]) -> bool:
+    return any(not p or path == p or path.startswith(p + "/") for p in prefixes)
 
 
 def _missing(found: Iterable[str], prefixes: Sequence[str]) -> list[str]:
@@ -134,27 +178,103 @@ class Repository:
             raise GitopsLbError(f"unknown revision {rev!r}") from None
         return self.repo.commit(sha.strip())
 
+    def _read(self, snap: Snapshot, path: str, binsha: bytes) -> bytes | None:
+        """A blob's content; None (and `path` refused) when it is over the size limit, which
+        is checked from the object's header before anything is read."""
+        limit = max_file_bytes()
+        if self.repo.odb.info(binsha).size > limit:
+            snap.refused.append((path, too_large_message(limit)))
+            return None
+        data: bytes = self.repo.odb.stream(binsha).read()
+        return data
+
+    def _follow(
+        self,
+        snap: Snapshot,
+        path: str,
+        binsha: bytes,
+        lookup: Callable[[str], tuple[int, bytes] | None],
+    ) -> bytes | None:
+        """The content a symbolic link at `path` leads to, as the working tree would give it;
+        None (and `path` refused, or noted when it leads to a folder) otherwise."""
+        at, sha = path, binsha
+        for _ in range(MAX_LINKS):
+            if self.repo.odb.info(sha).size > 4096:
+                break
+            raw = self.repo.odb.stream(sha).read()
+            target = _link_target(at, _link_text(raw))
+            if target is None:
+                snap.refused.append(
+                    (
+                        path,
+                        f"is a symbolic link to {_link_text(raw)}, outside the repository; "
+                        "not followed",
+                    )
+                )
+                return None
+            found = lookup(target)
+            if found is None:
+                snap.refused.append(
+                    (path, f"is a symbolic link to {target}, which is not in the {snap.label}")
+                )
+                return None
+            mode, sha = found
+            at = target
+            if stat.S_ISREG(mode):
+                return self._read(snap, path, sha)
+            if not stat.S_ISLNK(mode):
+                snap.skipped.append(f"{path}: a symbolic link to the folder {target}; skipped")
+                return None
+        snap.refused.append((path, "is a symbolic link in a loop or too long a chain"))
+        return None
+
     def at_revision(self, rev: str, paths: Sequence[str]) -> Snapshot:
         commit = self.resolve(rev)
         snap = Snapshot(f"revision {rev} ({commit.hexsha[:8]})")
-        for blob in self._tree_blobs(commit.tree, paths):
-            snap.files.append((str(blob.path), blob.data_stream.read()))
+        tree = commit.tree
+
+        def lookup(target: str) -> tuple[int, bytes] | None:
+            try:
+                obj = tree / target
+            except KeyError:
+                return None
+            return int(obj.mode), bytes(obj.binsha)
+
+        for obj in self._tree_entries(snap, tree, paths):
+            path = str(obj.path)
+            if stat.S_ISLNK(obj.mode):
+                data = self._follow(snap, path, obj.binsha, lookup)
+            else:
+                data = self._read(snap, path, obj.binsha)
+            if data is not None:
+                snap.files.append((path, data))
         snap.files.sort()
-        snap.missing = _missing((p for p, _ in snap.files), paths)
+        snap.refused.sort()
+        found = [p for p, _ in snap.files] + [p for p, _ in snap.refused]
+        snap.missing = _missing(found, paths)
         return snap
 
-    def _tree_blobs(self, tree: git.Tree, paths: Sequence[str]) -> Iterator[git.Blob]:
+    def _tree_entries(
+        self, snap: Snapshot, tree: git.Tree, paths: Sequence[str]
+    ) -> Iterator[git.Blob]:
         seen: set[str] = set()
         for prefix in paths:
             try:
                 start = tree / prefix if prefix else tree
             except KeyError:
                 continue
-            objs: Iterable[object] = [start] if isinstance(start, git.Blob) else start.traverse()
+            objs: Iterable[object] = start.traverse() if isinstance(start, git.Tree) else [start]
             for obj in objs:
-                if not isinstance(obj, git.Blob) or stat.S_ISLNK(obj.mode):
+                path = str(getattr(obj, "path", ""))
+                if isinstance(obj, git.Submodule) or (
+                    not isinstance(obj, git.Blob | git.Tree) and path
+                ):
+                    if path not in seen and (path == prefix or _under(path, paths)):
+                        seen.add(path)
+                        snap.skipped.append(f"{path}: a Git submodule; skipped")
                     continue
-                path = str(obj.path)
+                if not isinstance(obj, git.Blob):
+                    continue
                 if path not in seen and _selected(path, paths):
                     seen.add(path)
                     yield obj
@@ -163,22 +283,45 @@ class Repository:
         """What `git commit` would record: the index, stage 0 (unmerged paths are reported)."""
         snap = Snapshot("index")
         unmerged: set[str] = set()
-        for (raw_path, stage), entry in self.repo.index.entries.items():
+        entries = self.repo.index.entries
+
+        def lookup(target: str) -> tuple[int, bytes] | None:
+            entry = entries.get((target, 0))
+            if entry is None:
+                if any(str(p).startswith(target + "/") for p, _ in entries):
+                    return stat.S_IFDIR, b""
+                return None
+            return int(entry.mode), bytes(entry.binsha)
+
+        for (raw_path, stage), entry in entries.items():
             path = str(raw_path)
             folder = manifest_folder(path)
             if folder is not None and stage == 0 and stat.S_ISREG(entry.mode):
-                snap.manifests[folder] = self.repo.odb.stream(entry.binsha).read()
+                into = snap if _selected(path, paths) else Snapshot(snap.label)
+                manifest = self._read(into, path, entry.binsha)
+                if manifest is not None:
+                    snap.manifests[folder] = manifest
             if not _selected(path, paths):
+                if stat.S_IFMT(entry.mode) == GITLINK and path in paths:
+                    snap.skipped.append(f"{path}: a Git submodule; skipped")
                 continue
             if stage != 0:
                 unmerged.add(path)
                 continue
-            if not stat.S_ISREG(entry.mode):  # links and submodules
+            if stat.S_ISLNK(entry.mode):
+                data = self._follow(snap, path, entry.binsha, lookup)
+            elif stat.S_ISREG(entry.mode):
+                data = self._read(snap, path, entry.binsha)
+            else:  # a submodule
+                snap.skipped.append(f"{path}: a Git submodule; skipped")
                 continue
-            snap.files.append((path, self.repo.odb.stream(entry.binsha).read()))
+            if data is not None:
+                snap.files.append((path, data))
         snap.files.sort()
+        snap.refused = sorted(set(snap.refused))
         snap.unmerged = sorted(unmerged)
-        snap.missing = _missing([p for p, _ in snap.files] + snap.unmerged, paths)
+        found = [p for p, _ in snap.files] + snap.unmerged + [p for p, _ in snap.refused]
+        snap.missing = _missing(found, paths)
         return snap
 
     def working_tree(self, paths: Sequence[str]) -> Snapshot:
@@ -189,13 +332,28 @@ class Repository:
             if not _selected(path, paths):
                 continue
             full = self.root / path
-            if full.is_symlink() or not full.is_file():
-                continue  # deleted in the working tree, a submodule, or a link
+            if full.is_symlink():
+                target = full.resolve()
+                if not target.is_relative_to(self.root):
+                    snap.refused.append(
+                        (
+                            path,
+                            f"is a symbolic link to {target}, outside the repository; not followed",
+                        )
+                    )
+                    continue
+            if not full.is_file():
+                continue  # deleted in the working tree, a submodule, or a link to a folder
             try:
+                limit = max_file_bytes()
+                if full.stat().st_size > limit:
+                    snap.refused.append((path, too_large_message(limit)))
+                    continue
                 snap.files.append((path, full.read_bytes()))
             except OSError:
                 continue
-        snap.missing = _missing((p for p, _ in snap.files), paths)
+        found = [p for p, _ in snap.files] + [p for p, _ in snap.refused]
+        snap.missing = _missing(found, paths)
         return snap
 
 

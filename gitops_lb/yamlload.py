@@ -372,6 +372,9 @@ def starts_object(pairs: Sequence[tuple[Node, Node]], i: int, seen: set[str]) ->
     return False
 
 
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
 class TooBig(Exception):
     def __init__(self, node: Node, message: str) -> None:
         super().__init__(message)
@@ -380,6 +383,14 @@ class TooBig(Exception):
 
 def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
     """Bytes to text: UTF-8 (with or without BOM) only, as Kubernetes expects."""
+    if raw.startswith(LFS_POINTER) and len(raw) < 1024:
+        return None, LoadIssue(
+            "file-unreadable",
+            Location(file),
+            "file is a Git LFS pointer, not its content (install git-lfs and run "
+            "`git lfs pull`); not read",
+            fatal=True,
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, LoadIssue(
             "file-encoding", Location(file), "file is UTF-16 encoded; save it as UTF-8"
@@ -513,6 +524,14 @@ def max_file_bytes() -> int:
     return int(max(mib, 0.0) * 1024 * 1024)
 
 
+def too_large_message(limit: int) -> str:
+    """Why a file over the limit was not read (files on disk and Git blobs alike)."""
+    return (
+        f"file is larger than {limit / 1048576:g} MiB and was not read (no MetalLB "
+        f"configuration is that large; {MAX_FILE_ENV} raises the limit)"
+    )
+
+
 class _TooLarge(Exception):
     pass
 
@@ -549,10 +568,7 @@ def load_file(path: str) -> LoadedFile:
         return out
     except _TooLarge:
         out = LoadedFile(path)
-        message = (
-            f"file is larger than {limit / 1048576:g} MiB and was not read (no MetalLB "
-            f"configuration is that large; {MAX_FILE_ENV} raises the limit)"
-        )
+        message = too_large_message(limit)
         out.issues.append(LoadIssue("file-unreadable", Location(name), message, fatal=True))
         return out
     text, issue = decode(raw, name)

@@ -48,8 +48,10 @@ def read_targets(snap: Snapshot) -> tuple[list[ClusterTarget], list[str], int]:
     """The lowered clusters of a snapshot, the reading problems of site specs, site count."""
     from gitops_lb.site.load import NOT_A_SITE, sites_from_files
     from gitops_lb.site.lower import lower_all
+    from gitops_lb.yamlload import LFS_POINTER
 
     raw = dict(snap.files)
+    refused = {path for path, _ in snap.refused}
     load = sites_from_files(snap.load(missing_is_fatal=False))
     problems = []
     for rule, findings in sorted(load.intake.intake.items()):
@@ -58,7 +60,12 @@ def read_targets(snap: Snapshot) -> tuple[list[ClusterTarget], list[str], int]:
         for f in findings:
             loc = f.where()
             # a file that cannot be parsed matters only when it is meant to hold site specs
-            if f.item is None and SITE_MARKER not in raw.get(loc.file, b""):
+            if (
+                f.item is None
+                and loc.file not in refused
+                and SITE_MARKER not in raw.get(loc.file, b"")
+                and not raw.get(loc.file, b"").startswith(LFS_POINTER)  # a site spec, maybe
+            ):
                 continue
             problems.append(f"{loc}: {f.message} [{rule}]")
     return lower_all(load), problems, len(load.sites)
@@ -74,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
     paths = repo.relative(args.paths)
     base = repo.at_revision(args.base, paths)
     head = repo.at_revision(args.head, paths) if args.head else repo.working_tree(paths)
+    for snap in (base, head):
+        for line in snap.skipped:
+            _messages.note(f"{snap.label}: {line}")
     missing = sorted(set(base.missing) & set(head.missing))
     if missing:
         raise GitopsLbError(f"{', '.join(missing)}: no such file or folder at either revision")

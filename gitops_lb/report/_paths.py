@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePath
 
+from gitops_lb.printable import display_path
+
 ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
 
 
@@ -56,6 +58,6 @@ def absolute_uri(file: str) -> str | None:
     if is_pseudo(file):
         return None
     try:
-        return Path(os.path.abspath(file)).as_uri()
+        return Path(display_path(os.path.abspath(file))).as_uri()
     except (ValueError, OSError):
         return None

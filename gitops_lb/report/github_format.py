@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from gitops_lb.diagnostics import Diagnostic, Location, Result, Severity
-from gitops_lb.printable import printable
+from gitops_lb.printable import display_path
 from gitops_lb.report import _paths
 
 ANNOTATION_LIMIT = 10  # per type (error, warning) and step
@@ -31,7 +31,7 @@ def escape_property(text: str) -> str:
 
 
 def _file(file: str, root: str) -> str:
-    return printable(_paths.report_path(file, root))
+    return display_path(_paths.report_path(file, root))
 
 
 def _where(loc: Location, root: str) -> str:

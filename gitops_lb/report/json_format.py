@@ -7,6 +7,7 @@ from typing import Any, TextIO
 
 from gitops_lb import __version__
 from gitops_lb.diagnostics import Diagnostic, Result
+from gitops_lb.printable import display_path
 
 
 def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
@@ -14,14 +15,14 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
         "rule": d.rule,
         "severity": str(d.severity),
         "message": d.message,
-        "file": d.location.file,
+        "file": display_path(d.location.file),
         "line": d.location.line,
         "column": d.location.column,
         "object": d.object,
         "path": d.path,
         "related": [
             {
-                "file": r.location.file,
+                "file": display_path(r.location.file),
                 "line": r.location.line,
                 "column": r.location.column,
                 "message": r.message,

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from gitops_lb.diagnostics import Diagnostic, Result, Severity
+from gitops_lb.printable import display_path
 from gitops_lb.report import _paths
 
 # characters XML 1.0 cannot carry, even escaped
@@ -35,7 +36,7 @@ def _detail(d: Diagnostic, file: str, root: str) -> str:
         lines.append(f"    object: {where}")
     for rel in d.related:
         loc = rel.location
-        rel_file = _paths.report_path(loc.file, root)
+        rel_file = display_path(_paths.report_path(loc.file, root))
         lines.append(f"    {rel_file}:{loc.line}:{loc.column}: note: {rel.message}")
     return _clean("\n".join(lines))
 
@@ -74,7 +75,7 @@ def _testcase(suite: ET.Element, file: str, rule: str, diags: list[Diagnostic], 
 def _group(diags: Iterable[Diagnostic], root: str) -> dict[str, dict[str, list[Diagnostic]]]:
     files: dict[str, dict[str, list[Diagnostic]]] = {}
     for d in diags:
-        file = _paths.report_path(d.location.file, root)
+        file = display_path(_paths.report_path(d.location.file, root))
         files.setdefault(file, {}).setdefault(d.rule, []).append(d)
     return files
 

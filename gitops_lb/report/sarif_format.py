@@ -19,6 +19,7 @@ from urllib.parse import quote
 from gitops_lb import __version__
 from gitops_lb.diagnostics import Diagnostic, Location, Result
 from gitops_lb.docs import explain
+from gitops_lb.printable import display_path
 from gitops_lb.report import _paths
 from gitops_lb.rules import all_rules
 
@@ -55,8 +56,8 @@ def _rule_descriptor(rule_id: str) -> dict[str, Any]:
 def _artifact(file: str, root: str) -> dict[str, str]:
     rel = _paths.relative_path(file, root)
     if rel is not None:
-        return {"uri": quote(rel), "uriBaseId": SRCROOT}
-    return {"uri": _paths.absolute_uri(file) or quote(file, safe="")}
+        return {"uri": quote(display_path(rel)), "uriBaseId": SRCROOT}
+    return {"uri": _paths.absolute_uri(file) or quote(display_path(file), safe="")}
 
 
 def _location(loc: Location, root: str) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def _link_text(text: str) -> str:
 
 
 def _fingerprint_key(d: Diagnostic, root: str) -> str:
-    file = _paths.report_path(d.location.file, root)
+    file = display_path(_paths.report_path(d.location.file, root))
     parts = (d.rule, file, d.object or "", d.path or "", d.message)
     return hashlib.sha256("\0".join(parts).encode("utf-8", "replace")).hexdigest()[:32]
 

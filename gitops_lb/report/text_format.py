@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TextIO
 
 from gitops_lb.diagnostics import Result
-from gitops_lb.printable import printable
+from gitops_lb.printable import display_path
 
 
 def report(result: Result, stream: TextIO, *, command: str) -> None:
     for d in result.sorted():  # messages are printable already; file names may not be
-        stream.write(f"{printable(str(d.location))}: {d.severity}: {d.message} [{d.rule}]\n")
+        stream.write(f"{display_path(str(d.location))}: {d.severity}: {d.message} [{d.rule}]\n")
         for rel in d.related:
-            stream.write(f"    {printable(str(rel.location))}: note: {rel.message}\n")
+            stream.write(f"    {display_path(str(rel.location))}: note: {rel.message}\n")
     errors, warnings = result.errors, result.warnings
     if errors or warnings:
         stream.write(
