@@ -13,14 +13,12 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from gitops_lb.errors import GitopsLbError
-from gitops_lb.printable import printable
 
 try:
     import fcntl
@@ -60,9 +58,8 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def say(line: str) -> None:
-    """The default on_wait: one `gitops-lb: ...` line on standard error."""
-    print(f"gitops-lb: {printable(line)}", file=sys.stderr, flush=True)
+def _quiet(line: str) -> None:
+    """The default on_wait: say nothing (the CLI passes its own, a line on standard error)."""
 
 
 def _holder_of(fd: int) -> str:
@@ -100,7 +97,7 @@ def held(
     holder (calling on_wait once with a line saying whom), then raises LockedError."""
     path = lock_path(root)
     limit = wait_seconds() if wait is None else wait
-    on_wait = say if on_wait is None else on_wait
+    on_wait = _quiet if on_wait is None else on_wait
     if fcntl is None:  # pragma: no cover - Windows
         with _held_excl(root, path, limit, on_wait):
             yield path

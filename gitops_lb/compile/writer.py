@@ -188,7 +188,7 @@ def write_tree(
 
     Returns the changes made (none: nothing was written). `pause` runs between writes (a test
     hook to kill the process mid-write). One compile at a time writes root: another one holding
-    it is waited for (on_wait, by default a line on standard error, is told whom, once), up to
+    it is waited for (on_wait, when given, is told whom, once), up to
     lock.wait_seconds(), then LockedError (exit status 3).
     """
     root = Path(os.path.realpath(root))
