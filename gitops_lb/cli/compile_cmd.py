@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     delay = _delay()
-    done = writer.write_tree(root, files, pause=writer.sleeper(delay))
+    done = writer.write_tree(root, files, pause=writer.sleeper(delay), on_wait=_messages.say)
     if done:
         _messages.note(f"wrote {shown}: {_count(done)}")
     else:

@@ -10,6 +10,7 @@ and the old folder is removed. A kill at any moment leaves DIR either as it was 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import difflib
 import errno
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gitops_lb.compile import marker
+from gitops_lb.compile import lock, marker
 from gitops_lb.errors import GitopsLbError
 
 MANIFEST = marker.MANIFEST  # also the mark that tells the site spec readers to skip the tree
@@ -181,15 +182,28 @@ def write_tree(
     files: Mapping[str, bytes],
     *,
     pause: Callable[[], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[Change]:
     """Make root hold exactly `files` plus the manifest, keeping every file that is not ours.
 
     Returns the changes made (none: nothing was written). `pause` runs between writes (a test
-    hook to kill the process mid-write).
+    hook to kill the process mid-write). One compile at a time writes root: another one holding
+    it is waited for (on_wait, when given, is told whom, once), up to
+    lock.wait_seconds(), then LockedError (exit status 3).
     """
     root = Path(os.path.realpath(root))
     try:
         root.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot prepare {root}: {exc.strerror or exc}") from exc
+    with lock.held(root, on_wait=on_wait):
+        return _write_locked(root, files, pause)
+
+
+def _write_locked(
+    root: Path, files: Mapping[str, bytes], pause: Callable[[], None] | None
+) -> list[Change]:
+    try:
         _recover(root)
     except OSError as exc:
         raise OutputError(f"cannot prepare {root}: {exc.strerror or exc}") from exc
@@ -199,17 +213,17 @@ def write_tree(
     managed = (read_manifest(root) or set()) if root.exists() else set()
     stage: Path | None = None
     try:
-        stage = Path(tempfile.mkdtemp(prefix=f".{root.name}{_TMP}", dir=root.parent))
+        stage = Path(tempfile.mkdtemp(prefix=_prefix(root, _TMP), dir=root.parent))
         if root.exists():
             _link_foreign(root, stage, managed | {MANIFEST})
             shutil.copymode(root, stage)
         else:
             os.chmod(stage, 0o777 & ~_umask())
         for path, data in sorted(files.items()):
-            _write_file(stage / path, data)
+            _write_file(stage, path, data)
             if pause is not None:
                 pause()
-        _write_file(stage / MANIFEST, manifest_bytes(files))
+        _write_file(stage, MANIFEST, manifest_bytes(files))
         flush_to_disk(stage)
         _fsync_dir(stage)
         if not root.exists():
@@ -236,8 +250,24 @@ def _umask() -> int:
 _SYNC_ONCE = hasattr(os, "sync")
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _prefix(root: Path, kind: str) -> str:
+    """Staging and moved-away folders carry their owner's pid: `.DIR.gitops-lb-tmp-PID-...`."""
+    return f".{root.name}{kind}{os.getpid()}-"
+
+
+def _make_parents(stage: Path, rel: str) -> None:
+    """The folders of rel inside stage, one at a time: never stage itself, so a staging folder
+    removed under a run makes the run fail instead of filling a new one."""
+    current = stage
+    for part in PurePosixPath(rel).parts[:-1]:
+        current = current / part
+        with contextlib.suppress(FileExistsError):
+            current.mkdir()
+
+
+def _write_file(stage: Path, rel: str, data: bytes) -> None:
+    _make_parents(stage, rel)
+    path = stage / rel
     with open(path, "wb") as fh:
         fh.write(data)
         if not _SYNC_ONCE:  # pragma: no cover - Windows
@@ -292,23 +322,24 @@ def _link_foreign(root: Path, stage: Path, managed: set[str]) -> None:
         here = Path(dirpath)
         rel_dir = here.relative_to(root)
         if not dirnames and not filenames and here != root:
-            (stage / rel_dir).mkdir(parents=True, exist_ok=True)
+            _make_parents(stage, (rel_dir / "-").as_posix())
         for d in sorted(dirnames):
             if (here / d).is_symlink():
-                _link(here / d, stage / rel_dir / d)  # an entry, not a folder to walk
+                _link(here / d, stage, (rel_dir / d).as_posix())  # an entry, not a folder
                 dirnames.remove(d)
         for f in filenames:
             rel = (rel_dir / f).as_posix()
             if rel not in managed:
-                _link(here / f, stage / rel)
+                _link(here / f, stage, rel)
     for dirpath, _, _ in os.walk(stage):
         source = root / Path(dirpath).relative_to(stage)
         if source.is_dir() and not source.is_symlink():
             shutil.copymode(source, dirpath)
 
 
-def _link(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
+def _link(src: Path, stage: Path, rel: str) -> None:
+    _make_parents(stage, rel)
+    dst = stage / rel
     try:
         os.link(src, dst, follow_symlinks=False)
     except OSError:
@@ -338,15 +369,30 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _swap_by_rename(stage: Path, root: Path) -> None:
-    old = Path(tempfile.mkdtemp(prefix=f".{root.name}{_OLD}", dir=root.parent))
+    old = Path(tempfile.mkdtemp(prefix=_prefix(root, _OLD), dir=root.parent))
     os.rmdir(old)
     os.rename(root, old)
     os.rename(stage, root)  # a kill before this line is undone by _recover
     os.rename(old, stage)  # so the caller removes it
 
 
+def _owner_gone(folder: Path) -> bool:
+    """True unless the pid in a staging folder's name is another live process. Called with
+    root's lock held, so such a process is not a compile into root any more (a reused pid, a
+    version of gitops-lb without the lock): its folder is left alone all the same."""
+    rest = folder.name.rsplit(_TMP, 1)[-1].rsplit(_OLD, 1)[-1]
+    head = rest.split("-", 1)[0]
+    if not head.isdigit():
+        return True  # no pid in the name: left by a version without one, under no lock
+    pid = int(head)
+    return pid == os.getpid() or not lock.pid_alive(pid)
+
+
 def _recover(root: Path) -> None:
-    """Undo what a killed run left beside root: a moved-away tree, temporary folders."""
+    """Undo what a killed run left beside root: a moved-away tree, temporary folders.
+
+    Runs with root's lock held: the compile that made a leftover is gone (the kernel let its
+    lock go when it died), and no other compile into root is running."""
     parent = root.parent
     if not parent.is_dir():
         return
@@ -358,7 +404,7 @@ def _recover(root: Path) -> None:
     for p in leftovers:
         if p.name.startswith(f".{root.name}{_OLD}") and not root.exists():
             os.rename(p, root)
-        else:
+        elif _owner_gone(p):
             shutil.rmtree(p, ignore_errors=True)
 
 

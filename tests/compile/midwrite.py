@@ -30,7 +30,7 @@ from tests.compile.midwrite import hold_after
 
 hold = hold_after(int(sys.argv[1]), int(sys.argv[2]))
 real = writer.write_tree
-writer.write_tree = lambda root, files, pause=None: real(root, files, pause=hold)
+writer.write_tree = lambda root, files, pause=None, **kw: real(root, files, pause=hold, **kw)
 raise SystemExit(main(sys.argv[3:]))
 """
 
