@@ -24,7 +24,14 @@ from gitops_lb.compiled import (
 )
 from gitops_lb.diagnostics import Location
 from gitops_lb.errors import GitopsLbError, UsageError
-from gitops_lb.yamlload import YAML_SUFFIXES, LoadedFile, LoadIssue, decode, load_text
+from gitops_lb.yamlload import (
+    YAML_SUFFIXES,
+    LoadedFile,
+    LoadIssue,
+    decode,
+    load_text,
+    skip_file,
+)
 
 try:
     import git
@@ -85,7 +92,7 @@ def _selected(path: str, prefixes: Sequence[str]) -> bool:
         if any(p.startswith(".") for p in parts[:-1]):
             continue
         if parts[-1].endswith(YAML_SUFFIXES):
-            return True
+            return not skip_file(path)
     return False
 
 

@@ -115,9 +115,10 @@ def check_mode_version(args: argparse.Namespace) -> None:
 def add_namespace(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--namespace",
-        default=DEFAULT_NAMESPACE,
+        default=None,  # gitops_lb.cli.apply_config: the configuration file's, or the default
         help=f"the namespace MetalLB runs in (default {DEFAULT_NAMESPACE})",
     )
+    p.set_defaults(namespace_defaults=True)
 
 
 def check_rules_exist(names: list[str]) -> None:
@@ -129,6 +130,11 @@ def check_rules_exist(names: list[str]) -> None:
 
 
 def emit(result: Result, fmt: str | None, command: str) -> int:
+    from gitops_lb import projectconfig
+
+    cfg = projectconfig.active
+    if cfg is not None and (cfg.per_file_disable or cfg.severity):
+        result.diagnostics = cfg.adjust(result.diagnostics)
     reporter = get_reporter(fmt or default_format())
     reporter(result, sys.stdout, command=command)
     sys.stdout.flush()
