@@ -220,3 +220,28 @@ def test_the_committed_json_schema_accepts_what_the_loader_accepts():
     jsonschema.validate(good, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"exlcude": []}, schema)
+
+
+def test_validate_and_compile_use_the_severity_and_per_file_disable_of_the_file(
+    tmp_path, monkeypatch, capsys
+):
+    # a site spec whose pool takes the gateway: validate fails; with the file turning
+    # site-pool-reserved into a warning and silencing the Service check in sites/, the user
+    # sees one warning, exit status 0, and compile writes its tree
+    repo = GitRepo(tmp_path / "repo")
+    site = (ROOT / "examples" / "sites" / "acp-seed.yaml").read_text()
+    repo.write("sites/a.yaml", site.replace("[192.168.10.64/27]", "[192.168.10.0/27]"))
+    monkeypatch.chdir(repo.root)
+    assert main(["validate", "sites/"]) == 1
+    capsys.readouterr()
+    repo.write(
+        ".gitops-lb.yaml",
+        "severity: {site-pool-reserved: warning}\n"
+        "per-file-disable: {'sites/*.yaml': [service-ip-outside-pool]}\n",
+    )
+    assert main(["validate", "sites/"]) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and "[site-pool-reserved]" in out
+    assert "service-ip-outside-pool" not in out
+    assert main(["compile", "sites/", "-o", "deploy/"]) == 0
+    assert (repo.root / "deploy").is_dir()
