@@ -245,3 +245,15 @@ def test_validate_and_compile_use_the_severity_and_per_file_disable_of_the_file(
     assert "service-ip-outside-pool" not in out
     assert main(["compile", "sites/", "-o", "deploy/"]) == 0
     assert (repo.root / "deploy").is_dir()
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/config.md"])
+def test_the_documented_example_files_load(doc, tmp_path):
+    import re
+
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "severity:" in b)
+    path = tmp_path / ".gitops-lb.yaml"
+    path.write_text(block, encoding="utf-8")
+    cfg = projectconfig.load(path)
+    assert cfg.severity and cfg.disable
