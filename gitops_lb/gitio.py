@@ -31,6 +31,7 @@ from gitops_lb.yamlload import (
     decode,
     load_text,
     max_file_bytes,
+    skip_file,
     too_large_message,
 )
 
@@ -97,7 +98,7 @@ def _selected(path: str, prefixes: Sequence[str]) -> bool:
         if any(p.startswith(".") for p in parts[:-1]):
             continue
         if parts[-1].endswith(YAML_SUFFIXES):
-            return True
+            return not skip_file(path)
     return False
 
 

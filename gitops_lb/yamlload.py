@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -580,8 +580,30 @@ def load_file(path: str) -> LoadedFile:
     return load_text(text, name)
 
 
+CONFIG_FILE = ".gitops-lb.yaml"  # gitops_lb.projectconfig; never read as an input
+
+
+def _never_input(path: str) -> bool:
+    return os.path.basename(path) == CONFIG_FILE
+
+
+# which files found in folders are left out; the CLI sets it from the configuration file's
+# `exclude` (gitops_lb.projectconfig.skip_predicate)
+_SKIP: dict[str, Callable[[str], bool]] = {"file": _never_input}
+
+
+def set_skip_file(predicate: Callable[[str], bool] | None) -> None:
+    _SKIP["file"] = _never_input if predicate is None else predicate
+
+
+def skip_file(path: str) -> bool:
+    """Is `path`, found in a folder, left out of the inputs?"""
+    return _SKIP["file"](path)
+
+
 def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, LoadIssue | None]]:
-    """Files named, and every *.yaml / *.yml below folders named, in a stable order."""
+    """Files named, and every *.yaml / *.yml below folders named, in a stable order (less
+    the files skip_file() leaves out: the configuration file and its `exclude`)."""
     for raw in paths:
         if raw == "-":
             yield raw, None
@@ -592,9 +614,9 @@ def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, LoadIssue | None]]
             for dirpath, dirnames, filenames in os.walk(p):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
-                    if name.endswith(YAML_SUFFIXES):
+                    full = os.path.join(dirpath, name)
+                    if name.endswith(YAML_SUFFIXES) and not skip_file(full):
                         found = True
-                        full = os.path.join(dirpath, name)
                         yield full, _not_regular(full)
             if not found:
                 yield (

@@ -59,7 +59,55 @@ def build_parser() -> argparse.ArgumentParser:
         module = command_module(name)
         p = sub.add_parser(name, help=module.HELP, description=module.__doc__)
         module.add_arguments(p)
+        add_config_options(p)
     return parser
+
+
+def add_config_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="the configuration file (default: .gitops-lb.yaml looked up from the current "
+        "folder to the repository root; docs/config.md)",
+    )
+    p.add_argument(
+        "--no-config",
+        action="store_true",
+        help="ignore any .gitops-lb.yaml",
+    )
+
+
+# the commands whose metallb-version, bgp-mode and namespace the configuration file defaults
+DEFAULTED_BY_CONFIG = frozenset({"lint", "import"})
+
+
+def apply_config(args: argparse.Namespace) -> None:
+    """Read the configuration file and fill in what the command line did not give: the
+    flags win over the file; `disable` adds to --disable."""
+    from gitops_lb import projectconfig, yamlload
+
+    cfg = projectconfig.resolve(args.config, args.no_config)
+    projectconfig.active = cfg
+    yamlload.set_skip_file(projectconfig.skip_predicate(cfg))
+    if getattr(args, "namespace_defaults", False) and args.namespace is None:
+        from gitops_lb.config import DEFAULT_NAMESPACE
+
+        args.namespace = DEFAULT_NAMESPACE if cfg is None else cfg.namespace or DEFAULT_NAMESPACE
+    if cfg is None:
+        return
+    if hasattr(args, "disable"):
+        args.disable = [*cfg.disable, *(r for r in args.disable if r not in cfg.disable)]
+    if args.command not in DEFAULTED_BY_CONFIG:
+        # reconcile: no flag means "what the site spec says", which a repository-wide default
+        # must not override
+        return
+    if hasattr(args, "metallb_version") and args.metallb_version is None and cfg.metallb_version:
+        from gitops_lb.metallb.versions import release
+
+        args.metallb_version = release(cfg.metallb_version)
+    if hasattr(args, "bgp_mode") and args.bgp_mode is None:
+        args.bgp_mode = cfg.bgp_mode
 
 
 @contextmanager
@@ -84,6 +132,7 @@ def no_cycle_collection() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        apply_config(args)
         with no_cycle_collection():
             status: int = command_module(args.command).run(args)
         return status

@@ -115,9 +115,10 @@ def check_mode_version(args: argparse.Namespace) -> None:
 def add_namespace(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--namespace",
-        default=DEFAULT_NAMESPACE,
+        default=None,  # gitops_lb.cli.apply_config: the configuration file's, or the default
         help=f"the namespace MetalLB runs in (default {DEFAULT_NAMESPACE})",
     )
+    p.set_defaults(namespace_defaults=True)
 
 
 def check_rules_exist(names: list[str]) -> None:
@@ -128,7 +129,19 @@ def check_rules_exist(names: list[str]) -> None:
         raise UsageError(f"unknown rule {', '.join(unknown)} (see `gitops-lb explain --list`)")
 
 
+def adjust(result: Result) -> Result:
+    """The configuration file's per-file-disable and severity applied to `result` (in place;
+    applying them twice changes nothing)."""
+    from gitops_lb import projectconfig
+
+    cfg = projectconfig.active
+    if cfg is not None and (cfg.per_file_disable or cfg.severity):
+        result.diagnostics = cfg.adjust(result.diagnostics)
+    return result
+
+
 def emit(result: Result, fmt: str | None, command: str) -> int:
+    adjust(result)
     reporter = get_reporter(fmt or default_format())
     reporter(result, sys.stdout, command=command)
     sys.stdout.flush()
@@ -196,8 +209,8 @@ def check_site_specs(
 
     options = {"compat": args.metallb_compat, "disabled": args.disable, "each_site": each_site}
     if staged:
-        return check_files(staged_site_inputs(args.paths), **options)
-    return check_files(read_expanded(site_inputs(args.paths)), **options)
+        return adjust(check_files(staged_site_inputs(args.paths), **options))
+    return adjust(check_files(read_expanded(site_inputs(args.paths)), **options))
 
 
 def compile_or_report(targets: Sequence[ClusterTarget]) -> dict[str, bytes] | None:

@@ -182,3 +182,23 @@ def test_site_hooks_block_a_bad_site_spec_and_a_stale_tree(tmp_path, hook_repo, 
     )
     assert staged.returncode == 0, staged.stdout + staged.stderr
     assert "gitops-lb validate (site specs, as staged)" in staged.stdout + staged.stderr
+
+
+def test_lint_hook_honours_the_repository_config_file(tmp_path, hook_repo, pre_commit_home):
+    # what the user sees: the pool alone is announced by nothing, so the hook fails on
+    # pool-not-advertised; once the repository's .gitops-lb.yaml disables the rule the commit
+    # goes through ("Passed"), and a config file inside the linted folder (manifests/) is not
+    # read as a manifest
+    project = Project(tmp_path / "project", hook_repo, pre_commit_home, LINT_CONFIG)
+    project.repo.write("manifests/pool.yaml", POOL)
+    bad = project.commit("unadvertised pool")
+    out = bad.stdout + bad.stderr
+    assert bad.returncode != 0, out
+    assert "[pool-not-advertised]" in out
+
+    project.repo.write(".gitops-lb.yaml", "disable: [pool-not-advertised]\n")
+    project.repo.write("manifests/.gitops-lb.yaml", "disable: [pool-not-advertised]\n")
+    good = project.commit("with a config file")
+    out = good.stdout + good.stderr
+    assert good.returncode == 0, out
+    assert "Passed" in out and "pool-not-advertised" not in out
