@@ -115,7 +115,9 @@ def check_files(
     file's documents are let go once its sites are lowered (its issues stay)."""
     checker = SiteChecker(compat=compat, disabled=disabled)
     load = SiteLoad()
+    directives = []
     for lf in files:
+        directives.extend(lf.directives)
         add_file(load, lf)
         lf.documents.clear()  # only its issues are needed from here on
         while load.sites:
@@ -126,6 +128,6 @@ def check_files(
                 each_site(targets)
             del targets  # reference counting frees the site's clusters here
     note_no_site(load)
-    result = Result(files=len(load.files), fatal=load.fatal)
+    result = Result(files=len(load.files), fatal=load.fatal, directives=directives)
     result.extend(checker.finish(load.intake))
     return result

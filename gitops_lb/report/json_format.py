@@ -28,6 +28,7 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
             }
             for r in d.related
         ],
+        "suppressed": d.suppressed,
     }
 
 
@@ -36,7 +37,12 @@ def document(result: Result) -> dict[str, Any]:
         "tool": "gitops-lb",
         "version": __version__,
         "diagnostics": [diagnostic_dict(d) for d in result.sorted()],
-        "summary": {"errors": result.errors, "warnings": result.warnings, "files": result.files},
+        "summary": {
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "suppressed": result.suppressed,
+            "files": result.files,
+        },
     }
 
 
