@@ -177,3 +177,18 @@ def test_an_unsuppressed_site_finding_still_fails_validate(repo, capsys):
     assert "[site-pool-reserved]" in out
     assert "suppression of site-pool-overlap silences nothing" in out
     assert status == 1
+
+
+def test_validate_staged_reads_the_suppressions_of_the_index(repo, capsys):
+    # the pre-commit hook (validate --staged) sees the comment that is staged, not the one
+    # only in the working tree
+    suppressed = SITE.replace(
+        RESERVED, RESERVED[:-1] + "  # gitops-lb: disable=site-pool-reserved\n"
+    )
+    repo.write("sites/lab.yaml", suppressed)
+    repo.git("add", "sites/lab.yaml")
+    repo.write("sites/lab.yaml", SITE)  # the comment is removed, but not staged
+    status, out, _ = cli(capsys, "validate", "--staged", "sites")
+    assert (status, out) == (0, "0 errors, 0 warnings in 1 file (1 suppressed)\n")
+    status, out, _ = cli(capsys, "validate", "sites")
+    assert status == 1 and "[site-pool-reserved]" in out
