@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from gitops_lb.config import ClusterConfig
-from gitops_lb.diagnostics import Diagnostic, Result, Severity
+from gitops_lb.diagnostics import Diagnostic, Directive, Result, Severity
 from gitops_lb.rules import run_across_rules, run_one_site_rules, run_rules, run_target_rules
 from gitops_lb.rules._base import Input
 from gitops_lb.site.load import SiteLoad, add_file, load_sites, note_no_site, read_files
@@ -115,7 +115,9 @@ def check_files(
     file's documents are let go once its sites are lowered (its issues stay)."""
     checker = SiteChecker(compat=compat, disabled=disabled)
     load = SiteLoad()
+    directives: list[Directive] = []  # suppression comments, applied by lint and validate
     for lf in files:
+        directives.extend(lf.directives)
         add_file(load, lf)
         lf.documents.clear()  # only its issues are needed from here on
         while load.sites:
@@ -126,6 +128,6 @@ def check_files(
                 each_site(targets)
             del targets  # reference counting frees the site's clusters here
     note_no_site(load)
-    result = Result(files=len(load.files), fatal=load.fatal)
+    result = Result(files=len(load.files), fatal=load.fatal, directives=directives)
     result.extend(checker.finish(load.intake))
     return result

@@ -34,6 +34,17 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class Directive:
+    """One suppression comment (found by gitops_lb.yamlload.find_directives). `line` is the line it
+    silences (its own line for an end-of-line comment, the next line of YAML for a comment
+    alone on its line); None for disable-file, which silences its rules anywhere in the file."""
+
+    location: Location  # where the comment is written
+    rules: tuple[str, ...]
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding: a rule id, a severity, a message and where it was written."""
 
@@ -44,6 +55,7 @@ class Diagnostic:
     object: str | None = None  # "Kind/namespace/name"
     path: str | None = None  # "spec.addresses[1]"
     related: tuple[Related, ...] = ()
+    suppressed: bool = False  # silenced by a suppression comment (gitops_lb.suppress)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -58,6 +70,8 @@ class Result:
     files: int = 0
     # set when an input could not be read at all (exit status 3 rather than 1)
     fatal: bool = False
+    # the suppression comments of the files read (applied by gitops_lb.suppress)
+    directives: list[Directive] = field(default_factory=list)
 
     def extend(self, diags: Iterable[Diagnostic]) -> None:
         self.diagnostics.extend(diags)
@@ -65,13 +79,24 @@ class Result:
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.diagnostics), key=Diagnostic.sort_key)
 
+    def reported(self) -> list[Diagnostic]:
+        """sorted() without the suppressed findings: what people are shown."""
+        return [d for d in self.sorted() if not d.suppressed]
+
     @property
     def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+        """Errors not suppressed: what the exit status counts."""
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR and not d.suppressed)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+        return sum(
+            1 for d in self.diagnostics if d.severity is Severity.WARNING and not d.suppressed
+        )
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for d in self.diagnostics if d.suppressed)
 
     def exit_status(self) -> int:
         if self.fatal:

@@ -8,6 +8,7 @@ are reported as findings instead of being silently accepted or crashing.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from gitops_lb.diagnostics import Location, PathPart
+from gitops_lb.diagnostics import Directive, Location, PathPart
 
 try:  # pragma: no branch - depends on how PyYAML was built
     from yaml import CSafeLoader as _Loader
@@ -126,6 +127,7 @@ class LoadedFile:
     documents: list[Document] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
     lost: int = 0  # documents (or the rest of the file) that could not be parsed
+    directives: list[Directive] = field(default_factory=list)  # suppression comments
 
 
 def locate(root: Any, path: Sequence[PathPart], *, key: bool = False) -> tuple[Pos, bool]:
@@ -409,11 +411,57 @@ def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
     return text, None
 
 
+# --- suppression comments (docs/suppressions.md; applied by gitops_lb.suppress) -----------
+
+MARK = "gitops-lb:"
+# a YAML comment starts at the line's start or after a blank
+_DIRECTIVE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*gitops-lb:[ \t]*(disable-file|disable)\b(.*)$")
+_RULES = re.compile(r"[ \t]*=[ \t]*([^#]*)")
+
+
+def _rules(rest: str) -> tuple[str, ...]:
+    m = _RULES.match(rest)
+    if m is None:
+        return ()
+    return tuple(r for r in (part.strip() for part in m.group(1).split(",")) if r)
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def find_directives(text: str, file: str) -> list[Directive]:
+    """Every suppression comment of a file's text, in line order."""
+    if MARK not in text:  # nearly every file: no scan
+        return []
+    lines = text.splitlines()
+    out: list[Directive] = []
+    for n, raw in enumerate(lines, 1):
+        if MARK not in raw:
+            continue
+        m = _DIRECTIVE.search(raw)
+        if m is None:
+            continue
+        kind, rules = m.group(1), _rules(m.group(2))
+        where = Location(file, n, m.start() + 1)
+        if kind == "disable-file":
+            out.append(Directive(where, rules, None))
+        elif _is_content(raw[: m.start()]):
+            out.append(Directive(where, rules, n))
+        else:  # alone on its line: the next line that is not blank or a comment
+            target = next(
+                (i for i in range(n + 1, len(lines) + 1) if _is_content(lines[i - 1])), n + 1
+            )
+            out.append(Directive(where, rules, target))
+    return out
+
+
 def load_text(text: str, file: str) -> LoadedFile:
     """Every document of a text. After a syntax error, reading goes on at the next `---`
     line, so that one broken document hides none of the others (LoadedFile.lost counts the
     documents lost)."""
-    out = LoadedFile(file)
+    out = LoadedFile(file, directives=find_directives(text, file))
     builder = Builder(file, out.issues)
     lines: list[str] | None = None
     part, start, index = text, 1, 0

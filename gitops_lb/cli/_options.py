@@ -140,6 +140,48 @@ def adjust(result: Result) -> Result:
     return result
 
 
+def add_baseline_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--baseline",
+        metavar="FILE",
+        default=None,
+        help="report only the findings FILE does not record (docs/suppressions.md)",
+    )
+    group.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        default=None,
+        help="record the current findings in FILE, then exit 0 (unless an input was unreadable)",
+    )
+
+
+def finish(result: Result, args: argparse.Namespace, command: str) -> int:
+    """lint and validate: apply suppression comments and the baseline, then report."""
+    from gitops_lb.report import baseline
+    from gitops_lb.suppress import apply_suppressions
+
+    known = baseline.read(args.baseline) if args.baseline else None  # before any output
+    apply_suppressions(result, args.disable)
+    if known is not None:
+        left_out = baseline.leave_out_known(result, known)
+        if left_out:
+            _messages.say(
+                f"note: {left_out} finding{'s' * (left_out != 1)} in {args.baseline} not reported"
+            )
+    status = emit(result, args.format, command)
+    if args.write_baseline:
+        if result.fatal:
+            _messages.error(
+                f"baseline {args.write_baseline} not written: an input could not be read"
+            )
+            return 3
+        n = baseline.write(args.write_baseline, result)
+        _messages.say(f"wrote {n} finding{'s' * (n != 1)} to baseline {args.write_baseline}")
+        return 0
+    return status
+
+
 def emit(result: Result, fmt: str | None, command: str) -> int:
     adjust(result)
     reporter = get_reporter(fmt or default_format())
@@ -208,6 +250,7 @@ def check_site_specs(
     from gitops_lb.site.load import read_expanded
 
     options = {"compat": args.metallb_compat, "disabled": args.disable, "each_site": each_site}
+    # check_files() collects the suppression comments; only lint and validate apply them
     if staged:
         return adjust(check_files(staged_site_inputs(args.paths), **options))
     return adjust(check_files(read_expanded(site_inputs(args.paths)), **options))

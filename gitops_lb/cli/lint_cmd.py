@@ -27,6 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     _options.add_format(p)
     _options.add_rule_options(p)
+    _options.add_baseline_options(p)
     _options.add_lint_options(p)
 
 
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     groups = group_files(args.paths, files, one_cluster=args.one_cluster)
     result = Result(files=len(files))
     result.fatal = any(issue.fatal for lf in files for issue in lf.issues)
+    result.directives = [d for lf in files for d in lf.directives]
     result.extend(
         lint_groups(
             groups,
@@ -58,4 +60,4 @@ def run(args: argparse.Namespace) -> int:
     note = grouping_note(groups)
     if note is not None:
         _messages.say(note)
-    return _options.emit(result, args.format, "lint")
+    return _options.finish(result, args, "lint")

@@ -25,9 +25,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     _options.add_format(p)
     _options.add_rule_options(p)
+    _options.add_baseline_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     _options.check_site_args(args, "validate", "site spec files and folders")
     result = _options.check_site_specs(args, staged=args.staged)
-    return _options.emit(result, args.format, "validate")
+    return _options.finish(result, args, "validate")

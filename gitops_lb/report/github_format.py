@@ -106,7 +106,7 @@ def write_step_summary(path: str, text: str) -> str | None:
 
 def report(result: Result, stream: TextIO, *, command: str) -> None:
     root = _paths.source_root()
-    diags = sorted(result.sorted(), key=lambda d: d.severity is not Severity.ERROR)
+    diags = sorted(result.reported(), key=lambda d: d.severity is not Severity.ERROR)
     for d in diags:
         stream.write(annotation(d, root) + "\n")
     summary = summary_line(result, diags, command)

@@ -29,6 +29,7 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
             }
             for r in d.related
         ],
+        "suppressed": d.suppressed,
     }
 
 
@@ -37,7 +38,12 @@ def document(result: Result) -> dict[str, Any]:
         "tool": "gitops-lb",
         "version": __version__,
         "diagnostics": [diagnostic_dict(d) for d in result.sorted()],
-        "summary": {"errors": result.errors, "warnings": result.warnings, "files": result.files},
+        "summary": {
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "suppressed": result.suppressed,
+            "files": result.files,
+        },
     }
 
 

@@ -84,7 +84,7 @@ def document(result: Result, command: str) -> ET.Element:
     root = _paths.source_root()
     title = f"gitops-lb {command}"
     top = ET.Element("testsuites", {"name": title})
-    grouped = _group(result.sorted(), root)
+    grouped = _group(result.reported(), root)
     total = [0, 0, 0]  # tests, failures, skipped
     for file in sorted(grouped):
         suite = ET.SubElement(top, "testsuite", {"name": _clean(file)})

@@ -4,7 +4,9 @@ One run; tool.driver.rules lists every registered rule (plus any other rule id a
 so ruleIndex stays the same from run to run. Paths are relative to the repository root
 (see _paths) under the %SRCROOT% base. partialFingerprints.primaryLocationLineHash hashes what
 identifies a finding (rule, file, object, field path, message) and not its line, so an alert
-survives edits above it. No timestamps: the same input gives the same bytes.
+survives edits above it; partialFingerprints["gitopsLb/v1"] is the baseline's fingerprint
+(gitops_lb.report.baseline). Suppressed findings carry `suppressions` of kind inSource. No
+timestamps: the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from gitops_lb import __version__
 from gitops_lb.diagnostics import Diagnostic, Location, Result
 from gitops_lb.docs import explain
 from gitops_lb.printable import display_path
-from gitops_lb.report import _paths
+from gitops_lb.report import _paths, baseline
 from gitops_lb.rules import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -91,8 +93,13 @@ def _result(d: Diagnostic, index: int, fingerprint: str, root: str) -> dict[str,
         "level": str(d.severity),
         "message": {"text": text},
         "locations": [_location(d.location, root)],
-        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
+        "partialFingerprints": {
+            "primaryLocationLineHash": fingerprint,
+            baseline.FINGERPRINT_KEY: baseline.fingerprint(d, root),
+        },
     }
+    if d.suppressed:
+        out["suppressions"] = [{"kind": "inSource", "status": "accepted"}]
     if d.object:
         name = d.object.rsplit("/", 1)[-1]
         logical = {"name": name, "fullyQualifiedName": d.object, "kind": "object"}

@@ -30,7 +30,7 @@ def test_json_format(tmp_path, capsys):
     assert doc["tool"] == "gitops-lb"
     # one mistake, one finding: the misspelt key says which field it meant, and the
     # required field it stands for is not reported missing beside it
-    assert doc["summary"] == {"errors": 1, "warnings": 0, "files": 1}
+    assert doc["summary"] == {"errors": 1, "warnings": 0, "suppressed": 0, "files": 1}
     (d,) = doc["diagnostics"]
     assert d["rule"] == "schema-unknown-field"
     assert (d["line"], d["column"], d["path"]) == (7, 3, "spec.adresses")

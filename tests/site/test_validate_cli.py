@@ -26,7 +26,7 @@ def test_errors_exit_one_with_site_lines_in_json(tmp_path, capsys):
     f = write(tmp_path, "dc1.yaml", text)
     assert main(["validate", str(f), "--format", "json"]) == 1
     doc = json.loads(capsys.readouterr().out)
-    assert doc["summary"] == {"errors": 1, "warnings": 0, "files": 1}
+    assert doc["summary"] == {"errors": 1, "warnings": 0, "suppressed": 0, "files": 1}
     (d,) = doc["diagnostics"]
     assert d["rule"] == "site-pool-reserved"
     assert (d["file"], d["line"], d["path"]) == (
