@@ -202,3 +202,43 @@ def test_lint_hook_honours_the_repository_config_file(tmp_path, hook_repo, pre_c
     out = good.stdout + good.stderr
     assert good.returncode == 0, out
     assert "Passed" in out and "pool-not-advertised" not in out
+
+
+def test_lint_hook_honours_inline_suppressions(tmp_path, hook_repo, pre_commit_home):
+    # what the user sees: the unannounced pool fails the hook; a comment naming the rule on the
+    # finding's line lets the commit through; a comment that silences nothing is an
+    # unused-suppression warning, which does not stop the commit (pre-commit shows a passing
+    # hook's output only with --verbose)
+    project = Project(tmp_path / "project", hook_repo, pre_commit_home, LINT_CONFIG)
+    project.repo.write("manifests/pool.yaml", POOL)
+    bad = project.commit("unadvertised pool")
+    assert bad.returncode != 0, bad.stdout + bad.stderr
+    assert "[pool-not-advertised]" in bad.stdout + bad.stderr
+
+    suppressed = POOL.replace(
+        "metadata: {name: web, namespace: metallb-system}",
+        "metadata: {name: web, namespace: metallb-system}"
+        "  # gitops-lb: disable=pool-not-advertised",
+    )
+    project.repo.write("manifests/pool.yaml", suppressed)
+    good = project.commit("the pool is announced elsewhere")
+    out = good.stdout + good.stderr
+    assert good.returncode == 0, out
+    assert "Passed" in out
+
+    project.repo.write(
+        "manifests/pool.yaml", suppressed + "# gitops-lb: disable-file=pool-overlap\n"
+    )
+    noted = project.commit("a suppression that silences nothing")
+    out = noted.stdout + noted.stderr
+    assert noted.returncode == 0, out
+    assert "Passed" in out
+    lint = subprocess.run(
+        [sys.executable, "-m", "gitops_lb", "lint", "manifests/"],
+        check=False,
+        cwd=project.repo.root,
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert "[unused-suppression]" in lint.stdout
