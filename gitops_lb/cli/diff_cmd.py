@@ -31,7 +31,12 @@ SITE_MARKER = b"gitops-lb.io/"  # every site spec names its API group
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="default: the whole repository")
-    p.add_argument("--base", required=True, metavar="REV", help="the revision to compare from")
+    p.add_argument(
+        "--base",
+        default="HEAD",
+        metavar="REV",
+        help="the revision to compare from (default: HEAD)",
+    )
     p.add_argument(
         "--head",
         metavar="REV",

@@ -228,3 +228,13 @@ def test_new_site_folder_compared_with_a_revision_without_it(repo, capsys):
     repo.write("more/dc3.yaml", textwrap.dedent(SITE).replace("name: dc1", "name: dc3"))
     assert main(["diff", "--base", "HEAD", "more"]) == 0
     assert "+ dc3/prod-a added: 2 pools; 2 services" in capsys.readouterr().out
+
+
+def test_base_defaults_to_head(repo, capsys):
+    # `gitops-lb diff` alone: what the working tree changes since the last commit
+    repo.write("sites/east/dc1.yaml", SITE.replace("ips: [192.168.10.70]", "ips: [192.168.10.72]"))
+    assert main(["diff", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["base"].startswith("revision HEAD (") and doc["head"] == "working tree"
+    got = {(c["kind"], c["name"]): c for c in doc["changes"]}
+    assert got[("Service", "web/nginx")]["reason"] == "its address changes"
