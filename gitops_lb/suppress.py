@@ -9,10 +9,10 @@ nothing is itself a finding (rule unused-suppression).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Collection, Iterable
 
 from gitops_lb.diagnostics import Diagnostic, Directive, Result
+from gitops_lb.intake import did_you_mean
 from gitops_lb.rules import all_rules
 from gitops_lb.rules.unused_suppression import RULE as UNUSED
 
@@ -24,8 +24,8 @@ def _matches(directive: Directive, rule: str, d: Diagnostic) -> bool:
 
 
 def _unknown(rule: str) -> str:
-    close = difflib.get_close_matches(rule, sorted(all_rules()), n=1)
-    hint = f" (did you mean {close[0]}?)" if close else " (see `gitops-lb explain --list`)"
+    meant = did_you_mean(rule, sorted(all_rules()))
+    hint = f" (did you mean {meant}?)" if meant else " (see `gitops-lb explain --list`)"
     return f"suppression names {rule!r}, which is not a gitops-lb rule{hint}"
 
 
