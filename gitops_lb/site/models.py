@@ -159,6 +159,11 @@ class Network(SpecModel):
 class Cluster(SpecModel):
     name: Name
     server: str = Field(description="Argo CD destination server URL")
+    context: str | None = Field(
+        default=None,
+        description="the kubeconfig context that reaches this cluster (reconcile and status "
+        "read the live state through it; default: the context named like the cluster)",
+    )
     clusterCIDRs: list[str] = Field(default_factory=list)
     serviceCIDRs: list[str] = Field(default_factory=list)
     nodes: list[Node] = Field(default_factory=list)
