@@ -29,6 +29,7 @@ COMMANDS = (
     "plan",
     "render",
     "reconcile",
+    "free",
     "diff",
     "import",
     "schema",
