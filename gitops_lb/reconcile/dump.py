@@ -9,7 +9,8 @@ Dumps are read as a stream (stream.py), whatever their size, and of each object 
 reconcile compares is kept (`compared`): a Service that is not of type LoadBalancer, holds no
 load-balancer address and is not declared in Git is not kept at all. An object given more than
 once (two dumps that overlap, one file given twice) is read once when its copies agree on
-everything reconcile compares; when they differ, which of them is live is not known, and the
+everything reconcile compares (a pool's status, which `status` reads and reconcile does not
+compare, is kept only when every copy agrees on it, else left out: not known); when they differ, which of them is live is not known, and the
 dump is refused (exit status 3) naming each copy's file and line. The outcome does not depend
 on the order of the files.
 """
@@ -29,6 +30,7 @@ from gitops_lb.reconcile.difference import show
 from gitops_lb.reconcile.normalize import MISSING, ignored_key, path_text
 from gitops_lb.reconcile.services import ingress_ips
 from gitops_lb.reconcile.state import (
+    ANNOUNCEMENT_RESOURCES,
     BY_KIND,
     CONFIG_RESOURCES,
     PLUGIN,
@@ -48,7 +50,7 @@ MAX_LIVE_MIB = 1024  # default largest dump; GITOPS_LB_MAX_LIVE_MIB overrides it
 MAX_LIVE_ENV = "GITOPS_LB_MAX_LIVE_MIB"
 SHOWN_CONFLICTS = 10  # objects named in the message; the rest are counted
 _CONFIG_KINDS = frozenset(r.kind for r in CONFIG_RESOURCES)
-_STATUS_KINDS = frozenset(r.kind for r in STATUS_RESOURCES)
+_STATUS_KINDS = frozenset(r.kind for r in (*STATUS_RESOURCES, *ANNOUNCEMENT_RESOURCES))
 
 Key = tuple[str, str, str]  # kind, namespace ("" when cluster-scoped), name
 
@@ -135,6 +137,12 @@ class _Copies:
     kind: str
     contents: list[dict[str, Any]] = field(default_factory=list)
     places: list[list[Location]] = field(default_factory=list)
+    statuses: list[Any] = field(default_factory=list)  # a pool's status in each copy
+
+    def status(self) -> Any:
+        """The pool status all copies agree on, or MISSING."""
+        first = self.statuses[0] if self.statuses else MISSING
+        return first if all(s == first for s in self.statuses) else MISSING
 
     def add(self, content: dict[str, Any], where: Location) -> None:
         for i, known in enumerate(self.contents):
@@ -150,6 +158,7 @@ class _Kept:
     key: Key
     content: dict[str, Any]
     location: Location
+    status: Any = MISSING  # an IPAddressPool's status (not compared)
 
 
 class _Collector:
@@ -181,7 +190,10 @@ class _Collector:
             ns = ns or "default"
             if not self._wanted_service(content, ns):
                 return None
-        return _Kept((res.kind, ns, name_of(obj)), content, where)
+        status = MISSING
+        if res.kind == "IPAddressPool" and "status" in obj:
+            status = plain(obj["status"])
+        return _Kept((res.kind, ns, name_of(obj)), content, where, status)
 
     def _wanted_service(self, content: dict[str, Any], ns: str) -> bool:
         """What reconcile looks at: Git's Services, LoadBalancer Services (unmanaged ones),
@@ -198,6 +210,8 @@ class _Collector:
         if copies is None:
             copies = self.copies[kept.key] = _Copies(kept.key[0])
         copies.add(kept.content, kept.location)
+        if kept.key[0] == "IPAddressPool":
+            copies.statuses.append(kept.status)
 
 
 def _open(path: str) -> BinaryIO:
@@ -277,7 +291,9 @@ def read_dump(
         raise GitopsLbError(conflict_message(conflicts))
     state = LiveState(source="dump " + ", ".join(paths), namespace=namespace)
     for key, copies in sorted(collector.copies.items()):
-        state.add(key[0], copies.contents[0])
+        status = copies.status()
+        content = copies.contents[0]
+        state.add(key[0], content if status is MISSING else {**content, "status": status})
     return state
 
 

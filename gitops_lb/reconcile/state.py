@@ -51,6 +51,8 @@ STATUS_RESOURCES = (
     _metallb("ConfigurationState", "configurationstates", optional=True),
     _metallb("ServiceL2Status", "servicel2statuses", optional=True),
 )
+# read by `status` only (which peers announce a Service), not by reconcile; a dump keeps it
+ANNOUNCEMENT_RESOURCES = (_metallb("ServiceBGPStatus", "servicebgpstatuses", optional=True),)
 CORE_RESOURCES = (
     Resource("Service", "", "v1", "services", "all"),
     Resource("Node", "", "v1", "nodes", "cluster"),
@@ -67,7 +69,16 @@ def resources(*, plugin: bool) -> tuple[Resource, ...]:
     return CONFIG_RESOURCES + STATUS_RESOURCES + CORE_RESOURCES + extra
 
 
-BY_KIND = {r.kind: r for r in (*CONFIG_RESOURCES, *STATUS_RESOURCES, *CORE_RESOURCES, PLUGIN)}
+BY_KIND = {
+    r.kind: r
+    for r in (
+        *CONFIG_RESOURCES,
+        *STATUS_RESOURCES,
+        *ANNOUNCEMENT_RESOURCES,
+        *CORE_RESOURCES,
+        PLUGIN,
+    )
+}
 
 
 @dataclass(slots=True)
