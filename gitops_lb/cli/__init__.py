@@ -29,6 +29,7 @@ COMMANDS = (
     "plan",
     "render",
     "reconcile",
+    "status",
     "free",
     "diff",
     "import",

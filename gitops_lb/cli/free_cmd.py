@@ -5,8 +5,8 @@ network's own addresses (network, IPv4 broadcast, IPv6 subnet-router anycast) to
 With --network NAME (or SITE/NAME) --size PREFIXLEN: the aligned blocks of that prefix length
 wholly free, lowest first, at most --count of them (default 20) and how many there are in all.
 Without --size: the free ranges. Without --network: every network. Every site spec given is
-read, so that a pool of another site in the same network counts; the site specs are validated
-first, and with errors the errors are printed instead.
+read, so that a pool of another site in the same network counts; site specs that cannot be
+read (syntax, schema) stop it, with their errors printed, as in `status`.
 
 Exit status: 0 (also when nothing is free), 2 usage error (an unknown network, a size that
 does not fit it), 3 could not read the site specs.
@@ -63,23 +63,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="list at most N blocks per network (default 20; the total is always given)",
     )
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format")
-    _options.add_rule_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     import json
 
     from gitops_lb import free
+    from gitops_lb.cli.status_cmd import read_site_specs
     from gitops_lb.errors import UsageError
 
-    _options.check_site_args(args, "free")
     if args.count is not None and args.size is None:
         raise UsageError("--count limits the blocks of --size; give --size too")
-    loaded = _options.load_site_specs(args)
-    result = loaded.result
-    if result.fatal or result.errors:
+    result, targets = read_site_specs(args.paths, "free")
+    if result is not None:
         return _options.emit(result, args.format, "free")
-    sites = free.sites_of(loaded.targets)
+    sites = free.sites_of(targets)
     known = free.networks(sites)
     chosen = [free.pick_network(known, args.network)] if args.network else known
     if args.size is not None:

@@ -10,9 +10,9 @@ reconcile compares is kept (`compared`): a Service that is not of type LoadBalan
 load-balancer address and is not declared in Git is not kept at all. An object given more than
 once (two dumps that overlap, one file given twice) is read once when its copies agree on
 everything reconcile compares (a pool's status, which `status` reads and reconcile does not
-compare, is kept only when every copy agrees on it, else left out: not known); when they differ, which of them is live is not known, and the
-dump is refused (exit status 3) naming each copy's file and line. The outcome does not depend
-on the order of the files.
+compare, is kept only when every copy agrees on it, else left out: not known); when they
+differ, which of them is live is not known, and the dump is refused (exit status 3) naming
+each copy's file and line. The outcome does not depend on the order of the files.
 """
 
 from __future__ import annotations
