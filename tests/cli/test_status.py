@@ -273,7 +273,15 @@ def test_text_and_markdown(tmp_path, capsys):
     assert (code, err) == (1, "")
     lines = out.splitlines()
     assert lines[0] == f"dc1/prod (dump {Path(live) / 'dc1' / 'prod' / 'all.yaml'})"
-    assert lines[1].split() == "POOL FAMILY SIZE ASSIGNED AVAILABLE USED SERVICES".split()
+    assert lines[1].split() == [
+        "POOL",
+        "FAMILY",
+        "SIZE",
+        "ASSIGNED",
+        "AVAILABLE",
+        "USED",
+        "SERVICES",
+    ]
     assert lines[2].split() == ["spare", "IPv4", "16", "unknown", "unknown", "-", "apps/legacy"]
     assert "  web/nginx      192.168.10.70   web    L2 node-a (eth3)" in lines
     assert "  stage  IPv4    16    14        2          87.5%  data/db" in lines
