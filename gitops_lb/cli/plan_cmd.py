@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
 from gitops_lb.cli import _options
+
+if TYPE_CHECKING:
+    from gitops_lb.site.target import ClusterTarget
 
 HELP = "print what each node announces (L2 interfaces, BGP peers)"
 
@@ -21,14 +25,39 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     _options.add_site_paths(p)
     p.add_argument("--cluster", metavar="SITE/CLUSTER", help="only this cluster")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format")
+    add_filter_arguments(p)
     _options.add_rule_options(p)
+
+
+def add_filter_arguments(p: argparse.ArgumentParser) -> None:
+    for flag, what in (
+        ("--node", "NAME: only the nodes matching NAME"),
+        ("--pool", "NAME: only what is announced of the pools matching NAME"),
+        ("--service", "NS/NAME: only what is announced of the pool of the Services matching"),
+    ):
+        metavar, _, text = what.partition(": ")
+        p.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar=metavar,
+            help=f"{text} (repeatable; shell-style patterns such as 'rack1-*')",
+        )
+    layout = p.add_mutually_exclusive_group()
+    layout.add_argument(
+        "--full", action="store_true", help="every node in full, however many there are"
+    )
+    layout.add_argument(
+        "--compact",
+        action="store_true",
+        help="one table row per set of nodes that announce the same (default above 20 nodes)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     import json
 
     from gitops_lb import __version__
-    from gitops_lb.compile.plan import render_text, speaker_plan
     from gitops_lb.errors import UsageError
     from gitops_lb.site.target import select
 
@@ -41,10 +70,76 @@ def run(args: argparse.Namespace) -> int:
     if args.cluster and not chosen:
         known = ", ".join(t.id for t in loaded.targets) or "none"
         raise UsageError(f"no cluster {args.cluster} in the site specs (clusters: {known})")
-    plans = [speaker_plan(t) for t in sorted(chosen, key=lambda t: t.id)]
+    check_filters(chosen, args)
+    plans = [filtered(t, args) for t in sorted(chosen, key=lambda t: t.id)]
     if args.format == "json":
         doc = {"tool": "gitops-lb", "version": __version__, "plans": plans}
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     else:
-        sys.stdout.write("\n".join(render_text(p) for p in plans))
+        sys.stdout.write("\n".join(rendered(p, args) for p in plans))
     return 0
+
+
+def filtered(target: ClusterTarget, args: argparse.Namespace) -> dict[str, Any]:
+    """The plan of a cluster narrowed by --node, --pool and --service."""
+    from gitops_lb.compile.plan import filter_plan, service_pools, speaker_plan
+
+    plan = speaker_plan(target)
+    pools: set[str] | None = None
+    if args.pool:
+        pools = {n for n in _pool_names(target) if matches(n, args.pool)}
+    if args.service:
+        held = service_pools(target, args.service) or set()
+        pools = held if pools is None else pools & held
+    if not args.node and pools is None:
+        return plan
+    return filter_plan(plan, nodes=args.node, pools=pools)
+
+
+def _pool_names(target: ClusterTarget) -> list[str]:
+    return [p.name for p in target.config.pools if p.model is not None]
+
+
+def matches(name: str, patterns: list[str]) -> bool:
+    from gitops_lb.compile.plan import matches as match
+
+    return match(name, patterns)
+
+
+def check_filters(targets: list[ClusterTarget], args: argparse.Namespace) -> None:
+    """A pattern that matches nothing in the chosen clusters is a usage error (a typo would
+    otherwise print an empty plan)."""
+    from gitops_lb.compile.plan import service_pools
+    from gitops_lb.errors import UsageError
+
+    names = {
+        "--node": [n.name for t in targets for n in t.cluster.nodes],
+        "--pool": [n for t in targets for n in _pool_names(t)],
+    }
+    for flag, known in names.items():
+        for pattern in getattr(args, flag[2:]):
+            if not any(matches(n, [pattern]) for n in known):
+                raise UsageError(f"{flag} {pattern!r} matches no {flag[2:]} of the clusters chosen")
+    for pattern in args.service:
+        if all(service_pools(t, [pattern]) is None for t in targets):
+            raise UsageError(
+                f"--service {pattern!r} matches no Service (NAMESPACE/NAME) of the clusters chosen"
+            )
+
+
+def rendered(plan: dict[str, Any], args: argparse.Namespace) -> str:
+    """Full or compact: as asked, else compact above COMPACT_NODES nodes, or, on a terminal,
+    when the full text would not fit its height (never so when the output is not a terminal,
+    so that a pipe or a file always gets the same bytes)."""
+    import shutil
+
+    from gitops_lb.compile.plan import COMPACT_NODES, render_compact, render_text
+
+    if args.full:
+        return render_text(plan)
+    if args.compact or len(plan["nodes"]) > COMPACT_NODES:
+        return render_compact(plan)
+    text = render_text(plan)
+    if sys.stdout.isatty() and text.count("\n") > shutil.get_terminal_size().lines:
+        return render_compact(plan)
+    return text

@@ -10,11 +10,14 @@ through memberlist, which needs TCP and UDP 7946 open between all nodes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from fnmatch import fnmatchcase
 from typing import Any
 
 from gitops_lb.config import Item
 from gitops_lb.metallb import models as m
+from gitops_lb.metallb.ipnet import family_value, parse_ip
+from gitops_lb.metallb.services import services_of
 from gitops_lb.metallb.speakerplan import (
     EXCLUDE_LABEL,
     Speakers,
@@ -197,3 +200,116 @@ def render_text(plan: dict[str, Any]) -> str:
 def _iface_text(iface: dict[str, Any]) -> str:
     parts = [iface["name"], iface.get("address"), iface.get("network")]
     return " ".join(str(p) for p in parts if p)
+
+
+# --- plan for big clusters: filters and the compact table ----------------------------------------
+
+COMPACT_NODES = 20  # more nodes than this: `plan` prints the compact table unless --full
+SHOWN_NAMES = 3  # node names written out per row of the compact table; the rest counted
+
+
+def matches(name: str, patterns: Sequence[str]) -> bool:
+    """Whether a name matches one of the shell-style patterns (fnmatch, case-sensitive)."""
+    return any(fnmatchcase(name, p) for p in patterns)
+
+
+def service_pools(target: ClusterTarget, patterns: Sequence[str]) -> set[str] | None:
+    """The pools of the Services of Git named NAMESPACE/NAME by the patterns: the pool a
+    Service names, else the pools that hold the addresses it asks for, else every pool MetalLB
+    may assign it from (autoAssign). None when no Service matches."""
+    found = [s for s in target.cluster.services if matches(f"{s.namespace}/{s.name}", patterns)]
+    if not found:
+        return None
+    pools = [p for p in target.config.pools if p.model is not None]
+    out: set[str] = set()
+    for svc in found:
+        if svc.pool:
+            out.add(svc.pool)
+        elif svc.ips:
+            out.update(p.name for ip in svc.ips if (p := _pool_of(target, ip)) is not None)
+        else:
+            out.update(p.name for p in pools if p.model.spec.autoAssign)
+    return out
+
+
+def _pool_of(target: ClusterTarget, ip: str) -> Item[m.IPAddressPool] | None:
+    """The pool MetalLB takes the address from (its poolFor)."""
+    parsed = parse_ip(ip.strip())
+    if parsed is None:
+        return None
+    return services_of(target.config).index.pool_for([family_value(parsed)])
+
+
+def filter_plan(
+    plan: dict[str, Any], *, nodes: Sequence[str] = (), pools: set[str] | None = None
+) -> dict[str, Any]:
+    """The plan restricted to the nodes matching `nodes` (all when empty) and to the
+    announcements of `pools` (all when None; then a node left with nothing is left out too).
+    The BGP peers shown are those of the nodes shown (and, with pools, named by what is left)."""
+    kept = []
+    for node in plan["nodes"]:
+        if nodes and not matches(node["name"], nodes):
+            continue
+        entry = node
+        if pools is not None:
+            entry = {
+                **node,
+                "l2": [e for e in node["l2"] if e["pool"] in pools],
+                "bgp": [e for e in node["bgp"] if e["pool"] in pools],
+            }
+            if not entry["l2"] and not entry["bgp"]:
+                continue
+        kept.append(entry)
+    names = {n["name"] for n in kept}
+    named = {p for n in kept for e in n["bgp"] for p in e["peers"]}
+    peers = [
+        p
+        for p in plan["bgpPeers"]
+        if (pools is None or p["name"] in named) and names & set(p["nodes"])
+    ]
+    return {**plan, "nodes": kept, "bgpPeers": peers}
+
+
+def _announces(node: dict[str, Any]) -> tuple[str, str]:
+    """What a node announces, in two cells: L2 pools (interfaces) and BGP pools -> peers."""
+    if "excluded" in node:
+        return "excluded", "excluded"
+    l2 = []
+    for e in node["l2"]:
+        where = "all" if e.get("allInterfaces") else ",".join(e["interfaces"]) or "none"
+        l2.append(f"{e['pool']} ({where})")
+    bgp = [f"{e['pool']} -> {','.join(e['peers']) or 'no peer'}" for e in node["bgp"]]
+    return "; ".join(l2) or "-", "; ".join(bgp) or "-"
+
+
+def render_compact(plan: dict[str, Any]) -> str:
+    """The plan as a table, one row per set of nodes that announce the same (big clusters)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for node in plan["nodes"]:
+        groups.setdefault(_announces(node), []).append(node["name"])
+    count = len(plan["nodes"])
+    out = [
+        f"{plan['site']}/{plan['cluster']}: {_nodes(count)}\n",
+        f"  memberlist: open TCP and UDP {plan['memberlist']['port']} between all "
+        f"{_nodes(len(plan['memberlist']['between']))}\n",
+    ]
+    rows = [["NODES", "L2 (interfaces)", "BGP (peers)"]]
+    for (l2, bgp), names in sorted(groups.items(), key=lambda g: g[1][0]):
+        shown = ", ".join(names[:SHOWN_NAMES])
+        if len(names) > SHOWN_NAMES:
+            shown += f" and {len(names) - SHOWN_NAMES} more"
+        rows.append([f"{len(names)}: {shown}", l2, bgp])
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        out.append("\n")
+    for p in plan["bgpPeers"]:
+        out.append(
+            f"  peer {p['name']}: {p['peerAddress']} AS{p['peerASN']} (local AS{p['myASN']}) "
+            f"from {_nodes(len(p['nodes']))}\n"
+        )
+    return "".join(out)
+
+
+def _nodes(count: int) -> str:
+    return "1 node" if count == 1 else f"{count} nodes"
