@@ -182,14 +182,20 @@ def unreadable(target: ClusterTarget, message: str) -> ClusterStatus:
 
 def cluster_status(target: ClusterTarget, live: LiveState, warn_used: float) -> ClusterStatus:
     """The status of one cluster from its live state."""
+    if not live.readable("IPAddressPool") and not live.readable("Service"):
+        # nothing to show (the API server did not answer, or refused the credentials): the
+        # first reason, not every kind that was not asked for after it
+        reasons = sorted(live.unreadable.values(), key=lambda why: why.startswith("not read"))
+        status = unreadable(target, reasons[0])
+        status.source = live.source
+        return status
     out = ClusterStatus(target.id, source=live.source)
     out.incomplete = sorted(
         k for k in live.unreadable if k in ("IPAddressPool", "Service", *_ANNOUNCE_KINDS)
     )
     for kind in out.incomplete:
-        out.findings.append(
-            Finding(UNREADABLE, Severity.ERROR, target.id, kind, live.unreadable[kind])
-        )
+        why = f"could not read {kind}: {live.unreadable[kind]}"
+        out.findings.append(Finding(UNREADABLE, Severity.ERROR, target.id, kind, why))
     by_pool = _services_by_pool(target, live)
     out.pools = [
         _pool_entry(

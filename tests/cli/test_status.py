@@ -339,12 +339,35 @@ def test_api_with_one_cluster_unreachable(tmp_path, capsys):
     clusters = {c["cluster"]: c for c in doc["clusters"]}
     assert clusters["dc1/prod"]["readable"] is True
     assert clusters["dc1/prod"]["source"] == f"context dc1-prod ({api.url})"
+    # one reason, not one per kind that was not asked for after it
     assert clusters["dc1/stage"]["readable"] is False
-    assert "IPAddressPool" in clusters["dc1/stage"]["unreadable"]
+    assert clusters["dc1/stage"]["error"].startswith(
+        "the API server did not answer GET /apis/metallb.io/v1beta1/namespaces/metallb-system/"
+        "ipaddresspools: "
+    )
+    assert [f["rule"] for f in doc["findings"]] == ["unreadable"]
     web = pools(doc)[("dc1/prod", "web")]
     assert (web["assigned"], web["available"]) == (5, 27)
-    stage = pools(doc)[("dc1/stage", "stage")]
-    assert (stage["assigned"], stage["state"]) == (None, "unknown")
+    assert not [p for p in doc["pools"] if p["cluster"] == "dc1/stage"]
     # the ServiceBGPStatus, which reconcile does not read, is read for status
     assert any(p.endswith("/servicebgpstatuses") for p in api.paths())
     assert api.methods() == {"GET"}
+
+
+def test_api_a_status_kind_forbidden_is_reported_with_the_rest(tmp_path, capsys):
+    site = tmp_path / "site.yaml"
+    site.write_text(FLEET)
+    with Emulator(in_sync()) as api:
+        api.fail("/servicel2statuses$", 403, "servicel2statuses is forbidden")
+        kc = kubeconfig(tmp_path, {"prod": api.url})
+        code, doc = status_json(capsys, str(site), "--kubeconfig", kc, "--cluster", "dc1/prod")
+    assert code == 3
+    (cluster,) = doc["clusters"]
+    assert (cluster["readable"], cluster["unreadable"]) == (False, ["ServiceL2Status"])
+    (finding,) = doc["findings"]
+    assert finding["message"] == (
+        "could not read ServiceL2Status: GET /apis/metallb.io/v1beta1/namespaces/metallb-system/"
+        "servicel2statuses: forbidden (403): servicel2statuses is forbidden"
+    )
+    assert pools(doc)[("dc1/prod", "web")]["assigned"] == 5
+    assert services(doc)[("dc1/prod", "web/nginx")]["announcers"] == []
