@@ -23,7 +23,6 @@ from netaddr import IPAddress, IPNetwork, IPRange, IPSet
 from gitops_lb.errors import UsageError
 from gitops_lb.metallb.ipnet import parse_entry, parse_ip
 from gitops_lb.site.models import Site
-from gitops_lb.site.target import ClusterTarget
 
 DEFAULT_COUNT = 20
 
@@ -124,11 +123,11 @@ def networks(sites: Sequence[Site]) -> list[SiteNetwork]:
     return out
 
 
-def sites_of(targets: Sequence[ClusterTarget]) -> list[Site]:
-    """The sites of the targets, once each, by name."""
+def sites_of(sites: Sequence[Site]) -> list[Site]:
+    """The sites, once each (the first of a name), by name."""
     found: dict[str, Site] = {}
-    for t in targets:
-        found.setdefault(t.site.metadata.name, t.site)
+    for site in sites:
+        found.setdefault(site.metadata.name, site)
     return [found[k] for k in sorted(found)]
 
 

@@ -74,10 +74,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.count is not None and args.size is None:
         raise UsageError("--count limits the blocks of --size; give --size too")
-    result, targets = read_site_specs(args.paths, "free")
+    result, _, loaded = read_site_specs(args.paths, "free", clusters=False)
     if result is not None:
         return _options.emit(result, args.format, "free")
-    sites = free.sites_of(targets)
+    sites = free.sites_of(loaded)
     known = free.networks(sites)
     chosen = [free.pick_network(known, args.network)] if args.network else known
     if args.size is not None:

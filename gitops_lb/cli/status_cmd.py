@@ -28,6 +28,7 @@ from gitops_lb.cli import _options
 if TYPE_CHECKING:
     from gitops_lb.diagnostics import Result
     from gitops_lb.reconcile.state import LiveState
+    from gitops_lb.site.models import Site
     from gitops_lb.site.target import ClusterTarget
 
 HELP = "show pool use, announcers and MetalLB's verdicts in the live clusters"
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.live_dir and args.kubeconfig:
         raise UsageError("--live-dir reads dumps, --kubeconfig the API: not both")
-    result, targets = read_site_specs(args.paths, "status")
+    result, targets, _ = read_site_specs(args.paths, "status")
     if result is not None:
         return _options.emit(result, "json" if args.format == "json" else "text", "status")
     chosen = sorted(select(targets, args.cluster), key=lambda t: t.id)
@@ -115,9 +116,12 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_status()
 
 
-def read_site_specs(paths: list[str], command: str) -> tuple[Result | None, list[ClusterTarget]]:
-    """The clusters of the site specs, lowered; or the findings that stop `command`: the
-    reading ones (syntax, schema) only, as reconcile does."""
+def read_site_specs(
+    paths: list[str], command: str, *, clusters: bool = True
+) -> tuple[Result | None, list[ClusterTarget], list[Site]]:
+    """The clusters of the site specs, lowered, and the sites; or the findings that stop
+    `command`: the reading ones (syntax, schema) only, as reconcile does. `clusters`: a site
+    spec without a cluster is a usage error."""
     from gitops_lb.diagnostics import Result
     from gitops_lb.errors import UsageError
     from gitops_lb.reconcile.desired import intake_diagnostics
@@ -133,11 +137,12 @@ def read_site_specs(paths: list[str], command: str) -> tuple[Result | None, list
         found.extend(intake_diagnostics(t.config))
     result = Result(files=len(load.files), fatal=load.fatal)
     result.extend(found)
+    sites = [s.site for s in load.sites]
     if result.fatal or result.errors:
-        return result, targets
-    if not targets:
+        return result, targets, sites
+    if clusters and not targets:
         raise UsageError(f"{command}: the site specs declare no cluster")
-    return None, targets
+    return None, targets, sites
 
 
 def _read(target: ClusterTarget, args: argparse.Namespace) -> LiveState:

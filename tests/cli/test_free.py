@@ -294,3 +294,25 @@ def test_a_pool_of_another_site_in_the_network_counts(tmp_path, capsys):
     )
     assert (code, err) == (0, "")
     assert json.loads(out)["free"][0] == "10.20.30.32/28"
+
+
+def test_a_site_with_networks_and_no_cluster(tmp_path, capsys):
+    layout = Layout("10.20.30.0/28", gateway=1, reserved=[(2, 3)])
+    doc = layout.site()
+    doc["spec"]["clusters"] = []
+    site = tmp_path / "site.yaml"
+    site.write_text(yaml.safe_dump(doc))
+    code, out, err = free(tmp_path, capsys, str(site), "-f", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["networks"][0]["free"] == ["10.20.30.4-10.20.30.14"]
+
+
+def test_a_site_spec_that_cannot_be_read_stops_it(tmp_path, capsys):
+    doc = FIXED.site()
+    doc["spec"]["networks"][0]["cidrr"] = "10.0.0.0/8"
+    site = tmp_path / "site.yaml"
+    site.write_text(yaml.safe_dump(doc, sort_keys=False))
+    code, out, _ = free(tmp_path, capsys, str(site), "--network", "lan", "--size", "28")
+    assert code == 1
+    assert "error: unknown field 'cidrr' in network 'lan' of site 'dc1'" in out
+    assert "/28" not in out
