@@ -82,7 +82,9 @@ def test_acp_waits_until_healthy(tmp_path):
 
 @pytest.mark.slow
 def test_acp_gives_up_after_the_timeout(tmp_path):
-    proc, elapsed = run(tmp_path, "acp", {"health": "False|Installing|pods not ready", "endpoints": READY})
+    proc, elapsed = run(
+        tmp_path, "acp", {"health": "False|Installing|pods not ready", "endpoints": READY}
+    )
     assert proc.returncode == 1
     assert "gave up after 2s waiting for AppRelease cpaas-system/metallb" in proc.stderr
     assert (
@@ -96,7 +98,9 @@ def test_acp_gives_up_after_the_timeout(tmp_path):
 def test_missing_apprelease_is_waited_for_not_fatal(tmp_path):
     proc, _ = run(tmp_path, "acp", {"endpoints": READY})
     assert proc.returncode == 1 and "gave up" in proc.stderr
-    assert "waiting for AppRelease cpaas-system/metallb (Health=True): kubectl failed" in proc.stderr
+    assert (
+        "waiting for AppRelease cpaas-system/metallb (Health=True): kubectl failed" in proc.stderr
+    )
     assert "not found" in proc.stderr
 
 
@@ -104,7 +108,9 @@ def test_missing_apprelease_is_waited_for_not_fatal(tmp_path):
 def test_upstream_needs_controller_and_webhook_endpoints(tmp_path):
     proc, _ = run(tmp_path, "metallb", {"available": "True", "endpoints": READY})
     assert proc.returncode == 0, proc.stderr
-    assert "done waiting for Deployment metallb-system/metallb-controller (Available)" in proc.stdout
+    assert (
+        "done waiting for Deployment metallb-system/metallb-controller (Available)" in proc.stdout
+    )
     proc, _ = run(tmp_path / "x", "metallb", {"available": "True", "endpoints": ""})
     assert proc.returncode == 1
     assert "no EndpointSlice of Service metallb-system/metallb-webhook-service lists" in proc.stderr
