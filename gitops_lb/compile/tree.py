@@ -4,7 +4,7 @@ argocd/kustomization.yaml             the app-of-apps children, for the parent A
 argocd/<site>.<cluster>.yaml          the cluster's Application
 argocd/<site>.<cluster>.metallb.yaml  MetalLB's Helm chart (platform metallb)
 argocd/argocd-cm-health.yaml          Lua health checks, an argocd-cm patch; not listed, not applied
-<site>/<cluster>/kustomization.yaml   the manifests below, in wave order
+<site>/<cluster>/kustomization.yaml   the manifests below (Argo CD orders them by their waves)
 <site>/<cluster>/<kinds>.yaml         the MetalLB objects, one file per kind (ipaddresspools.yaml)
 <site>/<cluster>/services.<ns>.yaml   the Services of one namespace
 <site>/<cluster>/<kind>.<name>.yaml   the installation and the readiness gate, one object each
