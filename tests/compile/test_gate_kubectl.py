@@ -161,6 +161,7 @@ def test_a_wrong_name_is_reported_as_not_found(tmp_path):
     assert 'deployments.apps "metallb-controller" not found' in first
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("objects", "reason"),
     [

@@ -89,3 +89,26 @@ def test_bad_retry_settings_are_findings(tmp_path, capsys, retry, where):
     assert main(["validate", str(site)]) == 1
     out = capsys.readouterr().out
     assert re.search(rf"site\.yaml:\d+:\d+: error: .*{where}", out), out
+
+
+def test_the_policy_fits_argo_cds_application_schema():
+    """Argo CD 3.6.0's Application CRD (shared reference files, read, never copied)."""
+    import jsonschema
+
+    from tests.reference import reference
+
+    crd = yaml.safe_load(
+        reference("crds/argocd/application-crd.yaml", "Argo CD's Application CRD").read_text()
+    )
+    [version] = [v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1"]
+    props = version["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
+    schema = dict(props["syncPolicy"]["properties"]["retry"])
+    schema["additionalProperties"] = False  # a misspelt key would be dropped by the API server
+    schema["properties"]["backoff"] = {
+        **schema["properties"]["backoff"],
+        "additionalProperties": False,
+    }
+    data = site_dict(platform="metallb")
+    data["spec"]["argocd"]["retry"] = {"limit": -1, "refresh": True}
+    for policy in [*retries(site_dict()), *retries(data)]:
+        jsonschema.validate(policy, schema)
