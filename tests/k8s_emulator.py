@@ -2,11 +2,12 @@
 
 It serves what a read-only client needs: discovery (/api, /apis, group and version resource
 lists), list endpoints (cluster-wide, all namespaces, one namespace) with limit/continue
-pagination, and gets by name. It records every request (method, path, query), answers any
-method other than GET with 405, checks a bearer token when given one, and can be told to
-answer a path with an error status (403, 404, 500...) or to answer it slowly. It can also
-misbehave as servers were found to: trickle an answer a byte at a time, page a list without
-end, or quote the credentials it was sent.
+pagination and equality label selectors, and gets by name. It records every request (method,
+path, query), answers any method other than GET with 405, checks a bearer token when given one,
+answers 403 to what the RBAC rules it is given do not allow (get, list, watch, resourceNames),
+and can be told to answer a path with an error status (403, 404, 500...) or to answer it
+slowly. It can also misbehave as servers were found to: trickle an answer a byte at a time, page
+a list without end, or quote the credentials it was sent.
 """
 
 from __future__ import annotations
@@ -104,8 +105,13 @@ class Emulator:
         token: str | None = None,
         page_size: int | None = None,
         kinds: Iterable[Kind] = KINDS,
+        rbac: Iterable[tuple[str | None, list[dict[str, Any]]]] | None = None,
+        user: str = "system:serviceaccount:default:test",
     ) -> None:
         self.kinds = list(kinds)
+        # (namespace of a Role, or None for a ClusterRole, its rules); None: everything allowed
+        self.rbac = None if rbac is None else list(rbac)
+        self.user = user
         self.token = token
         self.page_size = page_size  # the server's own page limit (a server may send fewer)
         self.objects: dict[str, list[dict[str, Any]]] = {}
@@ -225,7 +231,47 @@ class Emulator:
         for pattern, mode in self.endless_lists:
             if pattern.search(path):
                 return 200, self.endless_page(mode)
+        denied = self.forbidden(path, query)
+        if denied is not None:
+            return 403, status_body(403, "Forbidden", denied)
         return self.route(path, query)
+
+    def forbidden(self, path: str, query: dict[str, list[str]]) -> str | None:
+        """The API server's message when the rules given as `rbac` do not allow a resource
+        request (discovery is always allowed, as system:discovery grants it)."""
+        if self.rbac is None:
+            return None
+        segments = [s for s in path.split("/") if s]
+        if segments[:1] == ["api"] and len(segments) >= 3:
+            group, rest = "", segments[2:]
+        elif segments[:1] == ["apis"] and len(segments) >= 4:
+            group, rest = segments[1], segments[3:]
+        else:
+            return None
+        namespace = None
+        if rest[0] == "namespaces" and len(rest) >= 3:
+            namespace, rest = rest[1], rest[2:]
+        resource, name = rest[0], rest[1] if len(rest) > 1 else None
+        verb = "get" if name else "watch" if query.get("watch") else "list"
+        for role_namespace, rules in self.rbac:
+            if role_namespace is not None and role_namespace != namespace:
+                continue
+            for rule in rules:
+                names = rule.get("resourceNames")
+                if (
+                    group in rule.get("apiGroups", [])
+                    and resource in rule.get("resources", [])
+                    and verb in rule.get("verbs", [])
+                    and (not names or name in names)
+                ):
+                    return None
+        what = f"{resource}.{group}" if group else resource
+        where = f' in the namespace "{namespace}"' if namespace else " at the cluster scope"
+        subject = f'{what} "{name}" is forbidden' if name else f"{what} is forbidden"
+        return (
+            f'{subject}: User "{self.user}" cannot {verb} resource "{resource}" in API group '
+            f'"{group}"{where}'
+        )
 
     @staticmethod
     def quoted(authorization: str | None) -> str:
@@ -283,6 +329,9 @@ class Emulator:
             if namespace is None or o.get("metadata", {}).get("namespace") == namespace
         ]
         items += [o for pattern, o in self.smuggled if pattern.search(path)]
+        selector = query.get("labelSelector", [""])[0]
+        if selector:
+            items = [o for o in items if _labels_match(o, selector)]
         if len(rest) == 2:
             found = [o for o in items if o.get("metadata", {}).get("name") == rest[1]]
             if not found:
@@ -361,6 +410,16 @@ class Emulator:
     @staticmethod
     def not_found(path: str) -> tuple[int, Any]:
         return 404, status_body(404, "NotFound", "the server could not find the requested resource")
+
+
+def _labels_match(obj: dict[str, Any], selector: str) -> bool:
+    """Equality selectors only (`a=b,c==d`), as the readiness gate sends them."""
+    labels = obj.get("metadata", {}).get("labels", {})
+    for term in selector.split(","):
+        name, _, value = term.replace("==", "=").partition("=")
+        if labels.get(name.strip()) != value.strip():
+            return False
+    return True
 
 
 class _Server(ThreadingHTTPServer):

@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from gitops_lb.compile import waves
+from gitops_lb.site.models import RetrySettings
 from gitops_lb.site.target import ClusterTarget
 
 FINALIZER = "resources-finalizer.argocd.argoproj.io"  # deleting the Application cascades
 
 
-def retry_policy() -> dict[str, Any]:
-    """Retry failed syncs with backoff (a webhook that is not serving yet, a failed gate)."""
-    return {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "5m"}}
+def retry_policy(retry: RetrySettings) -> dict[str, Any]:
+    """Retry failed syncs with backoff (a webhook that is not serving yet, a failed gate), as
+    spec.argocd.retry says (default: 5 retries, from 10 s doubling up to 5 m)."""
+    out: dict[str, Any] = {
+        "limit": retry.limit,
+        "backoff": {
+            "duration": retry.backoff.duration,
+            "factor": retry.backoff.factor,
+            "maxDuration": retry.backoff.maxDuration,
+        },
+    }
+    if retry.refresh:
+        out["refresh"] = True
+    return out
+
+
+_UNITS = {"h": 3600, "m": 60, "s": 1}
+
+
+def duration_seconds(text: str) -> int:
+    """Seconds of an Argo CD backoff duration: "30" (seconds), "10s", "5m", "1m30s"."""
+    if text.isdigit():
+        return int(text)
+    return sum(int(n) * _UNITS[unit] for n, unit in re.findall(r"(\d+)([hms])", text))
+
+
+def retry_waits(retry: RetrySettings) -> list[int]:
+    """The waits, in seconds, before each retry (Argo CD: duration x factor^n, capped)."""
+    if retry.limit < 0:
+        raise ValueError("a negative retry limit retries without end")
+    base = duration_seconds(retry.backoff.duration)
+    cap = duration_seconds(retry.backoff.maxDuration)
+    return [min(base * retry.backoff.factor**n, cap) for n in range(retry.limit)]
+
+
+def give_up_seconds(retry: RetrySettings, gate_timeout: int) -> int:
+    """How long automated sync keeps at one revision whose gate never opens: every attempt
+    (the first and each retry) waits out the gate's timeout, with the backoff between them."""
+    return (retry.limit + 1) * gate_timeout + sum(retry_waits(retry))
 
 
 def application_name(target: ClusterTarget) -> str:
@@ -63,7 +101,7 @@ def cluster_application(target: ClusterTarget) -> dict[str, Any]:
     policy = automated_policy()
     if options:
         policy["syncOptions"] = options
-    policy["retry"] = retry_policy()
+    policy["retry"] = retry_policy(argo.retry)
     source = {
         "repoURL": argo.repoURL,
         "targetRevision": argo.targetRevision,

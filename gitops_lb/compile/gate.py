@@ -4,7 +4,9 @@ Argo CD cannot tell when MetalLB is ready: the ACP ClusterPluginInstance has no 
 child Application's health is not assessed by default. Until MetalLB's validating webhook has
 endpoints every MetalLB object is refused ("failed calling webhook"). The Job polls what does
 tell (the ACP AppRelease `ars/metallb` Health condition, or the upstream controller Deployment's
-Available condition), then the webhook Service's endpoints, and fails after a timeout so the
+Available condition), then for a ready endpoint of the webhook Service in its EndpointSlices
+(discovery.k8s.io/v1; v1 Endpoints are deprecated from Kubernetes 1.33). Every poll prints why
+it still waits (kubectl's error, or the condition it saw), and it fails after a timeout so the
 sync fails visibly and Argo CD's retry takes over instead of waiting forever.
 """
 
@@ -22,52 +24,103 @@ ACP_NAMESPACE = "cpaas-system"
 ACP_APPRELEASE = "metallb"
 POLL_SECONDS = 5
 
+# Every kubectl call goes through kc: its output lands in $out, and when it fails its error
+# message becomes the reason wait_for prints at each poll (nothing goes to /dev/null). Each
+# check sets $reason to what it saw when the condition does not hold yet.
 _PRELUDE = """\
 set -eu
 deadline=$(( $(date +%s) + ${TIMEOUT_SECONDS} ))
+errfile="${TMPDIR:-/tmp}/gitops-lb-gate.err"
+out=""
+reason="not checked yet"
+say() {
+  echo "gitops-lb readiness gate: $*" >&2
+}
+kc() {
+  if out=$(kubectl "$@" 2>"$errfile"); then
+    return 0
+  else
+    rc=$?
+  fi
+  msg=$(tr '\\n' ' ' <"$errfile")
+  reason="kubectl failed (exit $rc): ${msg:-no message}"
+  return 1
+}
 wait_for() {
   what=$1
   shift
   until "$@"; do
+    say "waiting for $what: $reason"
     if [ "$(date +%s)" -ge "$deadline" ]; then
-      echo "gitops-lb readiness gate: gave up after ${TIMEOUT_SECONDS}s waiting for $what" >&2
+      say "gave up after ${TIMEOUT_SECONDS}s waiting for $what; last seen: $reason"
       exit 1
     fi
     sleep "${POLL_SECONDS:-@POLL@}"
   done
-  echo "gitops-lb readiness gate: $what is ready"
+  echo "gitops-lb readiness gate: done waiting for $what"
+}
+condition() {
+  # "$1" is STATUS|REASON|MESSAGE of one condition; true when STATUS is True
+  status=${1%%|*}
+  rest=${1#*|}
+  if [ "$status" = "True" ]; then
+    return 0
+  fi
+  if [ -z "$status" ]; then
+    reason="$2 has no $3 condition yet"
+  else
+    reason="$2 has $3=$status (reason: ${rest%%|*}; message: ${rest#*|})"
+  fi
+  return 1
 }
 webhook_has_endpoints() {
-  ips=$(kubectl -n "$METALLB_NAMESPACE" get endpoints @WEBHOOK@ \\
-    -o jsonpath='{.subsets[*].addresses[*].ip}' 2>/dev/null) || return 1
-  [ -n "$ips" ]
+  kc -n "$METALLB_NAMESPACE" get endpointslices.discovery.k8s.io \\
+    -l kubernetes.io/service-name=@WEBHOOK@ \\
+    -o jsonpath='@SLICES@' || return 1
+  total=$(printf '%s\\n' "$out" | grep -c '^ready=' || true)
+  unready=$(printf '%s\\n' "$out" | grep -c '^ready=false' || true)
+  if [ "$total" -eq 0 ]; then
+    reason="no EndpointSlice of Service $METALLB_NAMESPACE/@WEBHOOK@ lists an endpoint yet"
+    return 1
+  fi
+  if [ "$unready" -eq "$total" ]; then
+    reason="Service $METALLB_NAMESPACE/@WEBHOOK@ has $total endpoint(s), none ready"
+    return 1
+  fi
 }
 """
 
-_ACP = """\
-apprelease_healthy() {
-  health=$(kubectl -n @ACP_NS@ get appreleases.operator.alauda.io @ACP_AR@ \\
-    -o jsonpath='{.status.conditions[?(@.type=="Health")].status}' 2>/dev/null) || return 1
-  [ "$health" = "True" ]
-}
+# one line per endpoint: "ready=true 10.0.0.5"; "ready= ..." when the condition is unset, which
+# the EndpointSlice API says to read as ready
+_SLICES = '{range .items[*].endpoints[*]}ready={.conditions.ready} {.addresses[0]}{"\\n"}{end}'
+_CONDITION = '{.status.conditions[?(@.type=="@TYPE@")]'
+_FIELDS = "|".join(_CONDITION + f".{f}}}" for f in ("status", "reason", "message"))
+
+_ACP = f"""\
+apprelease_healthy() {{
+  kc -n @ACP_NS@ get appreleases.operator.alauda.io @ACP_AR@ \\
+    -o jsonpath='{_FIELDS.replace("@TYPE@", "Health")}' || return 1
+  condition "$out" "AppRelease @ACP_NS@/@ACP_AR@" Health
+}}
 wait_for "AppRelease @ACP_NS@/@ACP_AR@ (Health=True)" apprelease_healthy
-wait_for "endpoints of $METALLB_NAMESPACE/@WEBHOOK@" webhook_has_endpoints
+wait_for "Service $METALLB_NAMESPACE/@WEBHOOK@ to have a ready endpoint" webhook_has_endpoints
 """
 
-_UPSTREAM = """\
-controller_available() {
-  available=$(kubectl -n "$METALLB_NAMESPACE" get deployment @CONTROLLER@ \\
-    -o jsonpath='{.status.conditions[?(@.type=="Available")].status}' 2>/dev/null) || return 1
-  [ "$available" = "True" ]
-}
+_UPSTREAM = f"""\
+controller_available() {{
+  kc -n "$METALLB_NAMESPACE" get deployments.apps @CONTROLLER@ \\
+    -o jsonpath='{_FIELDS.replace("@TYPE@", "Available")}' || return 1
+  condition "$out" "Deployment $METALLB_NAMESPACE/@CONTROLLER@" Available
+}}
 wait_for "Deployment $METALLB_NAMESPACE/@CONTROLLER@ (Available)" controller_available
-wait_for "endpoints of $METALLB_NAMESPACE/@WEBHOOK@" webhook_has_endpoints
+wait_for "Service $METALLB_NAMESPACE/@WEBHOOK@ to have a ready endpoint" webhook_has_endpoints
 """
 
 
 def script(platform: str) -> str:
     text = _PRELUDE + (_ACP if platform == "acp" else _UPSTREAM)
     for token, value in (
+        ("@SLICES@", _SLICES),
         ("@POLL@", str(POLL_SECONDS)),
         ("@WEBHOOK@", WEBHOOK_SERVICE),
         ("@CONTROLLER@", CONTROLLER_DEPLOYMENT),
@@ -91,62 +144,59 @@ def _meta(name: str, namespace: str | None = None) -> dict[str, Any]:
 
 
 def rbac(platform: str, metallb_namespace: str) -> list[dict[str, Any]]:
-    """The least the Job needs: read the one object it polls, and the webhook's endpoints."""
+    """Exactly what the script's kubectl calls need (tests/compile/test_gate_rbac.py derives the
+    calls from the script): `get` on the one object it polls, `list` on the EndpointSlices of
+    MetalLB's namespace (their names are generated, so they are found by label)."""
     ns = gate_namespace(platform, metallb_namespace)
     subject = [{"kind": "ServiceAccount", "name": NAME, "namespace": ns}]
     sa = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(NAME, ns)}
-    endpoints_rule = {
-        "apiGroups": [""],
-        "resources": ["endpoints"],
-        "resourceNames": [WEBHOOK_SERVICE],
-        "verbs": ["get"],
+    slices_rule = {
+        "apiGroups": ["discovery.k8s.io"],
+        "resources": ["endpointslices"],
+        "verbs": ["list"],
     }
     out: list[dict[str, Any]] = [sa]
     if platform == "acp":
-        role = {
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "Role",
-            "metadata": _meta(NAME, ns),
-            "rules": [
+        role = _role(
+            "Role",
+            ns,
+            [
                 {
                     "apiGroups": ["operator.alauda.io"],
                     "resources": ["appreleases"],
-                    "verbs": ["get", "list", "watch"],
+                    "resourceNames": [ACP_APPRELEASE],
+                    "verbs": ["get"],
                 }
             ],
-        }
-        # MetalLB's namespace appears only once the plugin is installed, after this wave:
-        # a namespaced Role there could not be applied yet, so the endpoints rule is a
-        # ClusterRole restricted to the webhook Service's name.
-        cluster_role = {
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "ClusterRole",
-            "metadata": _meta(NAME),
-            "rules": [endpoints_rule],
-        }
+        )
+        # MetalLB's namespace appears only once the plugin is installed, after this wave: a
+        # Role there could not be applied yet, so listing EndpointSlices is a ClusterRole
+        # (read-only, EndpointSlices only).
         out += [
             role,
             _binding("RoleBinding", "Role", ns, subject),
-            cluster_role,
+            _role("ClusterRole", None, [slices_rule]),
             _binding("ClusterRoleBinding", "ClusterRole", None, subject),
         ]
     else:
-        role = {
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "Role",
-            "metadata": _meta(NAME, ns),
-            "rules": [
-                {
-                    "apiGroups": ["apps"],
-                    "resources": ["deployments"],
-                    "resourceNames": [CONTROLLER_DEPLOYMENT],
-                    "verbs": ["get"],
-                },
-                endpoints_rule,
-            ],
+        deployment_rule = {
+            "apiGroups": ["apps"],
+            "resources": ["deployments"],
+            "resourceNames": [CONTROLLER_DEPLOYMENT],
+            "verbs": ["get"],
         }
+        role = _role("Role", ns, [deployment_rule, slices_rule])
         out += [role, _binding("RoleBinding", "Role", ns, subject)]
     return [waves.annotate(o, waves.GATE_RBAC) for o in out]
+
+
+def _role(kind: str, namespace: str | None, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": kind,
+        "metadata": _meta(NAME, namespace),
+        "rules": rules,
+    }
 
 
 def _binding(

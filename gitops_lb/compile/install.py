@@ -132,7 +132,7 @@ def helm_application(target: ClusterTarget) -> dict[str, Any]:
             "pod-security.kubernetes.io/warn": "privileged",
         }
     }
-    policy["retry"] = retry_policy()
+    policy["retry"] = retry_policy(spec.argocd.retry)
     # MetalLB's controller writes the CA bundle into its CRDs and webhook configuration
     ignore = [
         {

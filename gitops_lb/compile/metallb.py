@@ -30,7 +30,6 @@ def _object(item: Item[Any], wave: int, namespace: str | None, **extra: str) -> 
 def metallb_objects(target: ClusterTarget) -> list[dict[str, Any]]:
     """Pools, peers, communities, BFD profiles and advertisements, each in its wave."""
     cfg = target.config
-    skip = {waves.SYNC_OPTIONS: waves.SKIP_DRY_RUN}
     groups: list[tuple[list[Any], int]] = [
         (cfg.bfdprofiles, waves.REFERENCED),
         (cfg.communities, waves.REFERENCED),
@@ -40,7 +39,9 @@ def metallb_objects(target: ClusterTarget) -> list[dict[str, Any]]:
         (cfg.bgpadvs, waves.ADVERTISE),
     ]
     return [
-        _object(item, wave, cfg.namespace, **skip)
+        _object(
+            item, wave, cfg.namespace, **{waves.SYNC_OPTIONS: waves.sync_options(item.model.kind)}
+        )
         for items, wave in groups
         for item in items
         if item.model is not None

@@ -3,7 +3,8 @@
 argocd/kustomization.yaml             the app-of-apps children, for the parent Application
 argocd/<site>.<cluster>.yaml          the cluster's Application
 argocd/<site>.<cluster>.metallb.yaml  MetalLB's Helm chart (platform metallb)
-<site>/<cluster>/kustomization.yaml   the manifests below, in wave order
+argocd/argocd-cm-health.yaml          Lua health checks, an argocd-cm patch; not listed, not applied
+<site>/<cluster>/kustomization.yaml   the manifests below (Argo CD orders them by their waves)
 <site>/<cluster>/<kinds>.yaml         the MetalLB objects, one file per kind (ipaddresspools.yaml)
 <site>/<cluster>/services.<ns>.yaml   the Services of one namespace
 <site>/<cluster>/<kind>.<name>.yaml   the installation and the readiness gate, one object each
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_lb.compile import argocd, install, metallb, plan, waves
+from gitops_lb.compile import argocd, health, install, metallb, plan, waves
 from gitops_lb.compile.yamlout import dump_all
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.secrecy import has_url_credentials
@@ -135,6 +136,7 @@ class ClusterPart:
     apps: list[bytes]  # the cluster's Application, then MetalLB's Helm chart (platform metallb)
     app_keys: list[tuple[str, str]]  # (namespace, name) of each Application
     error: CompileError | None = None
+    health: dict[str, bool] | None = None  # the argocd-cm health checks it wants (health.py)
 
 
 def cluster_part(target: ClusterTarget) -> ClusterPart:
@@ -155,9 +157,15 @@ def cluster_part(target: ClusterTarget) -> ClusterPart:
     app_objects = [argocd.cluster_application(target)]
     if target.site.spec.platform == "metallb":
         app_objects.append(install.helm_application(target))
+    part.health = health.wanted(target)
     part.apps = [_text(app) for app in app_objects]
     part.app_keys = [(app["metadata"]["namespace"], app["metadata"]["name"]) for app in app_objects]
     return part
+
+
+def _health_patch(parts: Sequence[ClusterPart]) -> bytes:
+    written, left_out = health.select(p.health for p in parts if p.health is not None)
+    return _text(health.patch(written), health.header(written, left_out))
 
 
 def compile_targets(targets: Sequence[ClusterTarget]) -> dict[str, bytes]:
@@ -195,4 +203,5 @@ def assemble(parts: Sequence[ClusterPart]) -> dict[str, bytes]:
         out[f"{APPS_DIR}/kustomization.yaml"] = _text(argocd.kustomization(ordered))
         for name, data in apps.items():
             out[f"{APPS_DIR}/{name}"] = data
+        out[f"{APPS_DIR}/{health.PATCH_FILE}"] = _health_patch(parts)
     return dict(sorted(out.items()))

@@ -3,8 +3,11 @@
 Argo CD applies a wave, waits until everything in it is healthy, then moves on; a resource
 without a health check counts as healthy once applied. The readiness gate (a Sync hook Job,
 which does have a health check) is what makes the MetalLB objects wait for MetalLB itself.
-Prune runs in the reverse order, so objects that others reference (BFD profiles, communities)
-sit in a wave below the objects that reference them and are deleted after them.
+Objects that others reference (BFD profiles, communities) sit in a wave below the objects that
+reference them. Argo CD reverses the waves only among the prune tasks of one sync: an object
+pruned in the same sync as its users are *updated* (not pruned) is deleted in its own, earlier
+wave. For the one kind whose deletion MetalLB's webhook refuses while it is referenced, the
+BFD profile, PRUNE_LAST moves its prune after the last wave (see sync_options()).
 """
 
 from __future__ import annotations
@@ -38,6 +41,22 @@ SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
 HOOK = "argocd.argoproj.io/hook"
 HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
 SKIP_DRY_RUN = "SkipDryRunOnMissingResource=true"
+PRUNE_LAST = "PruneLast=true"
+
+# Kinds pruned after the last wave. Argo CD reads the option from the live object, so it is
+# written from the first sync on. Only BFDProfile: MetalLB's webhook refuses to delete a profile
+# a BGPPeer still names, and peers are updated a wave later. The other referenced kinds must
+# NOT wait: a renamed pool or Community is created while the old one would still exist, and
+# MetalLB refuses overlapping pools and duplicate community aliases (docs/compile.md).
+PRUNE_LAST_KINDS = frozenset({"BFDProfile"})
+
+
+def sync_options(kind: str) -> str:
+    """The sync-options annotation of a metallb.io object of `kind` (comma-separated)."""
+    options = [SKIP_DRY_RUN]
+    if kind in PRUNE_LAST_KINDS:
+        options.append(PRUNE_LAST)
+    return ",".join(options)
 
 
 def annotate(obj: dict[str, Any], wave: int, **extra: str) -> dict[str, Any]:

@@ -235,6 +235,40 @@ class MetalLBSettings(SpecModel):
         return prefix
 
 
+# Argo CD reads a backoff duration as whole seconds ("30") or a Go duration ("10s", "1m30s")
+ArgoDuration = Annotated[
+    str,
+    Field(
+        pattern=r"^(\d+|(\d+(h|m|s))+)$",
+        description='seconds ("30") or a duration in h/m/s ("10s", "5m", "1m30s")',
+    ),
+]
+
+
+class RetryBackoff(SpecModel):
+    duration: ArgoDuration = Field(default="10s", description="the wait before the first retry")
+    factor: Annotated[int, Field(ge=1)] = Field(
+        default=2, description="each further wait is the previous one times this"
+    )
+    maxDuration: ArgoDuration = Field(default="5m", description="the longest wait")
+
+
+class RetrySettings(SpecModel):
+    """spec.argocd.retry: the retry policy of the compiled Applications (docs/compile.md)."""
+
+    limit: Annotated[int, Field(ge=-1)] = Field(
+        default=5,
+        description="retries of a failed sync before automated sync gives the revision up "
+        "(0: none; -1: without end)",
+    )
+    backoff: RetryBackoff = Field(default_factory=RetryBackoff)
+    refresh: bool = Field(
+        default=False,
+        description="retry with the newest revision of targetRevision rather than the one "
+        "that failed (needs an Argo CD whose Application CRD has retry.refresh)",
+    )
+
+
 class ArgoCDSettings(SpecModel):
     namespace: Name = "argocd"
     project: str = "default"
@@ -252,6 +286,11 @@ class ArgoCDSettings(SpecModel):
     )
     gateTimeoutSeconds: Annotated[int, Field(ge=30, le=7200)] = Field(
         default=600, description="the readiness gate fails after this long"
+    )
+    # -- retry (issue 14) --
+    retry: RetrySettings = Field(
+        default_factory=RetrySettings,
+        description="how Argo CD retries a failed sync of the compiled Applications",
     )
 
 

@@ -121,17 +121,13 @@ def test_acp_install_and_gate():
         {
             "apiGroups": ["operator.alauda.io"],
             "resources": ["appreleases"],
-            "verbs": ["get", "list", "watch"],
-        }
-    ]
-    endpoints = objs["clusterrole.metallb-readiness-gate.yaml"]["rules"]
-    assert endpoints == [
-        {
-            "apiGroups": [""],
-            "resources": ["endpoints"],
-            "resourceNames": ["metallb-webhook-service"],
+            "resourceNames": ["metallb"],
             "verbs": ["get"],
         }
+    ]
+    slices = objs["clusterrole.metallb-readiness-gate.yaml"]["rules"]
+    assert slices == [
+        {"apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["list"]}
     ]
     reader = objs["clusterrole.gitops-lb-reconcile-reader.yaml"]
     verbs = {v for rule in reader["rules"] for v in rule["verbs"]}
@@ -167,7 +163,7 @@ def test_upstream_helm_application(mode, frr, frrk8s):
     job = objs["job.metallb-readiness-gate.yaml"]
     assert job["metadata"]["namespace"] == "metallb-system"
     assert (
-        "deployment metallb-controller"
+        "deployments.apps metallb-controller"
         in job["spec"]["template"]["spec"]["containers"][0]["command"][2]
     )
     helm = yaml.safe_load(files["argocd/dc1.prod.metallb.yaml"])
