@@ -162,6 +162,8 @@ class _Collector:
         self.plugin = plugin
         self.services = services
         self.copies: dict[Key, _Copies] = {}
+        # each pool's status, never compared (copies may differ in it): the last one read
+        self.pool_status: dict[str, Any] = {}
 
     def keep(self, obj: dict[str, Any], where: Location) -> _Kept | None:
         res = resource_of(obj)
@@ -177,6 +179,8 @@ class _Collector:
         if res is PLUGIN and (not self.plugin or name_of(obj) != PLUGIN_NAME):
             return None
         content = compared(res, obj)
+        if res.kind == "IPAddressPool" and isinstance(obj.get("status"), dict):
+            self.pool_status[name_of(obj)] = plain(obj["status"])
         if res.kind == "Service":
             ns = ns or "default"
             if not self._wanted_service(content, ns):
@@ -278,6 +282,7 @@ def read_dump(
     state = LiveState(source="dump " + ", ".join(paths), namespace=namespace)
     for key, copies in sorted(collector.copies.items()):
         state.add(key[0], copies.contents[0])
+    state.pool_status = dict(sorted(collector.pool_status.items()))
     return state
 
 
