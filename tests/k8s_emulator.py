@@ -6,7 +6,9 @@ pagination, and gets by name. It records every request (method, path, query), an
 method other than GET with 405, checks a bearer token when given one, and can be told to
 answer a path with an error status (403, 404, 500...) or to answer it slowly. It can also
 misbehave as servers were found to: trickle an answer a byte at a time, page a list without
-end, or quote the credentials it was sent.
+end, or quote the credentials it was sent. With tls=True it serves HTTPS with the self-signed
+certificate of tests/tls (a client reaches it with insecure-skip-tls-verify, or with that
+certificate as its certificate authority).
 """
 
 from __future__ import annotations
@@ -14,12 +16,17 @@ from __future__ import annotations
 import base64
 import json
 import re
+import ssl
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+TLS = Path(__file__).resolve().parent / "tls"
+CERT, KEY = TLS / "emulator-cert.pem", TLS / "emulator-key.pem"
 
 
 @dataclass(frozen=True)
@@ -104,8 +111,10 @@ class Emulator:
         token: str | None = None,
         page_size: int | None = None,
         kinds: Iterable[Kind] = KINDS,
+        tls: bool = False,
     ) -> None:
         self.kinds = list(kinds)
+        self.tls = tls
         self.token = token
         self.page_size = page_size  # the server's own page limit (a server may send fewer)
         self.objects: dict[str, list[dict[str, Any]]] = {}
@@ -174,7 +183,7 @@ class Emulator:
     def url(self) -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
 
     def __enter__(self) -> Emulator:
         emulator = self
@@ -183,6 +192,10 @@ class Emulator:
             api = emulator
 
         self.server = _Server(("127.0.0.1", 0), Handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(CERT, KEY)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
