@@ -166,6 +166,8 @@ def fleet_from_site_files(files: list[LoadedFile]) -> FleetDesired:
             f"cluster {twice[0]} is declared more than once in the site specs "
             "(`gitops-lb validate` says where)"
         )
+    if not targets and not broken:
+        raise UsageError("the site specs declare no cluster")
     clusters = sorted((from_target(t) for t in targets), key=lambda d: d.cluster)
     invalid = frozenset(t.id for t in targets if t.file in broken)
     return FleetDesired(clusters, diagnostics, invalid)

@@ -284,3 +284,12 @@ def test_one_cluster_site_with_live_or_context_stays_single(tmp_path, capsys):
     assert (code, doc["cluster"], doc["in_sync"]) == (0, "dc1/prod", True)
     code, doc = run_json(capsys, str(site), "--live-dir", str(tmp_path / "live"))
     assert (code, [c["cluster"] for c in doc["clusters"]]) == (0, ["dc1/prod"])
+
+
+def test_site_specs_without_a_cluster(tmp_path, capsys):
+    site = tmp_path / "empty.yaml"
+    text = write_site(tmp_path).read_text()
+    site.write_text(text[: text.index("  clusters:")] + "  clusters: []\n")
+    code, out, err = run(capsys, str(site), "--live-dir", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == "gitops-lb: error: the site specs declare no cluster\n"
