@@ -293,3 +293,10 @@ def test_site_specs_without_a_cluster(tmp_path, capsys):
     code, out, err = run(capsys, str(site), "--live-dir", str(tmp_path))
     assert (code, out) == (2, "")
     assert err == "gitops-lb: error: the site specs declare no cluster\n"
+
+
+def test_default_jobs():
+    from gitops_lb.cli import reconcile_cmd
+
+    assert reconcile_cmd.DEFAULT_JOBS == fleet.DEFAULT_JOBS == 8
+    assert [fleet.default_jobs(n) for n in (0, 1, 3, 8, 50)] == [1, 1, 3, 8, 8]

@@ -117,3 +117,22 @@ def test_a_server_that_is_not_kubernetes_in_the_fleet(tmp_path, capsys):
         f"{stage.url} (context stage) is not a Kubernetes API server: GET /api answered 404 "
         "(not found) (a wrong server URL, or a proxy in front of one?)"
     )
+
+
+def test_a_type_not_read_shows_in_the_row(tmp_path, capsys):
+    site = site_with_contexts(tmp_path)
+    with Emulator(drifted()[0]) as prod, Emulator(stage_in_sync()) as stage:
+        prod.fail(r"^/api/v1/services$", 403, "services is forbidden")
+        kc = multi_kubeconfig(tmp_path, {"prod": prod.url, "stage": stage.url})
+        code, out, err = run(capsys, str(site), "--kubeconfig", str(kc))
+    assert (code, err) == (3, "")
+    lines = out.splitlines()
+    assert lines[-3:] == [
+        "dc1/prod   no       1            -                      partly: 1 type not read",
+        "dc1/stage  yes      0            -                      -",
+        "2 clusters: 1 in sync, 1 not in sync",
+    ]
+    assert (
+        "<live>: error: could not read Service: GET /api/v1/services: forbidden (403): services "
+        "is forbidden [unreadable]" in lines
+    )
