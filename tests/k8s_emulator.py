@@ -7,7 +7,9 @@ path, query), answers any method other than GET with 405, checks a bearer token 
 answers 403 to what the RBAC rules it is given do not allow (get, list, watch, resourceNames),
 and can be told to answer a path with an error status (403, 404, 500...) or to answer it
 slowly. It can also misbehave as servers were found to: trickle an answer a byte at a time, page
-a list without end, or quote the credentials it was sent.
+a list without end, or quote the credentials it was sent. With tls=True it serves HTTPS with the
+self-signed certificate of tests/tls (a client reaches it with insecure-skip-tls-verify, or with
+that certificate as its certificate authority).
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from __future__ import annotations
 import base64
 import json
 import re
+import ssl
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+TLS = Path(__file__).resolve().parent / "tls"
+CERT, KEY = TLS / "emulator-cert.pem", TLS / "emulator-key.pem"
 
 
 @dataclass(frozen=True)
@@ -107,11 +114,13 @@ class Emulator:
         kinds: Iterable[Kind] = KINDS,
         rbac: Iterable[tuple[str | None, list[dict[str, Any]]]] | None = None,
         user: str = "system:serviceaccount:default:test",
+        tls: bool = False,
     ) -> None:
         self.kinds = list(kinds)
         # (namespace of a Role, or None for a ClusterRole, its rules); None: everything allowed
         self.rbac = None if rbac is None else list(rbac)
         self.user = user
+        self.tls = tls
         self.token = token
         self.page_size = page_size  # the server's own page limit (a server may send fewer)
         self.objects: dict[str, list[dict[str, Any]]] = {}
@@ -180,7 +189,7 @@ class Emulator:
     def url(self) -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
 
     def __enter__(self) -> Emulator:
         emulator = self
@@ -189,6 +198,10 @@ class Emulator:
             api = emulator
 
         self.server = _Server(("127.0.0.1", 0), Handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(CERT, KEY)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()

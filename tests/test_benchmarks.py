@@ -130,3 +130,17 @@ def test_peak_memory_is_the_child_s_own_not_its_parent_s():
     )
     assert int(out.stdout) < 100 * 2**20, out.stdout
     assert len(ballast) == 200 * 2**20
+
+
+@pytest.mark.slow
+def test_fleet_reconcile_benchmark(tmp_path, capsys):
+    from benchmarks import reconcile_fleet
+
+    assert reconcile_fleet.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^6 single-cluster runs, sum +\d+\.\d+ +\d+\.\d+$", out, re.M), out
+    assert re.search(r"^fleet of 6, --jobs 2 +\d+\.\d+ +\d+\.\d+$", out, re.M), out
+    assert re.search(r"^fleet --jobs 2 wall / \(sum of single walls / 2\) = \d+\.\d+ ", out, re.M)
+    assert "exit statuses [0] (0: every cluster in sync)" in out  # the dumps are in sync
+    # every cluster's dump is where --live-dir looks for it
+    assert len(list((tmp_path / "live").glob("*/*/services.yaml"))) == 6

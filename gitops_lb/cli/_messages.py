@@ -26,3 +26,23 @@ def error(message: str) -> None:
 def note(line: str) -> None:
     """A line of its own: progress (`wrote DIR: ...`) and the findings of `import` and `diff`."""
     print(printable(line), file=sys.stderr)
+
+
+class Progress:
+    """A progress line on standard error, rewritten in place (`\\r[12/50] read dc1/prod-3`):
+    only for a terminal, the caller decides; clear() wipes it before the report is printed."""
+
+    def __init__(self) -> None:
+        self.width = 0
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        line = printable(f"[{done}/{total}] read {what}")
+        sys.stderr.write("\r" + line.ljust(self.width))
+        sys.stderr.flush()
+        self.width = max(self.width, len(line))
+
+    def clear(self) -> None:
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+            self.width = 0

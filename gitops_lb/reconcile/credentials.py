@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -125,11 +125,14 @@ def kubeconfig_paths(explicit: str | None) -> str | None:
 
 
 class _Capture(logging.Handler):
-    def __init__(self) -> None:
+    def __init__(self, accept: Callable[[logging.LogRecord], bool] | None = None) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.accept = accept
 
     def emit(self, record: logging.LogRecord) -> None:
+        if self.accept is not None and not self.accept(record):
+            return  # another reader's (a fleet reads clusters in parallel threads)
         try:
             self.messages.append(record.getMessage())
         except Exception:  # a malformed log call of a library: keep going
@@ -137,11 +140,14 @@ class _Capture(logging.Handler):
 
 
 @contextmanager
-def captured_logs() -> Iterator[list[str]]:
+def captured_logs(
+    accept: Callable[[logging.LogRecord], bool] | None = None,
+) -> Iterator[list[str]]:
     """The kubernetes client logs to the root logger (an exec plugin's stderr, for one): keep
-    those messages out of the terminal so that they can be scrubbed before anyone sees them."""
+    those messages out of the terminal so that they can be scrubbed before anyone sees them.
+    `accept` picks the records that belong to this reader (by thread)."""
     root = logging.getLogger()
-    handler = _Capture()
+    handler = _Capture(accept)
     root.addHandler(handler)
     try:
         yield handler.messages

@@ -30,6 +30,11 @@ class Desired:
     # Services declared with `emit: false`: reservations whose Service lives elsewhere
     reserved: frozenset[tuple[str, str]] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)  # problems reading Git
+    # a site spec cluster: its site and name (where --live-dir keeps its dump) and the
+    # kubeconfig context the site spec names for it (clusters[].context)
+    site: str | None = None
+    name: str | None = None
+    context: str | None = None
 
     def service_keys(self) -> frozenset[tuple[str, str]]:
         """(namespace, name) of every Service Git declares, as reconcile looks them up."""
@@ -45,6 +50,9 @@ def from_target(target: ClusterTarget) -> Desired:
         plugin=target.site.spec.platform == "acp",
         plugin_location=Location(target.file, line, col),
         reserved=reserved,
+        site=target.site.metadata.name,
+        name=target.cluster.name,
+        context=target.cluster.context,
     )
 
 
@@ -77,6 +85,18 @@ def intake_diagnostics(cfg: ClusterConfig) -> list[Diagnostic]:
     return run_rules(cfg, disabled=[r for r in all_rules() if r not in cfg.intake])
 
 
+def read_inputs(paths: Sequence[str]) -> tuple[list[LoadedFile], bool]:
+    """The files of `paths` and whether they hold site specs (else: manifests of one cluster).
+
+    Raises GitopsLbError (exit status 3) for unreadable inputs.
+    """
+    files = load_paths(paths)
+    fatal = [f"{i.location}: {i.message}" for lf in files for i in lf.issues if i.fatal]
+    if fatal:
+        raise GitopsLbError("cannot read the desired state: " + "; ".join(fatal))
+    return files, any(_is_site(doc.data) for lf in files for doc in lf.documents)
+
+
 def load_desired(
     paths: Sequence[str],
     *,
@@ -90,22 +110,67 @@ def load_desired(
     --cluster that the site specs do not hold. Findings in the inputs are returned in
     Desired.diagnostics (the caller compares nothing when one is an error).
     """
-    files = load_paths(paths)
-    fatal = [f"{i.location}: {i.message}" for lf in files for i in lf.issues if i.fatal]
-    if fatal:
-        raise GitopsLbError("cannot read the desired state: " + "; ".join(fatal))
-    if any(_is_site(doc.data) for lf in files for doc in lf.documents):
-        if namespace is not None:
-            raise UsageError("--namespace is for manifests; a site spec sets metallb.namespace")
-        if metallb_version is not None:
-            raise UsageError("--metallb-version is for manifests; a site spec sets metallb.version")
+    files, site = read_inputs(paths)
+    if site:
+        refuse_manifest_options(namespace, metallb_version)
         return from_site_files(files, cluster), len(files)
+    return from_manifest_files(files, paths, cluster, namespace, metallb_version), len(files)
+
+
+def refuse_manifest_options(namespace: str | None, metallb_version: Version | None) -> None:
+    if namespace is not None:
+        raise UsageError("--namespace is for manifests; a site spec sets metallb.namespace")
+    if metallb_version is not None:
+        raise UsageError("--metallb-version is for manifests; a site spec sets metallb.version")
+
+
+def from_manifest_files(
+    files: list[LoadedFile],
+    paths: Sequence[str],
+    cluster: str | None,
+    namespace: str | None,
+    metallb_version: Version | None,
+) -> Desired:
     cfg = config_from_manifests(
         files, namespace or DEFAULT_NAMESPACE, metallb_version or DEFAULT_VERSION
     )
     desired = from_manifests(files, cfg, cluster or ", ".join(paths))
     desired.diagnostics = intake_diagnostics(cfg)
-    return desired, len(files)
+    return desired
+
+
+@dataclass(eq=False)
+class FleetDesired:
+    """What Git says every cluster of the site specs should hold, in cluster id order.
+
+    `diagnostics` are the findings in the site specs (all of them, once); `invalid` holds the
+    clusters whose site spec file has an error: they are not compared.
+    """
+
+    clusters: list[Desired]
+    diagnostics: list[Diagnostic]
+    invalid: frozenset[str]
+
+
+def fleet_from_site_files(files: list[LoadedFile]) -> FleetDesired:
+    loaded = sites_from_files(files)
+    diagnostics = intake_diagnostics(loaded.intake)
+    targets = lower_all(loaded)
+    for t in targets:
+        diagnostics.extend(intake_diagnostics(t.config))
+    broken = {d.location.file for d in diagnostics if str(d.severity) == "error"}
+    ids = [t.id for t in targets]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:  # which of them is live is not known (one dump folder, one context)
+        raise GitopsLbError(
+            f"cluster {twice[0]} is declared more than once in the site specs "
+            "(`gitops-lb validate` says where)"
+        )
+    if not targets and not broken:
+        raise UsageError("the site specs declare no cluster")
+    clusters = sorted((from_target(t) for t in targets), key=lambda d: d.cluster)
+    invalid = frozenset(t.id for t in targets if t.file in broken)
+    return FleetDesired(clusters, diagnostics, invalid)
 
 
 def config_from_manifests(

@@ -294,6 +294,8 @@ def read_dump(
         status = copies.status()
         content = copies.contents[0]
         state.add(key[0], content if status is MISSING else {**content, "status": status})
+        if key[0] == "IPAddressPool" and isinstance(status, dict):
+            state.pool_status[key[2]] = status
     return state
 
 

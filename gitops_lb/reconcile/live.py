@@ -8,9 +8,15 @@ headers and body) within the timeout, and the whole read within TOTAL_FACTOR tim
 API server does not answer in time (or refuses the connection, or rejects the credentials)
 nothing more is requested and the kinds not read yet are reported unreadable. A 403 or 5xx
 answer, a list that pages without progress or holds objects of another kind or namespace,
-makes only that kind unreadable. A 404 on the core API's lists means the server is not a
-Kubernetes API server: nothing is compared. No message ever carries a token, password or key
-from the kubeconfig, nor the user info of a URL.
+makes only that kind unreadable. No message ever carries a token, password or key from the
+kubeconfig, nor the user info of a URL.
+
+What happened is said once (Unreachable, one line naming the server): a server that could not
+be reached at all (refused, no answer in time, rejected credentials before anything was read),
+and a server that is not a Kubernetes API server (the first 404 on a list leads to one GET of
+the core API's discovery document, /api; a 404 there, or on the core API's own lists, means
+the URL points elsewhere). With `insecure-skip-tls-verify`, urllib3's InsecureRequestWarning
+(one per request) is silenced during the read and one note says that TLS verification is off.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +38,7 @@ import yaml
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
-from urllib3.exceptions import HTTPError, NewConnectionError
+from urllib3.exceptions import HTTPError, InsecureRequestWarning, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from gitops_lb.errors import GitopsLbError
@@ -47,6 +55,52 @@ DEFAULT_TIMEOUT = 30.0
 PAGE_SIZE = 500
 MAX_PAGES = 10_000  # 5 million objects of one kind at 500 a page
 TOTAL_FACTOR = 10  # the whole read of the live state ends within 10 x --timeout
+REQUEST_THREAD = "gitops-lb-request"
+
+
+class Unreachable(GitopsLbError):
+    """Nothing could be read from the API server, for one reason said in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """Where an ApiClient points, for messages: the URL (no user info) and how it was found."""
+
+    url: str
+    how: str  # "context prod", "in-cluster service account"
+    insecure: bool = False  # insecure-skip-tls-verify
+
+    def __str__(self) -> str:
+        return f"{self.how} ({self.url})"
+
+
+class _Quiet:
+    """Who is silencing InsecureRequestWarning now (see quiet_tls)."""
+
+    lock = threading.Lock()
+    depth = 0
+    saved: warnings.catch_warnings | None = None
+
+
+@contextlib.contextmanager
+def quiet_tls() -> Iterator[None]:
+    """Silence urllib3's InsecureRequestWarning while the block runs. The reads of a fleet run
+    in several threads at once and `warnings.catch_warnings` is not safe across threads, so
+    the first block to start installs the filter and the last to end restores the filters."""
+    with _Quiet.lock:
+        if _Quiet.depth == 0:
+            _Quiet.saved = warnings.catch_warnings()
+            _Quiet.saved.__enter__()
+            warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+        _Quiet.depth += 1
+    try:
+        yield
+    finally:
+        with _Quiet.lock:
+            _Quiet.depth -= 1
+            if _Quiet.depth == 0 and _Quiet.saved is not None:
+                _Quiet.saved.__exit__(None, None, None)
+                _Quiet.saved = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +111,8 @@ class Connection:
     page_size: int = PAGE_SIZE
 
 
-def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
-    """An ApiClient and a description of where it points; its secrets go to `scrub`."""
+def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, Server]:
+    """An ApiClient and where it points; its secrets go to `scrub`."""
     paths = kubeconfig_paths(conn.kubeconfig)
     configuration = client.Configuration()
     try:
@@ -71,7 +125,7 @@ def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
             if conn.context:
                 raise GitopsLbError("--context needs a kubeconfig; none was found")
             config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
-            where = f"in-cluster service account ({configuration.host})"
+            how = "in-cluster service account"
         else:
             scrub.add(kubeconfig_secrets(paths))
             context = _pick_context(config, paths, conn.context)
@@ -81,7 +135,7 @@ def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
                 client_configuration=configuration,
                 persist_config=False,
             )
-            where = f"context {context} ({without_userinfo(configuration.host)})"
+            how = f"context {context}"
     except GitopsLbError as exc:
         raise GitopsLbError(scrub(str(exc))) from None
     except (ConfigException, OSError, ValueError, TypeError, KeyError) as exc:
@@ -93,7 +147,9 @@ def connect(conn: Connection, scrub: Scrubber) -> tuple[Any, str]:
     scrub.add([str(configuration.password or "")])
     scrub.add(url_userinfo(str(configuration.host or "")))
     configuration.retries = False  # a timeout must cost one timeout, not four
-    return client.ApiClient(configuration), scrub(where)
+    url = scrub(without_userinfo(str(configuration.host or "")))
+    server = Server(url, scrub(how), insecure=not configuration.verify_ssl)
+    return client.ApiClient(configuration), server
 
 
 def yaml_problem(exc: yaml.YAMLError, paths: str) -> str:
@@ -164,7 +220,8 @@ class _Call:
             self.done.set()
 
     def within(self, seconds: float) -> bytes:
-        thread = threading.Thread(target=self.run, name="gitops-lb-request", daemon=True)
+        name = f"{REQUEST_THREAD}-{threading.get_ident()}"  # whose logs it writes
+        thread = threading.Thread(target=self.run, name=name, daemon=True)
         thread.start()
         if not self.done.wait(max(seconds, 0.0)):
             begun = self.response is not None
@@ -183,15 +240,22 @@ class _Call:
 
 
 class Reader:
-    def __init__(self, api: Any, namespace: str, conn: Connection, scrub: Scrubber) -> None:
+    def __init__(
+        self, api: Any, namespace: str, conn: Connection, scrub: Scrubber, server: Server
+    ) -> None:
         self.core = client.CoreV1Api(api)
+        self.discovery = client.CoreApi(api)
         self.custom = client.CustomObjectsApi(api)
         self.namespace = namespace
+        self.server = server
         self.timeout = conn.timeout
         self.total = conn.timeout * TOTAL_FACTOR
         self.page_size = conn.page_size
         self.scrub = scrub
         self.broken: str | None = None
+        self.why_broken: str = ""  # the reason alone (for Unreachable)
+        self.read_any = False  # some kind was read (or answered 404): the server answered
+        self.probed = False  # /api was asked once, after the first 404 on a list
         self.absent: list[Resource] = []  # answered 404
         self.deadline = time.monotonic() + self.total
 
@@ -199,26 +263,55 @@ class Reader:
         self.deadline = time.monotonic() + self.total
         for res in todo:
             if self.broken is not None:
+                if not self.read_any:  # nothing read at all: one line says why
+                    raise Unreachable(self.scrub(self.why_broken))
                 state.unreadable[res.kind] = f"not read after {self.broken}"
                 continue
             self.read(res, state)
-        self.not_kubernetes(state)
+        if self.broken is not None and not self.read_any:
+            raise Unreachable(self.scrub(self.why_broken))
+        self.not_kubernetes()
 
-    def not_kubernetes(self, state: LiveState) -> None:
+    def not_kubernetes(self) -> None:
         """Every Kubernetes API server serves the core API (v1) and its Service and Node lists:
         a 404 there means the URL points elsewhere (a wrong path, a proxy in front of the API
         server), and no 404 it gave says anything about the cluster."""
         core = [r for r in self.absent if r.group == "" and r.version == "v1"]
-        if not core:
-            return
-        why = (
-            f"GET {core[0].path(self.namespace)}: not found (404): the server does not serve the "
-            "core API (v1), so it is not a Kubernetes API server (a wrong server URL, or a proxy "
-            "in front of one?)"
+        if core:
+            self._not_kubernetes(f"GET {core[0].path(self.namespace)} answered 404 (not found)")
+
+    def _not_kubernetes(self, why: str) -> None:
+        raise Unreachable(
+            self.scrub(
+                f"{self.server.url} ({self.server.how}) is not a Kubernetes API server: {why} "
+                "(a wrong server URL, or a proxy in front of one?)"
+            )
         )
-        for res in self.absent:
-            state.unreadable[res.kind] = why if res in core else f"not compared: {why}"
-        state.not_served.clear()
+
+    def probe(self) -> None:
+        """After the first 404 on a list: does the server serve the core API's discovery
+        document at all? Every Kubernetes API server does; a 404 there settles it."""
+        if self.probed:
+            return
+        self.probed = True
+        try:
+            answer = self._call(
+                lambda: self.discovery.get_api_versions(**self._options()),
+            )
+        except ApiException as exc:
+            if int(exc.status or 0) == 404:
+                self._not_kubernetes("GET /api answered 404 (not found)")
+            return  # another failure says nothing about what the server is
+        except (_Late, _BadAnswer, HTTPError, OSError):
+            return
+        versions = answer.get("versions") if isinstance(answer, dict) else None
+        if not isinstance(versions, list) or "v1" not in versions:
+            self._not_kubernetes("GET /api does not list the core API version v1")
+
+    def _break(self, path: str, why: str) -> None:
+        self.broken = f"GET {path} failed"
+        where = f"{self.server.url} ({self.server.how})"
+        self.why_broken = f"cannot reach the API server {where}: {why}"
 
     def read(self, res: Resource, state: LiveState) -> None:
         path = res.path(self.namespace) + (f"/{PLUGIN_NAME}" if res is PLUGIN else "")
@@ -227,6 +320,9 @@ class Reader:
         except ApiException as exc:
             status = int(exc.status or 0)
             if status == 404:
+                if res is not PLUGIN:
+                    self.probe()
+                self.read_any = True
                 self.absent.append(res)
                 if res is not PLUGIN:
                     state.not_served.append(res.kind)
@@ -234,24 +330,32 @@ class Reader:
             why = f"{_status_word(status)} ({status}): {_status_message(exc)}"
             if status == 401:
                 self.broken = f"the API server rejected the credentials for GET {path}"
+                self.why_broken = (
+                    f"the API server {self.server.url} ({self.server.how}) rejected the "
+                    f"credentials: GET {path}: {why}"
+                )
+            else:
+                self.read_any = True
             state.unreadable[res.kind] = self.scrub(f"GET {path}: {why}")
             return
         except _Late as exc:
-            self.broken = f"GET {path} failed"
+            self._break(path, exc.message)
             state.unreadable[res.kind] = self.scrub(
                 f"the API server did not answer GET {path}: {exc.message}"
             )
             return
         except (HTTPError, OSError) as exc:
             why = _transport_message(exc, self.timeout)
-            self.broken = f"GET {path} failed"
+            self._break(path, why)
             state.unreadable[res.kind] = self.scrub(
                 f"the API server did not answer GET {path}: {why}"
             )
             return
         except _BadAnswer as exc:
+            self.read_any = True
             state.unreadable[res.kind] = self.scrub(f"GET {path}: {exc}")
             return
+        self.read_any = True
         for obj in objects:
             state.add(res.kind, obj)
 
@@ -409,20 +513,28 @@ def read_live(conn: Connection, namespace: str, *, plugin: bool) -> LiveState:
     """Everything reconcile needs from the cluster; problems per kind are in the LiveState.
 
     Raises GitopsLbError when no connection can be configured (no or bad kubeconfig, unknown
-    context).
+    context), and Unreachable (a GitopsLbError) when nothing could be read: the server refused
+    the connection, did not answer, rejected the credentials, or is not a Kubernetes API server.
     """
     scrub = Scrubber()
-    with captured_logs() as logs:
+    mine = threading.get_ident()
+
+    def own(record: logging.LogRecord) -> bool:  # a fleet reads several clusters at once
+        return record.thread == mine or record.threadName == f"{REQUEST_THREAD}-{mine}"
+
+    with captured_logs(own) as logs, quiet_tls():
         try:
-            api, where = connect(conn, scrub)
+            api, server = connect(conn, scrub)
         except GitopsLbError as exc:
             if not logs:
                 raise
             said = scrub("; ".join(logs))
             raise GitopsLbError(f"{exc} (kubernetes client: {said})") from None
         try:
-            state = LiveState(source=where, namespace=namespace)
-            Reader(api, namespace, conn, scrub).read_all(state, resources(plugin=plugin))
+            state = LiveState(source=str(server), namespace=namespace)
+            if server.insecure:
+                state.messages.append(f"TLS verification is off for {server.url}")
+            Reader(api, namespace, conn, scrub, server).read_all(state, resources(plugin=plugin))
         finally:
             api.close()
         state.messages.extend(scrub(f"kubernetes client: {m}") for m in logs)

@@ -96,6 +96,9 @@ class LiveState:
     unreadable: dict[str, str] = field(default_factory=dict)
     not_served: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # what the reader had to say
+    # IPAddressPool name -> its `status` (assigned/available per family) where the objects
+    # kept leave it out (a dump keeps only what is compared); never compared, only shown
+    pool_status: dict[str, Any] = field(default_factory=dict)
 
     def get(self, kind: str) -> list[dict[str, Any]]:
         return self.objects.get(kind, [])

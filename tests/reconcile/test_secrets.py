@@ -58,7 +58,10 @@ def test_drifted_cluster_with_errors(tmp_path, capsys, user):
             capsys, *site_args(write_site(tmp_path)), "--kubeconfig", str(kc)
         )
     assert codes == {3}
-    assert "unauthorized (401)" in outputs[0]
+    # rejected before anything was read: one line on standard error, in either format
+    assert outputs[0] == outputs[2] == ""
+    assert "unauthorized (401)" in outputs[1]
+    assert outputs[1] == outputs[3] and outputs[1].count("\n") == 1
 
 
 def test_server_echoing_the_token_is_redacted(tmp_path, capsys):
@@ -82,7 +85,7 @@ def test_unknown_context_and_unreachable_server(tmp_path, capsys):
     assert codes == {3}
     codes, outputs = reconcile_text_and_json(capsys, *site, "--kubeconfig", str(kc))
     assert codes == {3}
-    assert "Connection refused" in outputs[0]
+    assert "Connection refused" in outputs[1]
 
 
 def test_broken_kubeconfig(tmp_path, capsys):
