@@ -29,6 +29,9 @@ def add_site_paths(p: argparse.ArgumentParser, help: str | None = SITE_PATHS_HEL
 
 
 CLUSTER_METAVAR = "SITE/CLUSTER"
+# --format of the commands whose output is a report of their own (plan, and reconcile's drift
+# report) rather than a list of findings: the two that any program reads (docs/cli.md)
+REPORT_FORMATS = ("text", "json")
 
 
 def add_cluster(p: argparse.ArgumentParser, help: str, *, required: bool = False) -> None:
