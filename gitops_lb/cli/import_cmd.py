@@ -140,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
     if args.site is not None:
         _messages.say(f"note: --site is deprecated; write --cluster {site}/{cluster}")
     _options.check_mode_version(args)
+    if args.repo_url is not None and not args.repo_url.strip():
+        raise UsageError("--repo-url is empty: give the URL Argo CD knows the repository by")
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
     if args.output and os.path.exists(args.output) and not args.force:

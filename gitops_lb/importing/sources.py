@@ -121,6 +121,10 @@ def legacy_text(file: str, text: str, key_pos: Pos, value_pos: Pos) -> LocMap | 
 def legacy_configmaps(
     cfg: ClusterConfig, namespace: str, notes: list[str]
 ) -> Iterator[Translation]:
+    """The pre-0.13 configurations of the ConfigMaps in MetalLB's namespace, translated. Not
+    when the input holds MetalLB's objects too: MetalLB 0.13 and later read those and ignore
+    the ConfigMap, so what it holds is stale (a leftover of the upgrade), not configuration."""
+    current = cfg_objects(cfg)
     for item in cfg.configmaps:
         config = configmap_config(item)
         if config is None:
@@ -131,8 +135,27 @@ def legacy_configmaps(
                 f"{where} holds MetalLB's pre-0.13 configuration but is not in MetalLB's "
                 f"namespace {namespace!r} (--namespace): not imported"
             )
-            continue
-        yield translate(config, file=item.file, namespace=namespace, source=where)
+        elif current:
+            notes.append(
+                f"{where} holds MetalLB's pre-0.13 configuration, which MetalLB 0.13.0 and "
+                f"later ignore; not imported, since the input holds {current} (give the "
+                "ConfigMap alone to translate it)"
+            )
+        else:
+            yield translate(config, file=item.file, namespace=namespace, source=where)
+
+
+def cfg_objects(cfg: ClusterConfig) -> str:
+    """The MetalLB objects the input holds, e.g. "2 IPAddressPools, 1 BGPPeer" ("": none)."""
+    groups = (
+        ("IPAddressPool", cfg.pools),
+        ("L2Advertisement", cfg.l2advs),
+        ("BGPAdvertisement", cfg.bgpadvs),
+        ("BGPPeer", cfg.peers),
+        ("Community", cfg.communities),
+        ("BFDProfile", cfg.bfdprofiles),
+    )
+    return ", ".join(f"{len(g)} {kind}{'s' * (len(g) != 1)}" for kind, g in groups if g)
 
 
 def configmap_config(item: Item[m.ConfigMap]) -> LocMap | None:

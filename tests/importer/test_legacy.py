@@ -158,14 +158,31 @@ def test_a_legacy_configmap_outside_metallbs_namespace_is_not_imported(here, cap
     assert "pools" not in yaml.safe_load(run.out)["spec"]["clusters"][0]
 
 
-def test_legacy_and_new_objects_with_one_name_are_refused(here, capsys):
+POOL_LAN = (
+    f"apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\n"
+    f"metadata: {{name: lan, namespace: {NS}}}\nspec: {{addresses: [10.9.0.0/24]}}\n"
+)
+
+
+def test_a_leftover_configmap_beside_todays_objects_is_not_imported(here, capsys):
+    """A cluster upgraded past 0.13 often still has the old ConfigMap, which MetalLB ignores:
+    its pools are stale, so they are not brought back."""
     Path("config.yaml").write_text(LEGACY_CONFIGMAP)
-    Path("pool.yaml").write_text(
-        f"apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\n"
-        f"metadata: {{name: lan, namespace: {NS}}}\nspec: {{addresses: [10.9.0.0/24]}}\n"
+    Path("pool.yaml").write_text(POOL_LAN)
+    spec, text, err = imported(capsys, "config.yaml", "pool.yaml")
+    assert spec["clusters"][0]["pools"] == [{"name": "lan", "addresses": ["10.9.0.0/24"]}]
+    assert (
+        f"note: ConfigMap {NS}/config holds MetalLB's pre-0.13 configuration, which MetalLB "
+        "0.13.0 and later ignore; not imported, since the input holds 1 IPAddressPool" in err
     )
-    run = cli(capsys, "import", "config.yaml", "pool.yaml")
-    assert run.status == 1
+    assert "from ConfigMap" not in text
+
+
+def test_helm_values_and_an_object_with_one_name_are_refused(here, capsys):
+    Path("values.yaml").write_text(HELM_VALUES.replace("name: default", "name: lan"))
+    Path("pool.yaml").write_text(POOL_LAN)
+    run = cli(capsys, "import", "values.yaml", "pool.yaml")
+    assert (run.status, run.out) == (1, "")
     assert "IPAddressPool 'lan' is defined twice" in run.err
 
 

@@ -91,6 +91,12 @@ def test_the_marker_names_no_reachable_repository():
     assert "://" not in MARKER and "@" not in MARKER  # never fetched, never a credential
 
 
+def test_an_empty_repo_url_is_a_usage_error(dumps, capsys):
+    run = cli(capsys, "import", "live/", "--repo-url", "")
+    assert (run.status, run.out) == (2, "")
+    assert "--repo-url is empty" in run.err
+
+
 # --- platform ---------------------------------------------------------------------------------
 
 
@@ -172,6 +178,13 @@ def test_services_skip_leaves_them_out(dumps, capsys):
     run = cli(capsys, "import", "live/", "--services", "skip", "--repo-url", REPO_URL)
     assert run.status == 0
     assert "services" not in yaml.safe_load(run.out)["spec"]["clusters"][0]
+
+
+def test_the_command_line_offers_the_modes_the_importer_has():
+    from gitops_lb.cli import import_cmd
+    from gitops_lb.importing import core
+
+    assert import_cmd.SERVICE_MODES == core.SERVICE_MODES
 
 
 def test_services_takes_only_the_documented_modes(dumps, capsys):
