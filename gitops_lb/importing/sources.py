@@ -235,7 +235,13 @@ def import_paths(
         result.problems.extend(Problem(p.location, p.message) for p in t.problems)
         if t.objects:
             result.notes.append(translated_note(t))
+    result.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
     result.notes.extend(inputs.notes)
+    if not cfg_objects(inputs.cfg):
+        result.notes.append(
+            "the input holds no MetalLB configuration (no IPAddressPool, advertisement, peer, "
+            "community or BFD profile, nor a pre-0.13 configuration): the site spec has no pools"
+        )
     return result, inputs.files
 
 

@@ -197,3 +197,36 @@ def test_a_configmap_of_another_application_is_left_alone(here, capsys):
     spec, _, err = imported(capsys, "cm.yaml")
     assert [p["name"] for p in spec["clusters"][0]["pools"]] == ["lan"]
     assert "pre-0.13" not in err
+
+
+def test_malformed_sections_are_each_reported_where_they_are(here, capsys):
+    Path("config.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config, namespace: metallb-system}\n"
+        "data:\n"
+        "  config: |\n"
+        "    address-pools:\n"
+        "    - just-a-string\n"
+        "    - protocol: layer2\n"
+        "      addresses: [10.1.0.0/24]\n"
+        "    peers:\n"
+        "    - {peer-address: 10.0.0.1, peer-asn: 1, my-asn: 2, node-selectors: {a: b}}\n"
+        "    bgp-communities: [x]\n"
+    )
+    run = cli(capsys, "import", "config.yaml")
+    assert run.status == 1
+    errors = [ln for ln in run.err.splitlines() if ": error: " in ln]
+    assert errors == [
+        "config.yaml:7:7: error: address-pools[0] must be a mapping",
+        "config.yaml:8:7: error: an address pool has no name",
+        "config.yaml:11:72: error: node-selectors must be a list",
+        "config.yaml:12:22: error: bgp-communities must be a mapping of alias to community",
+    ]
+
+
+def test_an_input_without_metallb_configuration_says_so(here, capsys):
+    Path("nodes.yaml").write_text(
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  labels: {rack: r1}\n"
+    )
+    spec, _, err = imported(capsys, "nodes.yaml")
+    assert "pools" not in spec["clusters"][0]
+    assert "note: the input holds no MetalLB configuration" in err
