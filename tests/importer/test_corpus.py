@@ -1,7 +1,8 @@
 """Import on the real-world corpus (`<shared>/reference/real-world`, when present; skipped with
 the reason otherwise): every case either stops with its problems and writes nothing, or gives
-a site spec that `validate` reads as a site spec (no reading or schema finding) and whose only
-complaint about the import itself is the repoURL marker, which `--repo-url` removes.
+a site spec that `validate` reads as a site spec (no reading or schema finding), whose errors
+are the repoURL marker (which `--repo-url` removes) and the mistakes `lint` finds in the input
+itself: import adds no error of its own.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def test_import_of_a_corpus_case(case, tmp_path, capsys):
     rules = [d["rule"] for d in run.diagnostics()]
     assert not READING & set(rules), rules
     assert rules.count("site-repo-url-unset") == 1
+    # no new error: what validate finds wrong besides the marker, lint found in the input
+    errors = {d["rule"] for d in run.diagnostics() if d["severity"] == "error"}
+    linted = cli(capsys, "lint", str(case / "resources.yaml"), "--bgp-mode", "frr", "-f", "json")
+    assert errors - {"site-repo-url-unset"} <= {
+        d["rule"] for d in linted.diagnostics() if d["severity"] == "error"
+    }
     site.unlink()
     args = ["import", str(case / "resources.yaml"), "--bgp-mode", "frr", "-o", str(site)]
     assert cli(capsys, *args, "--repo-url", "https://git.example.org/lb.git").status == 0
