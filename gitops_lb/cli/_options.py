@@ -28,6 +28,18 @@ def add_site_paths(p: argparse.ArgumentParser, help: str | None = SITE_PATHS_HEL
     p.add_argument("paths", nargs="+", metavar="PATH", help=help)
 
 
+CLUSTER_METAVAR = "SITE/CLUSTER"
+# --format of the commands whose output is a report of their own (plan, and reconcile's drift
+# report) rather than a list of findings: the two that any program reads (docs/cli.md)
+REPORT_FORMATS = ("text", "json")
+
+
+def add_cluster(p: argparse.ArgumentParser, help: str, *, required: bool = False) -> None:
+    """--cluster SITE/CLUSTER: one cluster of the site specs (plan, render, import; reconcile
+    spells it the same)."""
+    p.add_argument("--cluster", metavar=CLUSTER_METAVAR, required=required, help=help)
+
+
 def add_format(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",

@@ -23,8 +23,16 @@ HELP = "print what each node announces (L2 interfaces, BGP peers)"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     _options.add_site_paths(p)
-    p.add_argument("--cluster", metavar="SITE/CLUSTER", help="only this cluster")
-    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format")
+    _options.add_cluster(p, help="only this cluster")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=_options.REPORT_FORMATS,
+        default="text",
+        help="the plan, and the findings when the site specs have errors, as text (default) or "
+        "JSON (the JSON report of validate); SARIF, JUnit and GitHub reports come from "
+        "`validate`, which checks the same (docs/cli.md)",
+    )
     add_filter_arguments(p)
     _options.add_rule_options(p)
 

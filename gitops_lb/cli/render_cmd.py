@@ -20,7 +20,7 @@ HELP = "print one cluster's compiled manifests (Argo CD plugin)"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     _options.add_site_paths(p)
-    p.add_argument("--cluster", required=True, metavar="SITE/CLUSTER", help="the cluster")
+    _options.add_cluster(p, help="the cluster to render", required=True)
     _options.add_rule_options(p)
 
 

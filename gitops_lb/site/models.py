@@ -28,7 +28,7 @@ from gitops_lb.metallb import versions
 from gitops_lb.names import DNS1123_SUBDOMAIN, INTERFACE_NAME, REPO_PATH
 
 PREFIX, DEPRECATED_PREFIX = "metallb.io", "metallb.universe.tf"  # Service annotations
-DNS1123_LABEL = names.DNS1123_LABEL  # site names; gitops_lb.importer uses it too
+DNS1123_LABEL = names.DNS1123_LABEL  # site names; gitops_lb.importing uses it too
 Name = Annotated[str, Field(pattern=DNS1123_LABEL, description="DNS-1123 label")]
 
 

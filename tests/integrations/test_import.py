@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitops_lb.cli import main
-from gitops_lb.importer import ImportOptions, import_config, to_yaml
+from gitops_lb.importing.core import ImportOptions, import_config
+from gitops_lb.importing.output import to_yaml
 from gitops_lb.manifests import config_from_files
 from gitops_lb.site.load import sites_from_files
 from gitops_lb.site.lower import lower_all
@@ -159,6 +160,9 @@ status:
 
 
 def imported(text=MANIFESTS, **opts):
+    """The import of `text`; Services managed unless `services` says otherwise (these tests
+    check that the site spec reproduces them)."""
+    opts.setdefault("services", "manage")
     result = import_config(config(text), ImportOptions(**opts))
     assert not result.problems, result.problems
     return result
@@ -282,24 +286,24 @@ items:
 """
 
 
-def test_live_dump_reserve_mode_pins_current_addresses():
+def test_live_dump_reserve_mode_records_requests_not_assignments():
+    """A reservation holds what the Service asks for; the address MetalLB gave it (status)
+    is said in a comment, not pinned, and node ports are copied in no mode."""
     result = imported(LIVE, services="reserve")
     cluster = result.site["spec"]["clusters"][0]
     assert cluster["pools"] == [{"name": "web", "addresses": ["192.168.10.64/27"]}]
-    assert cluster["services"] == [
-        {"name": "app", "namespace": "shop", "ips": ["192.168.10.64"], "emit": False}
-    ]
+    assert cluster["services"] == [{"name": "app", "namespace": "shop", "emit": False}]
     assert result.notes == []  # live bookkeeping annotations are not "lost" metadata
+    assert "holds 192.168.10.64 now" in to_yaml(result.site, result.comments)
     emitted = imported(LIVE).site["spec"]["clusters"][0]["services"][0]
     assert "ips" not in emitted and "annotations" not in emitted
-    assert emitted["ports"] == [{"port": 443, "targetPort": 8443, "nodePort": 31443}]
+    assert emitted["ports"] == [{"port": 443, "targetPort": 8443}]
     assert "services" not in imported(LIVE, services="skip").site["spec"]["clusters"][0]
 
 
 def problems(text):
-    return [
-        (p.location.line, p.message) for p in import_config(config(text), ImportOptions()).problems
-    ]
+    opts = ImportOptions(services="manage")
+    return [(p.location.line, p.message) for p in import_config(config(text), opts).problems]
 
 
 def test_problems_stop_the_import():
@@ -327,7 +331,7 @@ def test_service_fields_a_site_spec_cannot_hold():
             "hold; import with --services reserve to leave the Service where it is",
         )
     ]
-    result = import_config(config(extra), ImportOptions(services="reserve"))
+    result = import_config(config(extra), ImportOptions())  # reserve, the default
     assert not result.problems
 
 
@@ -339,21 +343,21 @@ def test_deterministic_output_across_processes(tmp_path):
     for seed in ("0", "1", "42"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         proc = subprocess.run(
-            [sys.executable, "-m", "gitops_lb", "import", str(src), "--site", "dc1"],
+            [sys.executable, "-m", "gitops_lb", "import", str(src), "--cluster", "dc1/a"],
             env=env,
             capture_output=True,
             check=True,
         )
         outs.add(proc.stdout)
     assert len(outs) == 1
-    assert next(iter(outs)).startswith(b"apiVersion: gitops-lb.io/v1alpha1\nkind: Site\n")
+    assert b"\napiVersion: gitops-lb.io/v1alpha1\nkind: Site\n" in next(iter(outs))
 
 
 def test_cli_writes_file_and_refuses_to_overwrite(tmp_path, capsys):
     src = tmp_path / "in.yaml"
     src.write_text(MANIFESTS)
     out = tmp_path / "site.yaml"
-    args = ["import", str(src), "-o", str(out), "--site", "dc1", "--cluster", "prod-a"]
+    args = ["import", str(src), "-o", str(out), "--cluster", "dc1/prod-a"]
     assert main(args) == 0
     assert "note: L2Advertisement 'web'" in capsys.readouterr().err
     text = out.read_text()
@@ -371,10 +375,10 @@ def test_cli_errors(tmp_path, capsys):
     assert captured.out == ""
     assert f"{src}:" in captured.err and "defined twice" in captured.err
     assert main(["import", str(tmp_path / "missing.yaml")]) == 3
-    assert main(["import", str(src), "--site", "Not_A_Label"]) == 2
+    assert main(["import", str(src), "--cluster", "Not_A_Label/a"]) == 2
 
 
-@pytest.mark.parametrize("services", ["emit", "reserve"])
+@pytest.mark.parametrize("services", ["manage", "reserve"])
 def test_imported_site_validates_as_a_site(services):
     text = to_yaml(imported(services=services).site)
     load = sites_from_files([load_text(textwrap.dedent(text), "s.yaml")])
@@ -422,6 +426,8 @@ def test_import_then_compile_reproduces_the_compiled_objects(target):
         platform=target.site.spec.platform,
         bgp_mode=target.site.spec.bgpMode,
         namespace=target.site.spec.metallb.namespace,
+        repo_url=target.site.spec.argocd.repoURL,
+        services="manage",
     )
     result = import_config(source, opts)
     assert not result.problems

@@ -13,6 +13,8 @@ import pytest
 
 from tests.robustness.cli import SITES, cli
 
+REPO = ("--repo-url", "https://git.example.org/platform/lb.git")  # import: no marker to replace
+
 FORMATS = ("text", "json", "sarif", "junit", "github")
 SECRET = "S3CR3T-hunter2-7f3a"
 NUMBER = "918273645546372819"  # a password written as a number (a schema error)
@@ -202,7 +204,7 @@ def test_import_puts_a_secret_reference_in_place_of_a_clear_password(tmp_path, c
     f = tmp_path / "in.yaml"
     f.write_text(MANIFESTS["peer-password"])
     site = tmp_path / "site.yaml"
-    run = cli(capsys, "import", str(f), "-o", str(site), "--bgp-mode", "frr")
+    run = cli(capsys, "import", str(f), "-o", str(site), "--bgp-mode", "frr", *REPO)
     assert run.status == 0
     assert "create secret generic a-bgp-password --type=kubernetes.io/basic-auth" in run.err
     out = tmp_path / "deploy"

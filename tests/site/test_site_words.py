@@ -287,10 +287,14 @@ RELEASES = (
 )
 
 
+# the repoURL `gitops-lb import` writes when it is not told the URL (site-repo-url-unset)
+UNSET_REPO = FRR_K8S.replace("https://git.example.com/lb.git", "REPLACE-ME-git-repository-url")
+
+
 def everything() -> list[tuple[str, Diagnostic]]:
     """(site text, diagnostic) for every finding on the sites above, the replaced rules too."""
     out: list[tuple[str, Diagnostic]] = []
-    for text in (NATIVE, FRR, FRR_K8S, SCHEMA, ADDRESSES, *RELEASES):
+    for text in (NATIVE, FRR, FRR_K8S, SCHEMA, ADDRESSES, UNSET_REPO, *RELEASES):
         sl = load(text)
         out += [(text, d) for d in validate_sites(sl, lower_all(sl))]
         replaced = [

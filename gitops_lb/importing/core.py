@@ -6,6 +6,11 @@ are left out), and the LoadBalancer Services MetalLB serves. An advertisement na
 one pool it names, selecting no other pool, becomes the pool's `l2:` / `bgp:` shorthand (the
 compiler names shorthand advertisements after their pool); every other one keeps its full form.
 
+Safe by default: Services become reservations (`emit: false`: the site spec records what they
+request, their applications keep them) unless `services="manage"`; what the cluster assigns
+(node ports, cluster IPs, health-check ports, status) is never copied; without a repository
+URL `argocd.repoURL` is a marker that rule site-repo-url-unset reports until it is replaced.
+
 What a site spec cannot hold is reported as a note (labels of advertisements, node addresses
 without interface names, Service fields the site spec does not model); what would make the
 output wrong stops the import (objects the reader dropped, duplicate names, names that are not
@@ -16,11 +21,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from gitops_lb.config import ClusterConfig, Item
@@ -38,6 +42,7 @@ from gitops_lb.metallb.services import (
     split_ips,
 )
 from gitops_lb.rules import all_rules, run_rules
+from gitops_lb.rules.site_repo_url_unset import MARKER as REPO_URL_MARKER
 from gitops_lb.site import models as sm
 from gitops_lb.site.lower import HOSTNAME_LABEL
 
@@ -87,21 +92,25 @@ REFUSED_RULES = frozenset(
     }
 )
 
-ServiceMode = Literal["emit", "reserve", "skip"]
+ServiceMode = Literal["reserve", "manage", "skip"]
+SERVICE_MODES: tuple[ServiceMode, ...] = ("reserve", "manage", "skip")
+Platform = Literal["acp", "metallb"]
+# where a comment goes in the written site spec: the keys and list indexes down to one key
+CommentPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ImportOptions:
     site: str = "imported"
     cluster: str = "default"
-    platform: Literal["acp", "metallb"] = "metallb"
+    platform: Platform | None = None  # None: "metallb" (import_paths: what the input says)
     server: str = "https://kubernetes.default.svc"
-    repo_url: str = "https://git.example.com/platform/lb.git"
+    repo_url: str | None = None  # None: the marker rule site-repo-url-unset reports
     bgp_mode: Literal["native", "frr", "frr-k8s"] | None = None
     namespace: str = "metallb-system"
     version: str | None = None
     annotation_prefix: str | None = None  # None: the one the Services use
-    services: ServiceMode = "emit"
+    services: ServiceMode = "reserve"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +119,22 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment of the written site spec: on the lines above the key `path` ends with, or
+    at the end of its line (`eol`)."""
+
+    path: CommentPath
+    text: str
+    eol: bool = False
+
+
 @dataclass(slots=True)
 class ImportResult:
     site: dict[str, Any] = field(default_factory=dict)  # plain data, keys in output order
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
 
 
 def spec_fields(model: BaseModel, *, drop: Iterable[str] = ()) -> dict[str, Any]:
@@ -131,10 +151,14 @@ def _managed_annotation(key: str) -> bool:
 
 
 class _Importer:
-    def __init__(self, cfg: ClusterConfig, opts: ImportOptions) -> None:
+    def __init__(self, cfg: ClusterConfig, opts: ImportOptions, origins: Mapping[int, str]) -> None:
         self.cfg = cfg
         self.opts = opts
+        self.origins = origins  # id() of an object's document -> where it was translated from
         self.out = ImportResult()
+
+    def comment(self, path: CommentPath, text: str, *, eol: bool = False) -> None:
+        self.out.comments.append(Comment(path, text, eol))
 
     def note(self, message: str) -> None:
         self.out.notes.append(message)
@@ -204,13 +228,22 @@ class _Importer:
         metallb["annotationPrefix"] = o.annotation_prefix or self.annotation_prefix()
         if o.version:
             metallb["version"] = o.version
-        spec: dict[str, Any] = {"platform": o.platform}
+        spec: dict[str, Any] = {"platform": o.platform or "metallb"}
         if o.bgp_mode:
             spec["bgpMode"] = o.bgp_mode
         elif self.cfg.peers:
             self.note("BGP peers were imported: set spec.bgpMode (native, frr or frr-k8s)")
         spec["metallb"] = metallb
-        spec["argocd"] = {"repoURL": o.repo_url}
+        if o.repo_url:
+            spec["argocd"] = {"repoURL": o.repo_url}
+        else:
+            spec["argocd"] = {"repoURL": REPO_URL_MARKER}
+            self.comment(
+                ("spec", "argocd", "repoURL"),
+                "REPLACE the marker below with the URL of the Git repository Argo CD reads the\n"
+                "compiled tree from: `gitops-lb validate` reports site-repo-url-unset (an error)\n"
+                "and `compile` writes nothing until it is set (or import with --repo-url URL).",
+            )
         spec["clusters"] = [self.cluster()]
         return {
             "apiVersion": "gitops-lb.io/v1alpha1",
@@ -242,6 +275,12 @@ class _Importer:
         ]
         if pools:
             c["pools"] = list(pools.values())
+            for i, p in enumerate(self.cfg.pools):
+                origin = self.origins.get(id(p.doc))
+                if origin is not None:
+                    self.comment(
+                        ("spec", "clusters", 0, "pools", i, "name"), f"from {origin}", eol=True
+                    )
         full: list[tuple[str, list[Item[Any]]]] = [
             ("bgpPeers", list(self.cfg.peers)),
             ("l2Advertisements", l2),
@@ -253,9 +292,17 @@ class _Importer:
             if items:
                 c[key] = [self.full_form(it) for it in items]
         if self.opts.services != "skip":
-            services = [self.service(s) for s in self.services()]
+            services = [self.service(s, i) for i, s in enumerate(self.services())]
             if services:
                 c["services"] = services
+                if self.opts.services == "reserve":
+                    self.comment(
+                        ("spec", "clusters", 0, "services"),
+                        "Reservations (emit: false): these Services stay with their applications;\n"
+                        "gitops-lb writes none of them and only records the pool and addresses\n"
+                        "they request, so that the address checks and reconcile know of them.\n"
+                        "Import with --services manage to have gitops-lb write them instead.",
+                    )
         return c
 
     def labels_note(self, it: Item[Any], *, keep_labels: bool = False) -> None:
@@ -336,7 +383,7 @@ class _Importer:
                 out.append(s)
         return sorted(out, key=lambda s: (s.namespace or "default", s.name))
 
-    def service(self, it: Item[m.Service]) -> dict[str, Any]:
+    def service(self, it: Item[m.Service], index: int) -> dict[str, Any]:
         meta, spec = it.model.metadata, it.model.spec
         annotations = dict(meta.annotations)
         pool = annotation_value(annotations, ADDRESS_POOL)
@@ -356,14 +403,20 @@ class _Importer:
         out: dict[str, Any] = {"name": it.name, "namespace": it.namespace or "default"}
         if pool is not None:
             out["pool"] = pool
-        if self.opts.services == "reserve" and not ips:
-            ips = [i.ip for i in it.model.status.loadBalancer.ingress if i.ip]
         if ips:
             out["ips"] = ips
         if sharing is not None:
             out["sharingKey"] = sharing
         if self.opts.services == "reserve":
             out["emit"] = False
+            held = [i.ip for i in it.model.status.loadBalancer.ingress if i.ip]
+            if held and not ips:
+                # what the cluster assigned is not what the Service asks for: not pinned
+                self.comment(
+                    ("spec", "clusters", 0, "services", index, "name"),
+                    f"holds {', '.join(held)} now (assigned by MetalLB, not requested)",
+                    eol=True,
+                )
             return out
         self.check_service_spec(it)
         ports = [self.port(p) for p in spec.ports]
@@ -411,9 +464,7 @@ class _Importer:
             out["targetPort"] = p.targetPort
         if p.protocol != "TCP":
             out["protocol"] = p.protocol
-        if p.nodePort is not None:
-            out["nodePort"] = p.nodePort
-        return out
+        return out  # never the nodePort: the cluster assigns it, a copy would pin it
 
     # --- nodes -----------------------------------------------------------------------------------
 
@@ -433,9 +484,12 @@ class _Importer:
         return out
 
 
-def import_config(cfg: ClusterConfig, opts: ImportOptions) -> ImportResult:
-    """Build the site document; problems, when any, mean the document must not be used."""
-    imp = _Importer(cfg, opts)
+def import_config(
+    cfg: ClusterConfig, opts: ImportOptions, origins: Mapping[int, str] | None = None
+) -> ImportResult:
+    """Build the site document; problems, when any, mean the document must not be used.
+    `origins` names where objects were translated from (by id() of their document)."""
+    imp = _Importer(cfg, opts, origins or {})
     imp.check_input()
     imp.out.site = imp.site()
     if not imp.out.problems:
@@ -447,36 +501,6 @@ def import_config(cfg: ClusterConfig, opts: ImportOptions) -> ImportResult:
                 message = f"the site spec would be invalid: {where}: {err['msg']}"
                 imp.out.problems.append(Problem(Location("<import>"), message))
     return imp.out
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, except lists of plain values, which stay on one line."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)  # indent list items under their key
-
-    def represent_list(self, data: Any) -> yaml.SequenceNode:
-        node = super().represent_list(data)
-        if data and all(not isinstance(v, dict | list) for v in data):
-            node.flow_style = True
-        return node
-
-
-_Dumper.add_representer(list, _Dumper.represent_list)
-
-
-def to_yaml(doc: dict[str, Any]) -> str:
-    """Deterministic YAML: keys in the order built, two-space indentation, LF line ends."""
-    text: str = yaml.dump(
-        doc,
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=100,
-        indent=2,
-    )
-    return text
 
 
 def _v1beta1_without_port(it: Item[Any]) -> bool:
