@@ -168,7 +168,7 @@ def _verified(text: str, unique: list[Plan]) -> list[Plan]:
 
 def unified_diff(ft: FileText) -> str:
     """A unified diff of the file's fixes, labelled a/PATH and b/PATH."""
-    name = ft.path.lstrip("./") if ft.path.startswith("./") else ft.path
+    name = _label(ft.path)
     old = ft.original.splitlines(keepends=True)
     new = ft.text.splitlines(keepends=True)
     lines = difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
@@ -176,6 +176,13 @@ def unified_diff(ft: FileText) -> str:
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _label(path: str) -> str:
+    """The path as the diff names it: relative to the current folder when inside it."""
+    rel = os.path.relpath(path)
+    shown = path if rel.startswith("..") else rel
+    return shown.replace(os.sep, "/")
 
 
 def write_all(files: Iterable[FileText]) -> None:

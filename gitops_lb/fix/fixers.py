@@ -269,7 +269,7 @@ def lbip_field(src: Source, doc: int, root: MappingNode, version: Version) -> It
         )
         return
     if isinstance(annotations, MappingNode):
-        add = yt.insert_entry(src, annotations, key, ip, v.style)
+        add = yt.insert_entry(src, annotations, key, ip, v.style, yt.line_comment(src, v))
     elif annotations is None and isinstance(metadata, MappingNode):
         if yt.entry(metadata, "annotations") is not None:
             return  # annotations: null or another type

@@ -233,9 +233,22 @@ def delete_entry(src: Source, mapping: Node, index: int) -> Edit:
     return start, end, ""
 
 
-def insert_entry(src: Source, mapping: Node, key: str, value: str, style: str | None) -> Edit:
-    """Add `key: value` (value a scalar) at the end of a mapping."""
-    return _insert(src, mapping, quoted(key, None), quoted(value, style), None)
+def insert_entry(
+    src: Source, mapping: Node, key: str, value: str, style: str | None, comment: str = ""
+) -> Edit:
+    """Add `key: value` (value a scalar) at the end of a mapping, with an end-of-line
+    `comment` ("   # ...") when it is in block style."""
+    start, end, text = _insert(src, mapping, quoted(key, None), quoted(value, style), None)
+    if comment and text.endswith(src.newline) and not getattr(mapping, "flow_style", False):
+        text = text[: -len(src.newline)] + comment + src.newline
+    return start, end, text
+
+
+def line_comment(src: Source, node: Node) -> str:
+    """The comment at the end of the line a scalar ends on (with the blanks before it)."""
+    end = content_end(node)
+    rest = src.text[end : src.after_line(end)].rstrip("\r\n")
+    return rest if rest.strip().startswith("#") else ""
 
 
 def insert_mapping(

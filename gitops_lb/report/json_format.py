@@ -60,8 +60,6 @@ def document(result: Result) -> dict[str, Any]:
             "errors": result.errors,
             "warnings": result.warnings,
             "suppressed": result.suppressed,
-            "fixable": result.fixable(),
-            "fixable_unsafe": result.fixable(unsafe=True) - result.fixable(),
             "files": result.files,
         },
     }
