@@ -67,9 +67,10 @@ def peer_version(src: Source, doc: int, root: MappingNode, version: Version) -> 
         data["apiVersion"] = NEW_PEER
 
     if timers:
+        verb = "become" if len(timers) > 1 else "becomes"
         note = (
-            f"write apiVersion {NEW_PEER} (unsafe: the unset {' and '.join(timers)} become "
-            "MetalLB's defaults instead of v1beta1's 0s; set them to keep the old behaviour)"
+            f"write apiVersion {NEW_PEER} (unsafe: the unset {' and '.join(timers)} {verb} "
+            "MetalLB's default instead of v1beta1's 0s; set it to 0s to keep the old behaviour)"
         )
     else:
         note = f"write apiVersion {NEW_PEER}"
@@ -269,7 +270,8 @@ def lbip_field(src: Source, doc: int, root: MappingNode, version: Version) -> It
         )
         return
     if isinstance(annotations, MappingNode):
-        add = yt.insert_entry(src, annotations, key, ip, v.style, yt.line_comment(src, v))
+        comment = yt.line_comment(src, v)
+        add = yt.insert_entry(src, annotations, key, ip, style=v.style, comment=comment)
     elif annotations is None and isinstance(metadata, MappingNode):
         if yt.entry(metadata, "annotations") is not None:
             return  # annotations: null or another type

@@ -234,7 +234,7 @@ def delete_entry(src: Source, mapping: Node, index: int) -> Edit:
 
 
 def insert_entry(
-    src: Source, mapping: Node, key: str, value: str, style: str | None, comment: str = ""
+    src: Source, mapping: Node, key: str, value: str, *, style: str | None, comment: str = ""
 ) -> Edit:
     """Add `key: value` (value a scalar) at the end of a mapping, with an end-of-line
     `comment` ("   # ...") when it is in block style."""

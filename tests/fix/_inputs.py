@@ -43,7 +43,7 @@ spec:
 """
 
 # the pool alone, for the Services of the tests to get their addresses from
-POOL = METALLB.split("---\n# the top-of-rack router")[0]
+POOL = METALLB.split("---\n# the top-of-rack router", maxsplit=1)[0]
 
 PEER_LINE = "apiVersion: metallb.io/v1beta1\nkind: BGPPeer"
 

@@ -72,20 +72,35 @@ def test_fix_diff_prints_a_patch_and_changes_nothing(repo, capsys):
 
 
 def test_lint_fix_fixes_then_reports_what_remains(repo, capsys):
-    """`gitops-lb lint --fix` fixes the files and prints what is left, here a Service whose
-    address no pool holds: exit status 1 for that error."""
-    services = SERVICES.replace("10.20.0.10", "10.99.0.10")
+    """`gitops-lb lint --fix` fixes the files and prints what is left: here the shop Service
+    also names another pool under metallb.io/, which only --unsafe-fixes resolves, so lint
+    shows the conflict and the pool that does not exist yet (exit status 1), and the
+    deprecated key it keeps."""
+    services = SERVICES.replace(
+        "    metallb.universe.tf/address-pool: web\n",
+        "    metallb.universe.tf/address-pool: web\n    metallb.io/address-pool: web-v2\n",
+    )
     repo.write("clusters/edge/metallb.yaml", METALLB)
     repo.write("apps/shop/services.yaml", services)
-    repo.commit("shop outside the pool")
+    repo.commit("shop moving to web-v2")
     status, out, _ = cli(capsys, "lint", "--fix", ".")
     assert status == 1
     assert out.splitlines() == [
-        "./apps/shop/services.yaml:25:33: error: Service shop/shop-tls: 10.99.0.10 is not inside "
-        "any IPAddressPool [service-ip-outside-pool]",
-        "1 error, 0 warnings in 2 files",
+        "./apps/shop/services.yaml:9:5: warning: Service shop/shop: "
+        "metallb.universe.tf/address-pool is deprecated since MetalLB 0.14.9; use "
+        "metallb.io/address-pool [service-deprecated-annotation]",
+        "./apps/shop/services.yaml:9:39: error: Service shop/shop: "
+        "metallb.universe.tf/address-pool 'web' is ignored because "
+        "metallb.io/address-pool 'web-v2' is set [service-annotation-prefix-conflict] "
+        "[fixable: --unsafe-fixes]",
+        "    ./apps/shop/services.yaml:10:30: note: metallb.io/address-pool set here",
+        "./apps/shop/services.yaml:10:30: error: Service shop/shop: metallb.io/address-pool "
+        "names pool 'web-v2', which does not exist; did you mean 'web'? [service-unknown-pool]",
+        "2 errors, 1 warning in 2 files",
+        "0 fixable with `gitops-lb fix` (1 more with `gitops-lb fix --unsafe-fixes`)",
     ]
-    assert "metallb.io/loadBalancerIPs: 10.99.0.10" in read(repo, "apps/shop/services.yaml")
+    assert "metallb.io/loadBalancerIPs: 10.20.0.10" in read(repo, "apps/shop/services.yaml")
+    assert "metallb.io/v1beta2" in read(repo, "clusters/edge/metallb.yaml")
 
 
 @pytest.mark.parametrize(
@@ -205,7 +220,7 @@ def test_unsafe_fixes_are_refused_without_the_flag(repo, capsys):
     assert read(repo, "metallb.yaml") == peer
     status, _, err = cli(capsys, "fix", "--unsafe-fixes", "svc.yaml", "metallb.yaml")
     assert status == 0
-    assert "unsafe: the unset holdTime and keepaliveTime become MetalLB's defaults" in err
+    assert "unsafe: the unset holdTime and keepaliveTime become MetalLB's default" in err
     assert read(repo, "svc.yaml") == SERVICE.format(
         annotations="    metallb.io/address-pool: web\n"
     )
@@ -215,7 +230,8 @@ def test_unsafe_fixes_are_refused_without_the_flag(repo, capsys):
 def test_a_suppressed_finding_is_not_fixed(repo, capsys):
     """`# gitops-lb: disable=RULE` on the line keeps it as written; the other line is fixed."""
     annotations = (
-        "    metallb.universe.tf/address-pool: web  # gitops-lb: disable=service-deprecated-annotation\n"
+        "    metallb.universe.tf/address-pool: web"
+        "  # gitops-lb: disable=service-deprecated-annotation\n"
         "    metallb.universe.tf/allow-shared-ip: shop\n"
     )
     repo.write("svc.yaml", SERVICE.format(annotations=annotations))
@@ -238,11 +254,12 @@ def test_configuration_file_disables_and_excludes(repo, capsys):
     repo.write("vendor/peer.yaml", METALLB)
     repo.commit("config")
     status, _, err = cli(capsys, "fix", ".")
+    assert status == 0
     assert "fixed 3 findings in 2 files" in err, err
     assert read(repo, "vendor/peer.yaml") == METALLB
     assert "metallb.universe.tf/address-pool" in read(repo, "apps/shop/services.yaml")
     assert "v1beta2" in read(repo, "clusters/edge/metallb.yaml")
-    status, _, err = cli(capsys, "fix", "--disable", "peer-deprecated-version", "vendor/peer.yaml")
+    _, _, err = cli(capsys, "fix", "--disable", "peer-deprecated-version", "vendor/peer.yaml")
     assert "fixed 0 findings" in err and read(repo, "vendor/peer.yaml") == METALLB
     cli(capsys, "fix", "--no-config", "apps")
     assert "metallb.universe.tf" not in read(repo, "apps/shop/services.yaml")
