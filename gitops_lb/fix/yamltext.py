@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -197,8 +198,15 @@ def quoted(text: str, style: str | None) -> str:
 
 
 def _reads_as(written: str, meant: str) -> bool:
+    """Whether YAML 1.2 (ruamel.yaml) and YAML 1.1 (PyYAML, as Kubernetes tools read `yes`,
+    `on`, `0777`) both read the plain scalar `written` as the string `meant`."""
     docs = plain_documents(f"k: {written}\n")
-    return docs is not None and len(docs) == 1 and docs[0] == {"k": meant}
+    if docs is None or docs != [{"k": meant}]:
+        return False
+    try:
+        return bool(yaml.safe_load(f"k: {written}\n") == {"k": meant})
+    except yaml.YAMLError:
+        return False
 
 
 def replace_scalar(node: Node, new: str) -> Edit:

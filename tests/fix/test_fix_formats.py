@@ -75,9 +75,7 @@ def test_sarif_results_carry_fixes_that_make_the_fix(repo, capsys):
     against the 2.1.0 schema, and applying a result's replacements gives the file `fix`
     writes for that finding."""
     setup(repo)
-    _, out, _ = cli(
-        capsys, "lint", "--format", "sarif", "apps/shop/services.yaml", "clusters/edge"
-    )
+    _, out, _ = cli(capsys, "lint", "--format", "sarif", "apps/shop/services.yaml", "clusters/edge")
     doc = json.loads(out)
     schema = json.loads(reference("sarif-schema-2.1.0.json", "the SARIF 2.1.0 schema").read_text())
     jsonschema.validate(doc, schema)

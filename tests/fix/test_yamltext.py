@@ -1,0 +1,154 @@
+"""The splices behind every fix: only the edited node's characters change (byte-identical
+elsewhere), in block and flow style, and a splice YAML would read otherwise is never made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gitops_lb.diagnostics import Diagnostic, Location, Severity
+from gitops_lb.fix import engine, fix_facts
+from gitops_lb.fix import yamltext as yt
+from gitops_lb.fix.fixers import Plan
+from tests.fix._inputs import POOL, cli
+
+
+def src(text: str) -> yt.Source:
+    parsed = yt.parse(text)
+    assert parsed is not None
+    return parsed
+
+
+def annotations(s: yt.Source) -> Any:
+    return yt.child(s.roots[0], "metadata", "annotations")
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "after"),
+    [
+        pytest.param(
+            "metadata:\n  annotations:\n    # first\n    a: 1   # one\n\n    b: 2\nspec: {}\n",
+            0,
+            "metadata:\n  annotations:\n    # first\n\n    b: 2\nspec: {}\n",
+            id="block-first",
+        ),
+        pytest.param(
+            "metadata:\n  annotations:\n    a: 1\n    b: 2   # two\n# after\nspec: {}\n",
+            1,
+            "metadata:\n  annotations:\n    a: 1\n# after\nspec: {}\n",
+            id="block-last",
+        ),
+        pytest.param(
+            "metadata:\n  annotations: {a: 1, b: 2, c: 3}   # flow\n",
+            1,
+            "metadata:\n  annotations: {a: 1, c: 3}   # flow\n",
+            id="flow-middle",
+        ),
+        pytest.param(
+            "metadata:\n  annotations: {a: 1, b: 2}\r\n",
+            1,
+            "metadata:\n  annotations: {a: 1}\r\n",
+            id="flow-last",
+        ),
+    ],
+)
+def test_delete_entry_touches_only_the_entry(text, index, after):
+    """Deleting one annotation leaves every other byte (comments, blank lines) in place."""
+    s = src(text)
+    edit = yt.delete_entry(s, annotations(s), index)
+    assert yt.apply(text, [edit]) == after
+
+
+def test_a_mapping_is_never_left_empty():
+    s = src("metadata:\n  annotations:\n    a: 1\n")
+    with pytest.raises(yt.Unfixable):
+        yt.delete_entry(s, annotations(s), 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "after"),
+    [
+        ("pools:\n  - web   # main\n  - db\n  - web\n", "pools:\n  - web   # main\n  - db\n"),
+        ("pools: [web, db, web]\n", "pools: [web, db]\n"),
+        ("pools: [web, web, db]\n", "pools: [web, db]\n"),
+    ],
+)
+def test_delete_item(text, after):
+    s = src(text)
+    seq = yt.child(s.roots[0], "pools")
+    assert seq is not None
+    values = [n.value for n in seq.value]
+    index = len(values) - 1 - values[::-1].index("web")
+    assert yt.apply(text, [yt.delete_item(s, seq, index)]) == after
+
+
+@pytest.mark.parametrize(
+    ("style", "value", "written"),
+    [
+        (None, "metallb.io/address-pool", "metallb.io/address-pool"),
+        ("'", "metallb.io/address-pool", "'metallb.io/address-pool'"),
+        ('"', "metallb.io/address-pool", '"metallb.io/address-pool"'),
+        (None, "yes", "'yes'"),  # plain would read as a boolean in YAML 1.1
+        (None, "fd00::1", "fd00::1"),
+        (None, "10.0.0.1, fd00::1", "'10.0.0.1, fd00::1'"),
+        (None, "it's", "'it''s'"),
+    ],
+)
+def test_quoting_keeps_the_style_and_the_string(style, value, written):
+    assert yt.quoted(value, style) == written
+    assert yt.plain_documents(f"k: {written}\n") == [{"k": value}]
+
+
+def test_an_alias_is_not_edited(repo, capsys):
+    """Annotations shared through a YAML anchor: renaming the key in one place would change
+    the other Service too, so fix offers nothing and the file stays as written."""
+    text = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: shop\n"
+        "  annotations: &shared\n    metallb.universe.tf/address-pool: web\n"
+        "spec: {type: LoadBalancer, ports: [{port: 80}]}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: b\n  namespace: shop\n"
+        "  annotations: *shared\nspec: {type: LoadBalancer, ports: [{port: 81}]}\n"
+    )
+    repo.write("svc.yaml", text)
+    repo.write("pool.yaml", POOL)
+    _, _, err = cli(capsys, "fix", "svc.yaml", "pool.yaml")
+    assert (repo.root / "svc.yaml").read_text() == text
+    assert "fixed 0 findings" in err
+
+
+def test_a_splice_that_reads_otherwise_is_not_made():
+    """A plan whose edit does not make the change it claims is left out (nothing written)."""
+    text = "a: 1\nb: 2\n"
+    ft = engine.FileText("f.yaml", text, False, text)
+
+    def claims(data: Any) -> None:
+        data["a"] = 3
+
+    plan = Plan("duplicate-list-entry", (1, 4), "set a", True, ((3, 4, "4"),), 0, claims)
+    d = Diagnostic("duplicate-list-entry", Severity.ERROR, "m", Location("f.yaml", 1, 4))
+    assert engine.apply_file(ft, [(d, plan)]) == []
+    assert ft.text == text
+
+
+def test_duplicate_list_entry_is_fixed(repo, capsys):
+    """An L2Advertisement that lists the web pool twice: fix deletes the second line only."""
+    adv = (
+        "apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: web\n"
+        "  namespace: metallb-system\nspec:\n  ipAddressPools:\n    - web   # the web VLAN\n"
+        "    - web\n"
+    )
+    repo.write("adv.yaml", adv)
+    repo.write("pool.yaml", POOL)
+    status, _, err = cli(capsys, "fix", "adv.yaml", "pool.yaml")
+    assert "delete the repeated 'web' [duplicate-list-entry]" in err
+    assert (repo.root / "adv.yaml").read_text() == adv.replace("    - web\n", "", 1)
+    assert (repo.root / "adv.yaml").read_text().endswith("    - web   # the web VLAN\n")
+    assert status == 0
+
+
+def test_rule_documentation_names_the_fix():
+    """docs/rules.md and `explain` say for each rule whether it has a fix, and how safe."""
+    assert fix_facts("pool-overlap") == "none"
+    assert fix_facts("service-lbip-field").startswith("safe, moves the address")
+    assert fix_facts("service-annotation-prefix-conflict").startswith("unsafe, ")
