@@ -20,7 +20,7 @@ def src(text: str) -> yt.Source:
     return parsed
 
 
-def annotations(s: yt.Source) -> Any:
+def annotations_of(s: yt.Source) -> Any:
     return yt.child(s.roots[0], "metadata", "annotations")
 
 
@@ -56,14 +56,14 @@ def annotations(s: yt.Source) -> Any:
 def test_delete_entry_touches_only_the_entry(text, index, after):
     """Deleting one annotation leaves every other byte (comments, blank lines) in place."""
     s = src(text)
-    edit = yt.delete_entry(s, annotations(s), index)
+    edit = yt.delete_entry(s, annotations_of(s), index)
     assert yt.apply(text, [edit]) == after
 
 
 def test_a_mapping_is_never_left_empty():
     s = src("metadata:\n  annotations:\n    a: 1\n")
     with pytest.raises(yt.Unfixable):
-        yt.delete_entry(s, annotations(s), 0)
+        yt.delete_entry(s, annotations_of(s), 0)
 
 
 @pytest.mark.parametrize(
