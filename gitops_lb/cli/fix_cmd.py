@@ -31,7 +31,7 @@ MAX_PASSES = 8  # a fix can bring out another (a renamed key, then its duplicate
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from gitops_lb.cli.lint_cmd import add_lint_arguments, add_unsafe_fixes
 
-    add_lint_arguments(p)
+    add_lint_arguments(p, report=False)
     p.add_argument(
         "--diff",
         action="store_true",

@@ -34,15 +34,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_unsafe_fixes(p)
 
 
-def add_lint_arguments(p: argparse.ArgumentParser) -> None:
-    """What lint and fix read: the paths, the grouping, the format and the rule options."""
+def add_lint_arguments(p: argparse.ArgumentParser, *, report: bool = True) -> None:
+    """What lint and fix read: the paths, the grouping and the rule options (and lint's
+    report format)."""
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument(
         "--one-cluster",
         action="store_true",
         help="check all inputs as one cluster (default: one per kustomization root)",
     )
-    _options.add_format(p)
+    if report:
+        _options.add_format(p)
     _options.add_rule_options(p)
     _options.add_lint_options(p)
 

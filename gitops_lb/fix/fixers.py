@@ -10,9 +10,11 @@ of the data they must make, which yamltext.verified checks after splicing.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -43,6 +45,15 @@ class Plan:
 
 
 Fixer = Callable[[Source, int, MappingNode, Version], Iterator[Plan]]
+
+
+def _edit(make: Callable[[], Edit]) -> Edit | None:
+    """An edit, or None when the text around the node allows no minimal one: that fix is
+    not offered, the others of the object still are."""
+    try:
+        return make()
+    except Unfixable:
+        return None
 
 
 def _kind(root: MappingNode) -> str | None:
@@ -126,7 +137,9 @@ def deprecated_annotation(
             continue
         new = f"{PREFIX}/{name}"
         if new not in values:
-            edit = yt.rename_key(k, new)
+            edit = _edit(partial(yt.rename_key, k, new))
+            if edit is None:
+                continue
             yield Plan(
                 "service-deprecated-annotation",
                 yt.pos(k),
@@ -137,7 +150,9 @@ def deprecated_annotation(
                 _rename(key or "", new),
             )
         elif values[new] == yt.scalar(v) and annotations is not None:
-            edit = yt.delete_entry(src, annotations, i)
+            edit = _edit(partial(yt.delete_entry, src, annotations, i))
+            if edit is None:
+                continue
             yield Plan(
                 "service-deprecated-annotation",
                 yt.pos(k),
@@ -161,13 +176,16 @@ def prefix_conflict(src: Source, doc: int, root: MappingNode, version: Version) 
             continue
         if values[new] == yt.scalar(v) or annotations is None:
             continue
+        edit = _edit(partial(yt.delete_entry, src, annotations, i))
+        if edit is None:
+            continue
         yield Plan(
             "service-annotation-prefix-conflict",
             yt.pos(v),
             f"delete {key} {yt.scalar(v)!r}, which MetalLB ignores for {new} "
             f"{values[new]!r} (unsafe: check which value was meant)",
             False,
-            (yt.delete_entry(src, annotations, i),),
+            (edit,),
             doc,
             _drop("metadata", "annotations", key),
         )
@@ -221,6 +239,9 @@ def unknown_annotation(
         if found is None or found[0] in written:
             continue
         new, safe = found
+        edit = _edit(partial(yt.rename_key, k, new))
+        if edit is None:
+            continue
         prefix = new.partition("/")[0]
         why = "" if safe else f" (unsafe: MetalLB {version} reads the {prefix}/ prefix)"
         yield Plan(
@@ -228,7 +249,7 @@ def unknown_annotation(
             yt.pos(k),
             f"rename {key} to {new}{why}",
             safe,
-            (yt.rename_key(k, new),),
+            (edit,),
             doc,
             _rename(key, new),
         )
@@ -356,6 +377,9 @@ def duplicate_entry(src: Source, doc: int, root: MappingNode, version: Version) 
             if text not in seen:
                 seen.add(text)
                 continue
+            edit = _edit(partial(yt.delete_item, src, seq, i))
+            if edit is None:
+                continue
 
             def change(data: Any, path: tuple[str, ...] = path, i: int = i) -> None:
                 node = data
@@ -368,7 +392,7 @@ def duplicate_entry(src: Source, doc: int, root: MappingNode, version: Version) 
                 yt.pos(item),
                 f"delete the repeated {text!r}",
                 True,
-                (yt.delete_item(src, seq, i),),
+                (edit,),
                 doc,
                 change,
             )
@@ -385,15 +409,42 @@ FIXERS: dict[str, Fixer] = {
 }
 
 
-def plans(src: Source, rules: set[str], version: Version) -> Iterator[Plan]:
-    """Every plan of the fixers of `rules` on every document of a file; a fix whose text
-    cannot be edited minimally (gitops_lb.fix.yamltext.Unfixable) is not offered."""
+def objects(src: Source) -> Iterator[tuple[int, MappingNode, tuple[str | int, ...]]]:
+    """Every object of a file: each document, and each item of a `kind: *List` document
+    (lint reads those too), with where it is in its document's data."""
     for doc, root in yt.documents(src):
+        kind = _kind(root) or ""
+        items = yt.child(root, "items")
+        if kind.endswith("List") and isinstance(items, SequenceNode):
+            for i, item in enumerate(items.value):
+                if isinstance(item, MappingNode):
+                    yield doc, item, ("items", i)
+        else:
+            yield doc, root, ()
+
+
+def _inside(change: Change, where: tuple[str | int, ...]) -> Change:
+    def moved(data: Any) -> None:
+        for part in where:
+            data = data[part]
+        change(data)
+
+    return moved
+
+
+def plans(src: Source, rules: set[str], version: Version) -> Iterator[Plan]:
+    """Every plan of the fixers of `rules` on every object of a file; a fix whose text
+    cannot be edited minimally (gitops_lb.fix.yamltext.Unfixable) is not offered."""
+    for doc, root, where in objects(src):
         for rule in sorted(rules):
             fixer = FIXERS.get(rule)
             if fixer is None:
                 continue
             try:
-                yield from list(fixer(src, doc, root, version))
+                found = list(fixer(src, doc, root, version))
             except Unfixable:
                 continue
+            for plan in found:
+                yield (
+                    dataclasses.replace(plan, change=_inside(plan.change, where)) if where else plan
+                )

@@ -315,3 +315,35 @@ def test_fix_runs_as_a_command(repo):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("--- a/svc.yaml\n+++ b/svc.yaml\n")
+
+
+LIST = """\
+apiVersion: v1
+kind: List   # what `kubectl get -o yaml` prints
+items:
+  - apiVersion: metallb.io/v1beta1   # exported from the cluster
+    kind: BGPPeer
+    metadata: {name: tor-b, namespace: metallb-system}
+    spec: {myASN: 64512, peerASN: 64513, peerAddress: 10.20.1.2, holdTime: 9s, keepaliveTime: 3s}
+  - apiVersion: v1
+    kind: Service
+    metadata:
+      name: shop
+      namespace: shop
+      annotations:
+        metallb.universe.tf/address-pool: web
+    spec: {type: LoadBalancer, ports: [{port: 80}]}
+"""
+
+
+def test_objects_inside_a_list_are_fixed(repo, capsys):
+    """A `kind: List` export: the BGPPeer and the Service among its items are fixed in place,
+    the List and its comments stay."""
+    repo.write("export.yaml", LIST)
+    repo.write("pool.yaml", POOL)
+    status, _, err = cli(capsys, "fix", "export.yaml", "pool.yaml")
+    assert status == 0
+    assert "fixed 2 findings in 1 file" in err
+    assert read(repo, "export.yaml") == LIST.replace("v1beta1", "v1beta2").replace(
+        "metallb.universe.tf/", "metallb.io/"
+    )
