@@ -19,6 +19,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from gitops_lb.cli import _messages, _options
+from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
 
 if TYPE_CHECKING:
     from gitops_lb.diagnostics import Result
@@ -64,7 +65,9 @@ def fix_files(args: argparse.Namespace, *, diff: bool, quiet: bool) -> Result:
     fixed: list[tuple[str, int, int, str, str]] = []
     result = None
     for n in range(MAX_PASSES + 1):
-        result = lint_result(args, {k: ft.text for k, ft in texts.items()}, note=n == 0)
+        current = {k: ft.text for k, ft in texts.items()}
+        result = lint_result(args, current, note=n == 0)
+        add_site_findings(result, args, current)
         apply_suppressions(result, args.disable)
         _options.adjust(result)
         if result.fatal:
@@ -98,6 +101,31 @@ def fix_files(args: argparse.Namespace, *, diff: bool, quiet: bool) -> Result:
     if not quiet:
         _summary(result, fixed, len(changed), diff=diff, unsafe=unsafe)
     return result
+
+
+def add_site_findings(result: Result, args: argparse.Namespace, texts: dict[str, str]) -> None:
+    """The findings `validate` makes on the site specs among the inputs (which lint leaves
+    alone), so that fix corrects them too; `texts` replaces the text of the files it names."""
+    from gitops_lb.check import check_files
+    from gitops_lb.site.load import is_site_candidate
+    from gitops_lb.yamlload import LocMap, load_paths, load_text
+
+    files = [
+        load_text(texts[lf.path], lf.path) if lf.path in texts else lf
+        for lf in load_paths(args.paths)
+    ]
+    sites = [
+        lf
+        for lf in files
+        if any(isinstance(d.data, LocMap) and is_site_candidate(d.data) for d in lf.documents)
+    ]
+    if not sites:
+        return
+    found = check_files(sites, compat=args.metallb_compat, disabled=args.disable)
+    result.extend(found.diagnostics)
+    result.fatal = result.fatal or found.fatal
+    known = set(result.directives)
+    result.directives.extend(d for d in found.directives if d not in known)
 
 
 def _read_needed(result: Result, texts: dict[str, FileText]) -> None:
@@ -148,4 +176,5 @@ def show_fixes(result: Result, args: argparse.Namespace) -> None:
 
     texts: dict[str, FileText] = {}
     _read_needed(result, texts)
-    engine.attach(result, engine.plan_all(result, texts, _options.version_or_default(args)))
+    version = _options.version_or_default(args) if hasattr(args, "metallb_version") else None
+    engine.attach(result, engine.plan_all(result, texts, version or DEFAULT_VERSION))

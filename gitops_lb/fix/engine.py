@@ -83,19 +83,22 @@ def plan_all(
         if src is None:
             continue
         found = list(plans(src, rules, version))
-        by_place = {(p.rule, *p.anchor): p for p in found}
+        by_place: dict[tuple[str, int, int], list[Plan]] = {}
         by_line: dict[tuple[str, int], list[Plan]] = {}
         for p in found:
+            by_place.setdefault((p.rule, *p.anchor), []).append(p)
             by_line.setdefault((p.rule, p.anchor[0]), []).append(p)
         for d in result.diagnostics:
             if d.location.file != file or d.rule not in rules:
                 continue
-            plan = by_place.get((d.rule, d.location.line, d.location.column))
-            if plan is None:  # the rule points elsewhere on the line: one plan there only
+            here = by_place.get((d.rule, d.location.line, d.location.column))
+            if here is None:  # the rule points elsewhere on the line: one plan there only
                 same_line = by_line.get((d.rule, d.location.line), [])
-                plan = same_line[0] if len(same_line) == 1 else None
-            if plan is not None:
-                out[_key(d)] = (plan, ft.text)
+                here = same_line if len(same_line) == 1 else []
+            # a plan that names its correction fixes the finding that names the same one
+            fitting = [p for p in here if p.hint in d.message]
+            if fitting:
+                out[_key(d)] = (fitting[0], ft.text)
     return out
 
 

@@ -42,6 +42,9 @@ class Plan:
     edits: tuple[Edit, ...]
     doc: int  # the document the change applies to
     change: Change
+    # text the finding's message must hold for the plan to fix it (the correction the rule
+    # names), "" for any
+    hint: str = ""
 
 
 Fixer = Callable[[Source, int, MappingNode, Version], Iterator[Plan]]
@@ -252,6 +255,7 @@ def unknown_annotation(
             (edit,),
             doc,
             _rename(key, new),
+            hint=f"did you mean {new!r}",
         )
 
 
@@ -409,6 +413,15 @@ FIXERS: dict[str, Fixer] = {
 }
 
 
+def is_site(root: MappingNode) -> bool:
+    """A site spec document (gitops_lb.site.load.is_site_candidate, on ruamel nodes)."""
+    api, kind = yt.scalar(yt.child(root, "apiVersion")), _kind(root)
+    if kind == "Site" or (api or "").partition("/")[0] == "gitops-lb.io":
+        return True
+    keys = {yt.scalar(k) for k, _ in yt.entries(root)}
+    return "spec" in keys and not keys & {"kind", "apiVersion"}
+
+
 def objects(src: Source) -> Iterator[tuple[int, MappingNode, tuple[str | int, ...]]]:
     """Every object of a file: each document, and each item of a `kind: *List` document
     (lint reads those too), with where it is in its document's data."""
@@ -432,16 +445,107 @@ def _inside(change: Change, where: tuple[str | int, ...]) -> Change:
     return moved
 
 
+# --- site specs -----------------------------------------------------------------------------
+# A site spec writes what these rules check in its own shape: the fixers below find the node a
+# finding points at wherever it is in the document (a Service's `annotations:`, a list of
+# names) rather than under a Kubernetes kind.
+
+
+def _walk(
+    node: Node, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[Node, tuple[str | int, ...]]]:
+    yield node, path
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            key = yt.scalar(k)
+            if key is not None:
+                yield from _walk(v, (*path, key))
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _walk(item, (*path, i))
+
+
+def site_unknown_annotation(src: Source, doc: int, root: MappingNode) -> Iterator[Plan]:
+    for node, path in _walk(root):
+        if not path or path[-1] != "annotations" or not isinstance(node, MappingNode):
+            continue
+        written = {yt.scalar(k) for k, _ in node.value}
+        for k, _ in node.value:
+            key = yt.scalar(k)
+            if key is None:
+                continue
+            for read in (PREFIXES, (DEPRECATED_PREFIX,)):  # the message says which is meant
+                found = correction(key, read)
+                if found is None or not found[1] or found[0] in written:
+                    continue
+                edit = _edit(partial(yt.rename_key, k, found[0]))
+                if edit is None:
+                    continue
+
+                def rename(data: Any, old: str = key, new: str = found[0]) -> None:
+                    data[new] = data.pop(old)
+
+                yield Plan(
+                    "service-unknown-annotation",
+                    yt.pos(k),
+                    f"rename {key} to {found[0]}",
+                    True,
+                    (edit,),
+                    doc,
+                    _inside(rename, path),
+                    hint=f"did you mean {found[0]!r}",
+                )
+
+
+def site_duplicate_entry(src: Source, doc: int, root: MappingNode) -> Iterator[Plan]:
+    for node, path in _walk(root):
+        if not isinstance(node, SequenceNode):
+            continue
+        seen: set[str] = set()
+        for i, item in enumerate(node.value):
+            text = yt.scalar(item)
+            if text is None or not isinstance(item, ScalarNode):
+                continue
+            if text not in seen:
+                seen.add(text)
+                continue
+            edit = _edit(partial(yt.delete_item, src, node, i))
+            if edit is None:
+                continue
+
+            def drop(data: Any, i: int = i) -> None:
+                del data[i]
+
+            yield Plan(
+                "duplicate-list-entry",
+                yt.pos(item),
+                f"delete the repeated {text!r}",
+                True,
+                (edit,),
+                doc,
+                _inside(drop, path),
+            )
+
+
+SITE_FIXERS = {
+    "service-unknown-annotation": site_unknown_annotation,
+    "duplicate-list-entry": site_duplicate_entry,
+}
+
+
 def plans(src: Source, rules: set[str], version: Version) -> Iterator[Plan]:
     """Every plan of the fixers of `rules` on every object of a file; a fix whose text
     cannot be edited minimally (gitops_lb.fix.yamltext.Unfixable) is not offered."""
     for doc, root, where in objects(src):
+        site = not where and is_site(root)
         for rule in sorted(rules):
-            fixer = FIXERS.get(rule)
-            if fixer is None:
-                continue
             try:
-                found = list(fixer(src, doc, root, version))
+                if site:
+                    site_fixer = SITE_FIXERS.get(rule)
+                    found = list(site_fixer(src, doc, root)) if site_fixer else []
+                else:
+                    fixer = FIXERS.get(rule)
+                    found = list(fixer(src, doc, root, version)) if fixer else []
             except Unfixable:
                 continue
             for plan in found:
