@@ -1,8 +1,9 @@
 """Fix what lint finds, in place: the findings whose correction is certain (docs/fixes.md).
 
 PATH is a file or a folder, as for `lint`, which finds what to fix: the same rules, the same
-configuration file (.gitops-lb.yaml: exclude, disable, per-file-disable), the same options. A
-finding silenced by a suppression comment is not fixed. Only the edited nodes change:
+configuration file (.gitops-lb.yaml: exclude, disable, per-file-disable), the same options;
+the site specs among the inputs are checked as `validate` checks them. A finding silenced by a
+suppression comment is not fixed. Only the edited nodes change:
 comments, key order, quoting, flow or block style, blank lines, `---` separators, CRLF line ends
 and a byte-order mark stay as they were. A fix that would change what MetalLB does is made only
 with --unsafe-fixes. --diff prints the changes as a unified diff and writes nothing.
