@@ -67,7 +67,7 @@ def fix_files(args: argparse.Namespace, *, diff: bool, quiet: bool) -> Result:
     result = None
     for n in range(MAX_PASSES + 1):
         current = {k: ft.text for k, ft in texts.items()}
-        result = lint_result(args, current, note=n == 0)
+        result = lint_result(args, current, note=n == 0 and not quiet)
         add_site_findings(result, args, current)
         apply_suppressions(result, args.disable)
         _options.adjust(result)

@@ -198,7 +198,8 @@ def write_all(files: Iterable[FileText]) -> None:
     temps: list[tuple[str, FileText]] = []
     try:
         for ft in todo:
-            folder = os.path.dirname(os.path.abspath(ft.path))
+            # a link stays a link: the file it points to is rewritten
+            folder = os.path.dirname(os.path.realpath(ft.path))
             fd, temp = tempfile.mkstemp(prefix=".gitops-lb-fix-", dir=folder)
             temps.append((temp, ft))
             with os.fdopen(fd, "wb") as fh:
@@ -212,7 +213,7 @@ def write_all(files: Iterable[FileText]) -> None:
             f"cannot fix {where}: {exc.strerror or exc}; no file was changed"
         ) from None
     for temp, ft in temps:
-        os.replace(temp, ft.path)
+        os.replace(temp, os.path.realpath(ft.path))
 
 
 def _unwritable(path: str) -> str | None:

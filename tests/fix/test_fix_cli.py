@@ -347,3 +347,16 @@ def test_objects_inside_a_list_are_fixed(repo, capsys):
     assert read(repo, "export.yaml") == LIST.replace("v1beta1", "v1beta2").replace(
         "metallb.universe.tf/", "metallb.io/"
     )
+
+
+def test_a_linked_file_is_fixed_through_the_link(repo, capsys):
+    """A manifest reached through a symbolic link: the file it points to is fixed and the
+    link stays a link."""
+    repo.write("shared/peer.yaml", METALLB)
+    link = repo.root / "clusters/edge/peer.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(repo.root / "shared/peer.yaml")
+    status, _, err = cli(capsys, "fix", "clusters/edge/peer.yaml")
+    assert status == 0 and "fixed 1 finding in 1 file" in err
+    assert link.is_symlink()
+    assert "metallb.io/v1beta2" in read(repo, "shared/peer.yaml")
