@@ -86,7 +86,6 @@ def test_the_same_kinds_written_otherwise_all_reported_and_nothing_else():
             ("pool-overlap", line_of(text, '"10.0.0.0/24"')),
             ("adv-unknown-pool", line_of(text, "[dbx]")),
             ("service-ip-outside-pool", line_of(text, "10.3.0.1")),
-            ("service-lbip-field", line_of(text, "10.3.0.1")),
         ]
     )
 
