@@ -68,18 +68,24 @@ def _key(d: Diagnostic) -> Key:
 
 def plan_all(
     result: Result, texts: Mapping[str, FileText], version: Version
-) -> dict[Key, tuple[Plan, str]]:
+) -> dict[Key, tuple[Plan, yt.Source]]:
     """The plan fixing each finding that has one (by finding), with the text it edits."""
     wanted: dict[str, set[str]] = {}
     for d in result.diagnostics:
         if fixable(d):
             wanted.setdefault(d.location.file, set()).add(d.rule)
-    out: dict[Key, tuple[Plan, str]] = {}
+    lines: dict[str, set[int]] = {}
+    for d in result.diagnostics:
+        if fixable(d):
+            lines.setdefault(d.location.file, set()).add(d.location.line)
+    out: dict[Key, tuple[Plan, yt.Source]] = {}
     for file, rules in sorted(wanted.items()):
         ft = texts.get(file)
         if ft is None:
             continue
-        src = yt.parse(ft.text)
+        if yt.plain_documents(ft.text) is None:
+            continue  # a document YAML cannot read: the fixes could not be checked
+        src = yt.parse(ft.text, lines[file])
         if src is None:
             continue
         found = list(plans(src, rules, version))
@@ -98,12 +104,11 @@ def plan_all(
             # a plan that names its correction fixes the finding that names the same one
             fitting = [p for p in here if p.hint in d.message]
             if fitting:
-                out[_key(d)] = (fitting[0], ft.text)
+                out[_key(d)] = (fitting[0], src)
     return out
 
 
-def as_fix(plan: Plan, text: str) -> Fix:
-    src = yt.Source(text)
+def as_fix(plan: Plan, src: yt.Source) -> Fix:
     return Fix(
         plan.description,
         plan.safe,
@@ -114,7 +119,7 @@ def as_fix(plan: Plan, text: str) -> Fix:
     )
 
 
-def attach(result: Result, planned: Mapping[Key, tuple[Plan, str]]) -> None:
+def attach(result: Result, planned: Mapping[Key, tuple[Plan, yt.Source]]) -> None:
     """Give each finding with a plan its Diagnostic.fix (what the reports show)."""
     result.diagnostics = [
         dataclasses.replace(d, fix=as_fix(*planned[_key(d)])) if _key(d) in planned else d
@@ -123,7 +128,7 @@ def attach(result: Result, planned: Mapping[Key, tuple[Plan, str]]) -> None:
 
 
 def choose(
-    result: Result, planned: Mapping[Key, tuple[Plan, str]], *, unsafe: bool
+    result: Result, planned: Mapping[Key, tuple[Plan, yt.Source]], *, unsafe: bool
 ) -> dict[str, list[tuple[Diagnostic, Plan]]]:
     """The fixes to apply, by file: those of findings shown (not suppressed), safe unless
     `unsafe`, in file order, leaving out one that overlaps a fix chosen before it."""

@@ -11,16 +11,22 @@ were. After splicing, the new text is read again and must hold exactly the data 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import StreamMark, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # pragma: no branch - depends on how PyYAML was built
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 # (start, end, text): put `text` in place of text[start:end]
 Edit = tuple[int, int, str]
@@ -65,19 +71,68 @@ class Source:
         return len(self.text) if nl == -1 else nl + 1
 
 
-def parse(text: str) -> Source | None:
-    """The documents of a text; None when ruamel.yaml cannot read it (no fix is offered)."""
-    try:
-        roots = list(YAML(typ="rt").compose_all(text))
-    except _ERRORS:
-        return None
+_SEPARATOR = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|\r?$)", re.MULTILINE)
+_NOT_CONTENT = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n|---[ \t]*\r?\n|\.\.\.[ \t]*\r?\n)*")
+
+
+def parse(text: str, lines: Collection[int] | None = None) -> Source | None:
+    """The documents of a text; None when ruamel.yaml cannot read it (no fix is offered).
+
+    With `lines`, only the documents holding one of those (1-based) lines are composed, the
+    others are None: ruamel.yaml's composer is pure Python, and a large file with a few
+    findings should not cost a full read. Nodes keep their places in the whole text."""
+    if lines is None:
+        try:
+            return Source(text, list(YAML(typ="rt").compose_all(text)))
+        except _ERRORS:
+            return None
+    roots: list[Node | None] = []
+    starts = [m.start() for m in _SEPARATOR.finditer(text)]
+    bounds = [0, *(i for i in starts if i > 0), len(text)]
+    line = 1
+    for start, end in itertools.pairwise(bounds):
+        chunk = text[start:end]
+        count = chunk.count("\n")
+        wanted = any(line <= n < line + count + (end == len(text)) for n in lines)
+        if wanted:
+            try:
+                found = list(YAML(typ="rt").compose_all(chunk))
+            except _ERRORS:
+                return None
+            for node in found:
+                _shift(node, start, line - 1, set())
+            roots.extend(found)
+        elif chunk.startswith("---") or not _NOT_CONTENT.fullmatch(
+            chunk if chunk.endswith("\n") else chunk + "\n"
+        ):
+            roots.append(None)  # a document not needed: not composed
+        line += count
     return Source(text, roots)
 
 
+def _shift(node: Node, offset: int, lines: int, seen: set[int]) -> None:
+    """Move a node composed from a part of the text to its place in the whole text."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    for attr in ("start_mark", "end_mark"):
+        mark = getattr(node, attr)
+        setattr(node, attr, StreamMark(None, mark.index + offset, mark.line + lines, mark.column))
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            _shift(k, offset, lines, seen)
+            _shift(v, offset, lines, seen)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            _shift(item, offset, lines, seen)
+
+
 def plain_documents(text: str) -> list[Any] | None:
+    """The data of every document, read by libyaml through PyYAML (fast, and a reader of its
+    own: the proof does not rest on the parser that located the nodes)."""
     try:
-        return list(YAML(typ="safe", pure=True).load_all(text))
-    except _ERRORS:
+        return list(yaml.load_all(text, Loader=_SafeLoader))
+    except (yaml.YAMLError, *_ERRORS):
         return None
 
 
@@ -198,15 +253,9 @@ def quoted(text: str, style: str | None) -> str:
 
 
 def _reads_as(written: str, meant: str) -> bool:
-    """Whether YAML 1.2 (ruamel.yaml) and YAML 1.1 (PyYAML, as Kubernetes tools read `yes`,
-    `on`, `0777`) both read the plain scalar `written` as the string `meant`."""
-    docs = plain_documents(f"k: {written}\n")
-    if docs is None or docs != [{"k": meant}]:
-        return False
-    try:
-        return bool(yaml.safe_load(f"k: {written}\n") == {"k": meant})
-    except yaml.YAMLError:
-        return False
+    """Whether YAML 1.1, as Kubernetes tools read it (`yes`, `on`, `0777` are not strings),
+    reads the plain scalar `written` as the string `meant`."""
+    return plain_documents(f"k: {written}\n") == [{"k": meant}]
 
 
 def replace_scalar(node: Node, new: str) -> Edit:

@@ -152,3 +152,34 @@ def test_rule_documentation_names_the_fix():
     assert fix_facts("pool-overlap") == "none"
     assert fix_facts("service-lbip-field").startswith("safe, moves the address")
     assert fix_facts("service-annotation-prefix-conflict").startswith("unsafe, ")
+
+
+def test_only_the_documents_with_findings_are_composed():
+    """parse() with lines composes just the documents holding them; the others are None and
+    every document keeps its index (an empty `---` document, a comment before the first
+    separator), and nodes keep their places in the whole text."""
+    text = "# header\n---\na: 1\n---\n---\nb: [x]\r\n...\n---\nc: 3\n"
+    s = yt.parse(text, {9})
+    assert s is not None
+    assert [r is None for r in s.roots] == [True, True, True, False]
+    assert len(yt.plain_documents(text) or []) == 4
+    c = yt.entry(s.roots[3], "c")
+    assert c is not None and yt.pos(c[2]) == (9, 4) and text[c[2].start_mark.index] == "3"
+    full = yt.parse(text)
+    assert full is not None and len(full.roots) == 4
+
+
+def test_a_file_with_a_broken_document_offers_no_fix(repo, capsys):
+    """A syntax error in one document: lint still reports the v1beta1 peer of the next one,
+    but no fix is offered (it could not be checked), and fix writes nothing."""
+    peer = (
+        "---\napiVersion: metallb.io/v1beta1\nkind: BGPPeer\nmetadata: {name: p, namespace: "
+        "metallb-system}\nspec: {myASN: 1, peerASN: 2, peerAddress: 10.0.0.1, holdTime: 9s, "
+        "keepaliveTime: 3s}\n"
+    )
+    repo.write("broken.yaml", "a: [1\n" + peer)
+    _, out, _ = cli(capsys, "lint", "broken.yaml")
+    assert "[peer-deprecated-version]" in out and "fixable" not in out
+    _, _, err = cli(capsys, "fix", "broken.yaml")
+    assert "fixed 0 findings" in err
+    assert (repo.root / "broken.yaml").read_text() == "a: [1\n" + peer
