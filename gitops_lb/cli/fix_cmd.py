@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from gitops_lb.fix.engine import FileText
 
 HELP = "fix what lint finds, in place (or show the diff)"
+EDIT_FORMATS = ("json", "sarif")  # the reports that show a fix's edits
 MAX_PASSES = 8  # a fix can bring out another (a renamed key, then its duplicate): until none
 
 
@@ -177,5 +178,9 @@ def show_fixes(result: Result, args: argparse.Namespace) -> None:
 
     texts: dict[str, FileText] = {}
     _read_needed(result, texts)
+    from gitops_lb.report import default_format
+
     version = _options.version_or_default(args) if hasattr(args, "metallb_version") else None
-    engine.attach(result, engine.plan_all(result, texts, version or DEFAULT_VERSION))
+    # the text-like reports only say which findings have a fix: libyaml finds that faster
+    fast = (args.format or default_format()) not in EDIT_FORMATS
+    engine.attach(result, engine.plan_all(result, texts, version or DEFAULT_VERSION, fast=fast))

@@ -67,9 +67,10 @@ def _key(d: Diagnostic) -> Key:
 
 
 def plan_all(
-    result: Result, texts: Mapping[str, FileText], version: Version
+    result: Result, texts: Mapping[str, FileText], version: Version, *, fast: bool = False
 ) -> dict[Key, tuple[Plan, yt.Source]]:
-    """The plan fixing each finding that has one (by finding), with the text it edits."""
+    """The plan fixing each finding that has one (by finding), with the text it edits;
+    `fast` locates nodes with libyaml instead of ruamel.yaml (yamltext.parse)."""
     wanted: dict[str, set[str]] = {}
     for d in result.diagnostics:
         if fixable(d):
@@ -85,7 +86,7 @@ def plan_all(
             continue
         if yt.plain_documents(ft.text) is None:
             continue  # a document YAML cannot read: the fixes could not be checked
-        src = yt.parse(ft.text, lines[file])
+        src = yt.parse(ft.text, lines[file], fast=fast)
         if src is None:
             continue
         found = list(plans(src, rules, version))

@@ -17,10 +17,17 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from gitops_lb.fix import yamltext as yt
-from gitops_lb.fix.yamltext import Change, Edit, Source, Unfixable
+from gitops_lb.fix.yamltext import (
+    Change,
+    Edit,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    Source,
+    Unfixable,
+)
 from gitops_lb.metallb.services import (
     DEPRECATED_PREFIX,
     LB_IPS,

@@ -6,6 +6,10 @@ the text: only the characters of the edited node change, so comments, key order,
 quoting, blank lines, document separators, CRLF line ends and a byte-order mark stay as they
 were. After splicing, the new text is read again and must hold exactly the data the fix meant
 (`verified`): a splice that YAML reads otherwise is never written.
+
+Where only whether a finding has a fix matters (lint's text report), libyaml's composer gives
+the same nodes faster (`parse(..., fast=True)`), and ruamel.yaml is not even imported; what
+`fix` writes, and the edits JSON and SARIF show, are located by ruamel.yaml.
 """
 
 from __future__ import annotations
@@ -14,14 +18,13 @@ import bisect
 import itertools
 import json
 import re
+import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.error import StreamMark, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+import yaml.nodes
 
 try:  # pragma: no branch - depends on how PyYAML was built
     from yaml import CSafeLoader as _SafeLoader
@@ -34,7 +37,60 @@ Edit = tuple[int, int, str]
 Change = Callable[[Any], None]
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:,-]*")
-_ERRORS = (YAMLError, ValueError, TypeError, AttributeError, RecursionError)
+_ERRORS = (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError)
+_RUAMEL_NODES = "ruamel.yaml.nodes"
+
+
+class _Kind(type):
+    """isinstance() for the nodes of either composer (ruamel.yaml's, libyaml's)."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        name = cls.__name__
+        if isinstance(obj, getattr(yaml.nodes, name)):
+            return True
+        ruamel = sys.modules.get(_RUAMEL_NODES)  # no ruamel node without ruamel loaded
+        return ruamel is not None and isinstance(obj, getattr(ruamel, name))
+
+
+class Node(metaclass=_Kind):
+    tag: Any
+    value: Any
+    start_mark: Any
+    end_mark: Any
+
+
+class ScalarNode(Node):
+    style: str | None
+
+
+class MappingNode(Node):
+    value: list[tuple[Any, Any]]
+    flow_style: bool | None
+
+
+class SequenceNode(Node):
+    value: list[Any]
+    flow_style: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    index: int
+    line: int
+    column: int
+
+
+def _compose(text: str, fast: bool) -> list[Any]:
+    if fast:
+        return list(yaml.compose_all(text, Loader=_SafeLoader))
+    from ruamel.yaml import YAML  # noqa: PLC0415 - only when fixing: a slow import
+
+    return list(YAML(typ="rt").compose_all(text))
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    ruamel = sys.modules.get("ruamel.yaml.error")
+    return (*_ERRORS, ruamel.YAMLError) if ruamel is not None else _ERRORS
 
 
 class Unfixable(Exception):
@@ -75,7 +131,7 @@ _SEPARATOR = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|\r?$)", re.MULTILINE)
 _NOT_CONTENT = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n|---[ \t]*\r?\n|\.\.\.[ \t]*\r?\n)*")
 
 
-def parse(text: str, lines: Collection[int] | None = None) -> Source | None:
+def parse(text: str, lines: Collection[int] | None = None, *, fast: bool = False) -> Source | None:
     """The documents of a text; None when ruamel.yaml cannot read it (no fix is offered).
 
     With `lines`, only the documents holding one of those (1-based) lines are composed, the
@@ -83,8 +139,8 @@ def parse(text: str, lines: Collection[int] | None = None) -> Source | None:
     findings should not cost a full read. Nodes keep their places in the whole text."""
     if lines is None:
         try:
-            return Source(text, list(YAML(typ="rt").compose_all(text)))
-        except _ERRORS:
+            return Source(text, _compose(text, fast))
+        except _errors():
             return None
     roots: list[Node | None] = []
     starts = [m.start() for m in _SEPARATOR.finditer(text)]
@@ -96,8 +152,8 @@ def parse(text: str, lines: Collection[int] | None = None) -> Source | None:
         wanted = any(line <= n < line + count + (end == len(text)) for n in lines)
         if wanted:
             try:
-                found = list(YAML(typ="rt").compose_all(chunk))
-            except _ERRORS:
+                found = _compose(chunk, fast)
+            except _errors():
                 return None
             for node in found:
                 _shift(node, start, line - 1, set())
@@ -117,7 +173,7 @@ def _shift(node: Node, offset: int, lines: int, seen: set[int]) -> None:
     seen.add(id(node))
     for attr in ("start_mark", "end_mark"):
         mark = getattr(node, attr)
-        setattr(node, attr, StreamMark(None, mark.index + offset, mark.line + lines, mark.column))
+        setattr(node, attr, Mark(mark.index + offset, mark.line + lines, mark.column))
     if isinstance(node, MappingNode):
         for k, v in node.value:
             _shift(k, offset, lines, seen)
@@ -132,7 +188,7 @@ def plain_documents(text: str) -> list[Any] | None:
     own: the proof does not rest on the parser that located the nodes)."""
     try:
         return list(yaml.load_all(text, Loader=_SafeLoader))
-    except (yaml.YAMLError, *_ERRORS):
+    except _ERRORS:
         return None
 
 
@@ -227,8 +283,8 @@ def documents(src: Source) -> Iterator[tuple[int, MappingNode]]:
 def content_end(node: Node) -> int:
     """Where the text of a node ends: a block collection ends with its last item (ruamel's own
     end mark is the start of whatever follows, comments included)."""
-    if isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
-        last = node.value[-1]
+    if isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        last: Any = node.value[-1]
         return content_end(last[1] if isinstance(node, MappingNode) else last)
     end: int = node.end_mark.index
     return end
@@ -244,7 +300,9 @@ def _check_own(src: Source, key: Node, value: Node) -> None:
 
 
 def quoted(text: str, style: str | None) -> str:
-    """`text` as a YAML scalar, in the style of the one it replaces when it can."""
+    """`text` as a YAML scalar, in the style of the one it replaces when it can (libyaml
+    calls the plain style "", ruamel.yaml None)."""
+    style = style or None
     if style == '"':
         return json.dumps(text, ensure_ascii=False)
     if style is None and _PLAIN.fullmatch(text) and _reads_as(text, text):
@@ -259,7 +317,7 @@ def _reads_as(written: str, meant: str) -> bool:
 
 
 def replace_scalar(node: Node, new: str) -> Edit:
-    if not isinstance(node, ScalarNode) or node.style not in (None, "'", '"'):
+    if not isinstance(node, ScalarNode) or node.style not in (None, "", "'", '"'):
         raise Unfixable("not a one-line scalar")
     return node.start_mark.index, node.end_mark.index, quoted(new, node.style)
 

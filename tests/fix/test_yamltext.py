@@ -183,3 +183,49 @@ def test_a_file_with_a_broken_document_offers_no_fix(repo, capsys):
     _, _, err = cli(capsys, "fix", "broken.yaml")
     assert "fixed 0 findings" in err
     assert (repo.root / "broken.yaml").read_text() == "a: [1\n" + peer
+
+
+def test_both_composers_plan_the_same_edits():
+    """libyaml (lint's text report) and ruamel.yaml (fix, JSON, SARIF) locate the same nodes:
+    the same plans, the same edits, on CRLF text too."""
+    from gitops_lb.fix.fixers import FIXERS, plans
+    from gitops_lb.metallb.versions import DEFAULT
+    from tests.fix._inputs import METALLB, SERVICES
+
+    for text in (
+        METALLB + "---\n" + SERVICES,
+        (METALLB + "---\n" + SERVICES).replace("\n", "\r\n"),
+    ):
+        lines = set(range(1, text.count("\n") + 2))
+        slow, fast = yt.parse(text, lines), yt.parse(text, lines, fast=True)
+        assert slow is not None and fast is not None
+        got = [
+            [(p.rule, p.anchor, p.edits, p.safe) for p in plans(s, set(FIXERS), DEFAULT)]
+            for s in (slow, fast)
+        ]
+        assert got[0] == got[1] and len(got[0]) == 5
+
+
+def test_lint_text_does_not_import_ruamel(repo):
+    """The text report marks fixable findings without loading ruamel.yaml (pre-commit stays
+    fast); the SARIF report loads it for the edits."""
+    import subprocess
+    import sys
+
+    from tests.fix._inputs import SERVICES
+
+    repo.write("svc.yaml", SERVICES)
+    probe = (
+        "import sys\nfrom gitops_lb.cli import main\nmain(sys.argv[1:])\n"
+        "print('ruamel' in ' '.join(sys.modules), file=sys.stderr)\n"
+    )
+    for fmt, loaded in (("text", "False"), ("sarif", "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "lint", "-f", fmt, "svc.yaml"],
+            cwd=repo.root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.stderr.splitlines()[-1] == loaded, done.stderr
+        assert ("fixable" in done.stdout) == (fmt == "text")
