@@ -45,6 +45,27 @@ class Directive:
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement:
+    """Text to put in place of a region of a file (SARIF `replacement`): from `start` up to,
+    not including, `end` (1-based lines and columns counted in characters)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A correction of a finding, computed by gitops_lb.fix: what it does, whether it keeps
+    the meaning of the manifest (safe) or needs --unsafe-fixes, and the edits of the finding's
+    file."""
+
+    description: str
+    safe: bool
+    replacements: tuple[Replacement, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding: a rule id, a severity, a message and where it was written."""
 
@@ -56,6 +77,7 @@ class Diagnostic:
     path: str | None = None  # "spec.addresses[1]"
     related: tuple[Related, ...] = ()
     suppressed: bool = False  # silenced by a suppression comment (gitops_lb.suppress)
+    fix: Fix | None = None  # set by gitops_lb.fix when the finding has a correction
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -97,6 +119,10 @@ class Result:
     @property
     def suppressed(self) -> int:
         return sum(1 for d in self.diagnostics if d.suppressed)
+
+    def fixable(self, *, unsafe: bool = False) -> int:
+        """Findings shown that `gitops-lb fix` corrects (with --unsafe-fixes when `unsafe`)."""
+        return sum(1 for d in self.reported() if d.fix is not None and (d.fix.safe or unsafe))
 
     def exit_status(self) -> int:
         if self.fatal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from gitops_lb.fix import fix_facts
 from gitops_lb.rules import all_rules
 from gitops_lb.rules._base import CATEGORIES, Rule
 
@@ -13,6 +14,7 @@ def _facts(rule: Rule) -> str:
     enforced = "yes" if rule.enforced else "no (a warning under --metallb-compat)"
     out = f"- severity: {rule.severity}\n- enforced by MetalLB: {enforced}\n- BGP modes: {modes}\n"
     out += f"- applies to MetalLB: {rule.applies.versions.describe()}\n"
+    out += f"- fix: {fix_facts(rule.id)}\n"
     if rule.applies.changes:
         shown = ", ".join(str(v) for v in rule.applies.changes)
         out += f"- changes with the release: at MetalLB {shown} (see above)\n"

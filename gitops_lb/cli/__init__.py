@@ -24,6 +24,7 @@ from gitops_lb.errors import GitopsLbError, UsageError
 
 COMMANDS = (
     "lint",
+    "fix",
     "validate",
     "compile",
     "plan",
@@ -81,7 +82,7 @@ def add_config_options(p: argparse.ArgumentParser) -> None:
 
 
 # the commands whose metallb-version, bgp-mode and namespace the configuration file defaults
-DEFAULTED_BY_CONFIG = frozenset({"lint", "import"})
+DEFAULTED_BY_CONFIG = frozenset({"lint", "fix", "import"})
 
 
 def apply_config(args: argparse.Namespace) -> None:

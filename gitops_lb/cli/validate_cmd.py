@@ -31,4 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     _options.check_site_args(args, "validate", "site spec files and folders")
     result = _options.check_site_specs(args, staged=args.staged)
+    if not args.staged:  # the fixes of the working tree's files (`gitops-lb fix`)
+        from gitops_lb.cli.fix_cmd import show_fixes
+
+        show_fixes(result, args)
     return _options.finish(result, args, "validate")

@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from gitops_lb import __version__
-from gitops_lb.diagnostics import Diagnostic, Result
+from gitops_lb.diagnostics import Diagnostic, Fix, Result
 from gitops_lb.printable import display_path
 
 
@@ -30,6 +30,24 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
             for r in d.related
         ],
         "suppressed": d.suppressed,
+        "fix": fix_dict(d.fix) if d.fix is not None and not d.suppressed else None,
+    }
+
+
+def fix_dict(fix: Fix) -> dict[str, Any]:
+    """What `gitops-lb fix` would do: the edits of the finding's file (1-based, end
+    exclusive, columns in characters)."""
+    return {
+        "description": fix.description,
+        "safe": fix.safe,
+        "edits": [
+            {
+                "start": {"line": r.start[0], "column": r.start[1]},
+                "end": {"line": r.end[0], "column": r.end[1]},
+                "text": r.text,
+            }
+            for r in fix.replacements
+        ],
     }
 
 

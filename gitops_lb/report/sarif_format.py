@@ -6,7 +6,8 @@ so ruleIndex stays the same from run to run. Paths are relative to the repositor
 identifies a finding (rule, file, object, field path, message) and not its line, so an alert
 survives edits above it; partialFingerprints["gitopsLb/v1"] is the baseline's fingerprint
 (gitops_lb.report.baseline). Suppressed findings carry `suppressions` of kind inSource. No
-timestamps: the same input gives the same bytes.
+timestamps: the same input gives the same bytes. A finding `gitops-lb fix` corrects carries
+`fixes` (one artifactChange of its file, with its replacements).
 """
 
 from __future__ import annotations
@@ -111,7 +112,37 @@ def _result(d: Diagnostic, index: int, fingerprint: str, root: str) -> dict[str,
         ]
     if d.path:
         out["properties"] = {"path": d.path}
+    if d.fix is not None and not d.suppressed:
+        out["fixes"] = [_fix(d, root)]
     return out
+
+
+def _fix(d: Diagnostic, root: str) -> dict[str, Any]:
+    """The finding's fix as SARIF replacements of its file (GitHub shows them as suggestions);
+    an unsafe one says so in its description."""
+    fix = d.fix
+    assert fix is not None
+    text = fix.description if fix.safe else f"{fix.description} [needs --unsafe-fixes]"
+    return {
+        "description": {"text": text},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(d.location.file, root),
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": r.start[0],
+                            "startColumn": r.start[1],
+                            "endLine": r.end[0],
+                            "endColumn": r.end[1],
+                        },
+                        "insertedContent": {"text": r.text},
+                    }
+                    for r in fix.replacements
+                ],
+            }
+        ],
+    }
 
 
 def document(result: Result) -> dict[str, Any]:

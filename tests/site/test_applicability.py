@@ -88,6 +88,15 @@ NOT_ON_SITES = {
         "  annotations: {metallb.universe.tf/address-pool: web}\n"
         "spec: {type: LoadBalancer, ports: [{port: 80}]}\n",
     ),
+    # a site spec writes a Service's address as ips:, which compile turns into the annotation
+    "service-lbip-field": (
+        BASE + SERVICE.replace("        pool: web\n", "        ips: [192.168.10.70]\n"),
+        pool("web", "192.168.10.64/27")
+        + "---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\n"
+        f"metadata: {{name: l2, namespace: {NS}}}\n"
+        + "---\napiVersion: v1\nkind: Service\nmetadata: {name: nginx, namespace: default}\n"
+        "spec: {type: LoadBalancer, loadBalancerIP: 192.168.10.70, ports: [{port: 80}]}\n",
+    ),
 }
 
 
