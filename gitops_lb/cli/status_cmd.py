@@ -169,21 +169,9 @@ def _from_dumps(target: ClusterTarget, live_dir: str) -> LiveState:
 
 def _from_api(target: ClusterTarget, kubeconfig: str | None, timeout: float) -> LiveState:
     """What reconcile reads through the cluster's context, plus the ServiceBGPStatus objects
-    (which reconcile does not read), asked for only when the rest could be read."""
+    (which reconcile does not read), in one connection."""
     from gitops_lb.reconcile import live
-    from gitops_lb.reconcile.credentials import Scrubber, captured_logs
     from gitops_lb.reconcile.state import ANNOUNCEMENT_RESOURCES
 
     conn = live.Connection(kubeconfig, target.cluster.context or target.cluster.name, timeout)
-    namespace = target.config.namespace
-    state = live.read_live(conn, namespace, plugin=False)
-    if state.unreadable:
-        return state  # unreachable or refused: asking again would only wait again
-    scrub = Scrubber()
-    with captured_logs():
-        api, _ = live.connect(conn, scrub)
-        try:
-            live.Reader(api, namespace, conn, scrub).read_all(state, ANNOUNCEMENT_RESOURCES)
-        finally:
-            api.close()
-    return state
+    return live.read_live(conn, target.config.namespace, plugin=False, also=ANNOUNCEMENT_RESOURCES)

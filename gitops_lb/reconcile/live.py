@@ -509,8 +509,11 @@ def _transport_message(exc: BaseException, timeout: float) -> str:
     return type(exc).__name__
 
 
-def read_live(conn: Connection, namespace: str, *, plugin: bool) -> LiveState:
-    """Everything reconcile needs from the cluster; problems per kind are in the LiveState.
+def read_live(
+    conn: Connection, namespace: str, *, plugin: bool, also: Iterable[Resource] = ()
+) -> LiveState:
+    """Everything reconcile needs from the cluster, and the kinds `also` names (status reads
+    the announcements too); problems per kind are in the LiveState.
 
     Raises GitopsLbError when no connection can be configured (no or bad kubeconfig, unknown
     context), and Unreachable (a GitopsLbError) when nothing could be read: the server refused
@@ -534,7 +537,8 @@ def read_live(conn: Connection, namespace: str, *, plugin: bool) -> LiveState:
             state = LiveState(source=str(server), namespace=namespace)
             if server.insecure:
                 state.messages.append(f"TLS verification is off for {server.url}")
-            Reader(api, namespace, conn, scrub, server).read_all(state, resources(plugin=plugin))
+            todo = [*resources(plugin=plugin), *also]
+            Reader(api, namespace, conn, scrub, server).read_all(state, todo)
         finally:
             api.close()
         state.messages.extend(scrub(f"kubernetes client: {m}") for m in logs)
