@@ -8,7 +8,8 @@ not have, a cluster selected by a second step (it would sync in the first one on
 not what the second step says), and a step that selects no cluster (a typo, usually). The
 clusters that no step selects are not an error: they sync together in one more step after the
 last. A rollout under the default `app-of-apps` layout is reported too, since that layout syncs
-every cluster independently and the rollout would be ignored.
+every cluster independently and the rollout would be ignored. While a cluster of the site has a
+schema error (reported), unknown names and steps that select nothing are not reported.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
         if not argo.rollout:
             continue
         item = site_item(target)
+        if not item.sure(("spec", "argocd", "layout")):
+            continue  # the layout's own error is reported; the rollout is not checked against it
+        # a cluster that could not be read (its schema error is reported) may be the one a
+        # step names or matches: names and labels are then not checked
+        clusters_sure = item.sure(("spec", "clusters"))
         if argo.layout != "applicationset":
             yield Finding(
                 f"argocd.rollout needs argocd.layout: applicationset; the {argo.layout} layout "
@@ -61,6 +67,8 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
                 for j, name in enumerate(step.clusters):
                     path: FieldPath = (*where, "clusters", j)
                     if name not in known:
+                        if not clusters_sure:
+                            continue
                         yield Finding(
                             f"rollout step {n + 1} names cluster {name!r}, which site "
                             f"{target.site.metadata.name!r} does not have (known: "
@@ -75,7 +83,7 @@ def check_sites(targets: Sequence[ClusterTarget]) -> Iterator[Finding]:
                 continue
             path = (*where, "matchLabels")
             chosen = [c.name for c in clusters if selects(step, c)]
-            if not chosen:
+            if not chosen and clusters_sure:
                 yield Finding(
                     f"rollout step {n + 1} selects no cluster: no cluster has all the labels "
                     f"{', '.join(f'{k}={v}' for k, v in sorted(step.matchLabels.items()))}",
