@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from benchmarks import fleet, run
+from benchmarks import fleet, render, run
 from gitops_lb.cli import main
 
 TINY = ["--sites", "2", "--clusters", "3", "--pools", "7", "--services", "25", "--nodes", "3"]
@@ -130,3 +130,15 @@ def test_peak_memory_is_the_child_s_own_not_its_parent_s():
     )
     assert int(out.stdout) < 100 * 2**20, out.stdout
     assert len(ballast) == 200 * 2**20
+
+
+@pytest.mark.slow
+def test_render_benchmark_prints_the_ratio(tmp_path, capsys):
+    assert render.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^whole fleet +\d+\.\d+ +\d+\.\d+ +\d+\.\d+ +\d+  \(exit 0\)$", out, re.M), (
+        out
+    )
+    assert re.search(r"^site alone +\d+\.\d+ .*\(exit 0\)$", out, re.M), out
+    assert re.search(r"^ratio \d+\.\d+x \(target 1\.5x\): (met|missed)$", out, re.M), out
+    assert "same manifests printed" in out
