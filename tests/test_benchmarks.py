@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from benchmarks import fleet, run
+from benchmarks import fleet, render, run
 from gitops_lb.cli import main
 
 TINY = ["--sites", "2", "--clusters", "3", "--pools", "7", "--services", "25", "--nodes", "3"]
@@ -144,3 +144,14 @@ def test_fleet_reconcile_benchmark(tmp_path, capsys):
     assert "exit statuses [0] (0: every cluster in sync)" in out  # the dumps are in sync
     # every cluster's dump is where --live-dir looks for it
     assert len(list((tmp_path / "live").glob("*/*/services.yaml"))) == 6
+
+
+def test_render_benchmark_prints_the_ratio(tmp_path, capsys):
+    assert render.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^whole fleet +\d+\.\d+ +\d+\.\d+ +\d+\.\d+ +\d+  \(exit 0\)$", out, re.M), (
+        out
+    )
+    assert re.search(r"^site alone +\d+\.\d+ .*\(exit 0\)$", out, re.M), out
+    assert re.search(r"^ratio \d+\.\d+x \(target 1\.5x\): (met|missed)$", out, re.M), out
+    assert "same manifests printed" in out

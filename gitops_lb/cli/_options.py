@@ -18,6 +18,7 @@ from gitops_lb.report import FORMATS, default_format, get_reporter
 if TYPE_CHECKING:
     from gitops_lb.check import Loaded
     from gitops_lb.compiled import CompiledTree
+    from gitops_lb.scoped import Scoped
     from gitops_lb.site.target import ClusterTarget
     from gitops_lb.yamlload import LoadedFile, LoadIssue
 
@@ -221,6 +222,17 @@ def load_site_specs(args: argparse.Namespace, *, staged: bool = False) -> Loaded
     else:
         load = sites_from_files(read_expanded(site_inputs(args.paths)))
     return checked(load, compat=args.metallb_compat, disabled=args.disable)
+
+
+def load_site_scope(args: argparse.Namespace, site: str) -> Scoped:
+    """load_site_specs() for render --cluster SITE/...: the files of `site` loaded and checked
+    whole, the other sites only summarized for the rules that compare sites
+    (gitops_lb.scoped)."""
+    from gitops_lb.scoped import check_scoped
+
+    return check_scoped(
+        site_inputs(args.paths), site, compat=args.metallb_compat, disabled=args.disable
+    )
 
 
 def site_inputs(paths: Sequence[str]) -> list[tuple[str, LoadIssue | None]]:

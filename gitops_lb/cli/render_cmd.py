@@ -1,8 +1,10 @@
 """Print the manifests of one cluster as a single YAML stream on standard output.
 
 The Argo CD Config Management Plugin runs this as its generate step (argocd-cmp/plugin.yaml).
-The site specs are checked exactly as `compile` checks them and compiled in memory; the
-output is the cluster's folder of the compiled tree (<site>/<cluster>/) in the order of its
+The files that hold the cluster's site are checked exactly as `compile` checks them and
+compiled in memory; the other files are only skimmed for the summaries that the rules comparing
+sites need (gitops_lb.scoped), so a refresh costs about what the site alone costs. The output is
+the cluster's folder of the compiled tree (<site>/<cluster>/) in the order of its
 kustomization.yaml. Findings go to standard error. It never succeeds with an empty output, since
 Argo CD would prune everything the Application manages: errors exit 1, an unknown or missing
 --cluster exits 2, unreadable input exits 3.
@@ -37,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
             "no cluster given: set the plugin parameter `cluster` or the plugin env CLUSTER "
             "to SITE/CLUSTER"
         )
-    loaded = _options.load_site_specs(args)
+    # only the files of the cluster's site are read and checked whole (gitops_lb.scoped)
+    scoped = _options.load_site_scope(args, args.cluster.partition("/")[0])
+    loaded = scoped.loaded
     result = loaded.result
     if result.diagnostics:
         get_reporter("text")(result, sys.stderr, command="render")
@@ -45,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         _messages.say("nothing rendered: fix the errors above first")
         return result.exit_status()
     if not select(loaded.targets, args.cluster):
-        known = ", ".join(sorted(t.id for t in loaded.targets)) or "none"
+        ids = [t.id for t in loaded.targets] + scoped.skimmed
+        known = ", ".join(sorted(ids)) or "none"
         raise UsageError(f"no cluster {args.cluster!r} in the site specs (known: {known})")
     files = _options.compile_or_report(loaded.targets)
     if files is None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gitops_lb.compile import waves
-from gitops_lb.site.models import RetrySettings
+from gitops_lb.site.models import RetrySettings, Site
 from gitops_lb.site.target import ClusterTarget
 
 FINALIZER = "resources-finalizer.argocd.argoproj.io"  # deleting the Application cascades
@@ -77,7 +77,20 @@ def application(
 ) -> dict[str, Any]:
     """An Argo CD Application of the site's Argo CD project deploying `source` into MetalLB's
     namespace of the cluster; `more` adds fields to its spec."""
-    spec = target.site.spec
+    return site_application(target.site, target.cluster.server, name, source, policy, **more)
+
+
+def site_application(
+    site: Site,
+    server: str,
+    name: str,
+    source: dict[str, Any],
+    policy: dict[str, Any],
+    **more: Any,
+) -> dict[str, Any]:
+    """application() for a site and a destination server (the ApplicationSet's template
+    passes placeholders)."""
+    spec = site.spec
     return {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",
@@ -85,7 +98,7 @@ def application(
         "spec": {
             "project": spec.argocd.project,
             "source": source,
-            "destination": {"server": target.cluster.server, "namespace": spec.metallb.namespace},
+            "destination": {"server": server, "namespace": spec.metallb.namespace},
             "syncPolicy": policy,
             **more,
         },
@@ -94,7 +107,16 @@ def application(
 
 def cluster_application(target: ClusterTarget) -> dict[str, Any]:
     """The Application that syncs DIR/<site>/<cluster>/ to the cluster."""
-    spec = target.site.spec
+    site = target.site
+    path = source_path(site.spec.argocd.path, site.metadata.name, target.cluster.name)
+    obj = cluster_app(site, application_name(target), target.cluster.server, path)
+    return waves.annotate(obj, waves.APP_CLUSTER)
+
+
+def cluster_app(site: Site, name: str, server: str, path: str) -> dict[str, Any]:
+    """The cluster Application without its sync wave: `name`, `server` and `path` are the
+    cluster's (app-of-apps) or the ApplicationSet template's placeholders."""
+    spec = site.spec
     argo = spec.argocd
     options = ["CreateNamespace=true"] if spec.platform == "metallb" else []
     # ACP: the plugin creates MetalLB's namespace; creating it first could clash with it
@@ -102,13 +124,8 @@ def cluster_application(target: ClusterTarget) -> dict[str, Any]:
     if options:
         policy["syncOptions"] = options
     policy["retry"] = retry_policy(argo.retry)
-    source = {
-        "repoURL": argo.repoURL,
-        "targetRevision": argo.targetRevision,
-        "path": source_path(argo.path, target.site.metadata.name, target.cluster.name),
-    }
-    obj = application(target, application_name(target), source, policy)
-    return waves.annotate(obj, waves.APP_CLUSTER)
+    source = {"repoURL": argo.repoURL, "targetRevision": argo.targetRevision, "path": path}
+    return site_application(site, server, name, source, policy)
 
 
 def kustomization(resources: Iterable[str]) -> dict[str, Any]:

@@ -3,7 +3,10 @@
 argocd/kustomization.yaml             the app-of-apps children, for the parent Application
 argocd/<site>.<cluster>.yaml          the cluster's Application
 argocd/<site>.<cluster>.metallb.yaml  MetalLB's Helm chart (platform metallb)
+argocd/<site>.applicationset.yaml     layout applicationset: the site's ApplicationSet, which
+                                      replaces the cluster Applications (compile/appset.py)
 argocd/argocd-cm-health.yaml          Lua health checks, an argocd-cm patch; not listed, not applied
+<site>/<cluster>/cluster.json         layout applicationset: the ApplicationSet's parameters
 <site>/<cluster>/kustomization.yaml   the manifests below (Argo CD orders them by their waves)
 <site>/<cluster>/<kinds>.yaml         the MetalLB objects, one file per kind (ipaddresspools.yaml)
 <site>/<cluster>/services.<ns>.yaml   the Services of one namespace
@@ -17,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gitops_lb.compile import argocd, health, install, metallb, plan, waves
+from gitops_lb.compile import appset, argocd, health, install, metallb, plan, waves
 from gitops_lb.compile.yamlout import dump_all
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.secrecy import has_url_credentials
@@ -106,6 +109,8 @@ def cluster_files(target: ClusterTarget) -> dict[str, bytes]:
     files = {name: dump_all(docs, header=HEADER).encode("utf-8") for name, docs in grouped.items()}
     files["kustomization.yaml"] = _text(argocd.kustomization(files))
     files[PLAN_FILE] = _text(plan.plan_document(target), PLAN_HEADER)
+    if appset.uses_applicationset(target.site):
+        files[appset.PARAMS_FILE] = appset.parameter_file(target)  # not listed: never applied
     return files
 
 
@@ -137,6 +142,9 @@ class ClusterPart:
     app_keys: list[tuple[str, str]]  # (namespace, name) of each Application
     error: CompileError | None = None
     health: dict[str, bool] | None = None  # the argocd-cm health checks it wants (health.py)
+    # layout applicationset: `apps` holds only MetalLB's Helm chart, app_keys still names the
+    # Application the ApplicationSet generates, and this is the site's ApplicationSet
+    appset: bytes | None = None
 
 
 def cluster_part(target: ClusterTarget) -> ClusterPart:
@@ -154,12 +162,19 @@ def cluster_part(target: ClusterTarget) -> ClusterPart:
     except CompileError as exc:
         part.error = exc
         return part
-    app_objects = [argocd.cluster_application(target)]
+    keys: list[tuple[str, str]] = []
+    app_objects: list[dict[str, Any]] = []
+    if appset.uses_applicationset(target.site):
+        part.appset = _text(appset.applicationset(target.site))
+        keys.append((target.site.spec.argocd.namespace, argocd.application_name(target)))
+    else:
+        app_objects.append(argocd.cluster_application(target))
     if target.site.spec.platform == "metallb":
         app_objects.append(install.helm_application(target))
     part.health = health.wanted(target)
     part.apps = [_text(app) for app in app_objects]
-    part.app_keys = [(app["metadata"]["namespace"], app["metadata"]["name"]) for app in app_objects]
+    keys += [(app["metadata"]["namespace"], app["metadata"]["name"]) for app in app_objects]
+    part.app_keys = keys
     return part
 
 
@@ -190,14 +205,19 @@ def assemble(parts: Sequence[ClusterPart]) -> dict[str, bytes]:
             raise part.error
         for name, data in part.files.items():
             out[f"{site}/{cluster}/{name}"] = data
-        for i, (key, data) in enumerate(zip(part.app_keys, part.apps, strict=True)):
+        for key in part.app_keys:
             if key in owners:
                 raise CompileError(
                     f"Application {key[0]}/{key[1]} would be written for both {owners[key]} "
                     f"and {part.id}; rename a site or cluster"
                 )
             owners[key] = part.id
-            apps[f"{site}.{cluster}{'.metallb' if i else ''}.yaml"] = data
+        if part.appset is None:
+            names = [f"{site}.{cluster}.yaml", f"{site}.{cluster}.metallb.yaml"]
+        else:
+            names = [f"{site}.{cluster}.metallb.yaml"]
+            apps[f"{site}.applicationset.yaml"] = part.appset  # the same for every cluster
+        apps.update(zip(names, part.apps, strict=False))
     if apps:
         ordered = sorted(apps, key=lambda n: (n.endswith(".metallb.yaml") is False, n))
         out[f"{APPS_DIR}/kustomization.yaml"] = _text(argocd.kustomization(ordered))

@@ -159,6 +159,11 @@ class Network(SpecModel):
 class Cluster(SpecModel):
     name: Name
     server: str = Field(description="Argo CD destination server URL")
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="labels of the cluster; the rollout steps of argocd.rollout select "
+        "clusters by them (matchLabels)",
+    )
     context: str | None = Field(
         default=None,
         description="the kubeconfig context that reaches this cluster (reconcile and status "
@@ -269,6 +274,23 @@ class RetrySettings(SpecModel):
     )
 
 
+class RolloutStep(SpecModel):
+    """One step of the ApplicationSet rollout: the clusters named, or those whose labels
+    include matchLabels (one of the two)."""
+
+    clusters: list[Name] = Field(default_factory=list, description="cluster names")
+    matchLabels: dict[str, str] = Field(
+        default_factory=dict, description="the clusters whose labels include all of these"
+    )
+    maxUpdate: Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d+%$")] | None = (
+        Field(
+            default=None,
+            description="how many Applications of the step sync at once (a number or a "
+            "percentage; default: all)",
+        )
+    )
+
+
 class ArgoCDSettings(SpecModel):
     namespace: Name = "argocd"
     project: str = "default"
@@ -291,6 +313,17 @@ class ArgoCDSettings(SpecModel):
     retry: RetrySettings = Field(
         default_factory=RetrySettings,
         description="how Argo CD retries a failed sync of the compiled Applications",
+    )
+    # --- layout and rollout (docs/compile.md, "ApplicationSet layout") ---
+    layout: Literal["app-of-apps", "applicationset"] = Field(
+        default="app-of-apps",
+        description="app-of-apps: one Application per cluster in DIR/argocd/; applicationset: "
+        "one ApplicationSet per site over parameter files DIR/<site>/<cluster>/cluster.json",
+    )
+    rollout: list[RolloutStep] = Field(
+        default_factory=list,
+        description="layout applicationset: the RollingSync steps, in order (a canary first); "
+        "clusters no step selects sync in a last step of their own",
     )
 
 

@@ -24,6 +24,10 @@ CLUSTERS = [
     "acp-seed/workload",
     "bgp-frr/core",
     "dual-stack/edge",
+    "edge-rollout/canary",
+    "edge-rollout/store-1",
+    "edge-rollout/store-2",
+    "edge-rollout/store-3",
     "shared-l2/blue",
     "shared-l2/green",
 ]

@@ -405,7 +405,10 @@ def cluster_config(files, cluster_id):
     docs = [
         load_text(data.decode(), name)
         for name, data in sorted(files.items())
-        if name.startswith(prefix) and name != f"{prefix}speaker-plan.yaml"
+        # lint reads the *.yaml files of a folder (not cluster.json, the ApplicationSet's)
+        if name.startswith(prefix)
+        and name.endswith(".yaml")
+        and name != f"{prefix}speaker-plan.yaml"
     ]
     return config_from_files(docs)
 

@@ -260,6 +260,18 @@ clusters:
       - {name: tor1, myASN: 64512, peerASN: 64513, peerAddress: 10.20.0.130}
 """)
 
+# the ApplicationSet layout's rollout names a cluster the site does not have
+ROLLOUT = site("""\
+clusters:
+  - name: prod-a
+    server: https://a:6443
+    pools: [{name: web, addresses: [192.168.10.64/27], l2: {}}]
+""").replace(
+    "argocd: {repoURL: https://git.example.com/lb.git}",
+    "argocd:\n    repoURL: https://git.example.com/lb.git\n    layout: applicationset\n"
+    "    rollout:\n      - clusters: [prod-b]",
+)
+
 # rules whose replacement on site specs is disabled, so that they run there too
 REPLACED = ("site-node-selector-no-node", "site-duplicate-name", "site-password-in-clear")
 
@@ -294,7 +306,7 @@ UNSET_REPO = FRR_K8S.replace("https://git.example.com/lb.git", "REPLACE-ME-git-r
 def everything() -> list[tuple[str, Diagnostic]]:
     """(site text, diagnostic) for every finding on the sites above, the replaced rules too."""
     out: list[tuple[str, Diagnostic]] = []
-    for text in (NATIVE, FRR, FRR_K8S, SCHEMA, ADDRESSES, UNSET_REPO, *RELEASES):
+    for text in (NATIVE, FRR, FRR_K8S, SCHEMA, ADDRESSES, UNSET_REPO, ROLLOUT, *RELEASES):
         sl = load(text)
         out += [(text, d) for d in validate_sites(sl, lower_all(sl))]
         replaced = [
