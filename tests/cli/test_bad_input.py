@@ -33,21 +33,20 @@ def test_bad_file_gives_located_finding(tmp_path, capsys, content, rule, line):
     assert (rule, line) in found
 
 
-NOT_UTF8 = [
-    (b"kind: Service\napiVersion: v1\nmetadata: {name: \xff}\n", 3, 18),
-    (b"apiVersion: v1\nkind: Node\nmetadata: {name: caf\xe9}\n", 3, 21),  # Latin-1
-    ("apiVersion: v1\n".encode("utf-16"), 1, 1),
-    (b"\xfe\xff" + "apiVersion: v1\n".encode("utf-16-be"), 1, 1),
+NOT_UTF8 = [  # content, (line, column) of the finding
+    (b"kind: Service\napiVersion: v1\nmetadata: {name: \xff}\n", (3, 18)),
+    (b"apiVersion: v1\nkind: Node\nmetadata: {name: caf\xe9}\n", (3, 21)),  # Latin-1
+    ("apiVersion: v1\n".encode("utf-16"), (1, 1)),
+    (b"\xfe\xff" + "apiVersion: v1\n".encode("utf-16-be"), (1, 1)),
 ]
 
 
-@pytest.mark.parametrize(("content", "line", "column"), NOT_UTF8)
+@pytest.mark.parametrize(("content", "where"), NOT_UTF8)
 @pytest.mark.parametrize("command", ["lint", "validate"])
-def test_a_file_that_is_not_utf8_cannot_be_read_exit_3(
-    tmp_path, capsys, command, content, line, column
-):
+def test_a_file_that_is_not_utf8_cannot_be_read_exit_3(tmp_path, capsys, command, content, where):
     """README and design: exit 3 when an input cannot be read; a file in another encoding
     cannot be, so it is not a finding among others (exit 1) but a run that could not be made."""
+    line, column = where
     f = tmp_path / "bad.yaml"
     f.write_bytes(content)
     assert main([command, "--format", "json", str(f)]) == 3
