@@ -17,6 +17,7 @@ import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -155,12 +156,13 @@ def test_the_image_holds_the_plugin_where_argo_cd_reads_it(stages):
     assert dests.get(PLUGIN_PATH) == "argocd-cmp/plugin.yaml"
 
 
-def sidecar() -> dict:
+def sidecar() -> dict[str, Any]:
     patch = yaml.safe_load(PATCH.read_text(encoding="utf-8"))
     assert (patch["kind"], patch["metadata"]["name"]) == ("Deployment", "argocd-repo-server")
     containers = patch["spec"]["template"]["spec"]["containers"]
     assert len(containers) == 1
-    return containers[0]
+    container: dict[str, Any] = containers[0]
+    return container
 
 
 def test_sidecar_runs_the_image_as_argo_cd_expects(stages):
