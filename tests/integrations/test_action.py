@@ -319,3 +319,23 @@ def test_install_step_refuses_an_old_python(workspace, tmp_path):
     assert proc.returncode == 3
     assert "::error title=gitops-lb::gitops-lb needs Python 3.11 or later" in proc.stdout
     assert Path(env["GITHUB_PATH"]).read_text() == ""
+
+
+def test_readme_workflow_uses_the_action_as_it_is_defined():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [
+        b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "gitops-lb/gitops-lb@" in b
+    ]
+    workflow = yaml.safe_load(block)
+    assert workflow["permissions"]["security-events"] == "write"
+    (job,) = workflow["jobs"].values()
+    steps = job["steps"]
+    (mine,) = [s for s in steps if str(s.get("uses", "")).startswith("gitops-lb/gitops-lb@")]
+    assert mine["uses"] == f"gitops-lb/gitops-lb@v{VERSION}"
+    assert set(mine["with"]) <= set(action()["inputs"])
+    (upload,) = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/")]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["with"]["sarif_file"] == f"${{{{ steps.{mine['id']}.outputs.sarif }}}}"
+    assert "failure()" in upload["if"], "the report must be uploaded when findings fail the check"
+    assert steps.index(upload) > steps.index(mine)
+    assert steps[0]["uses"].startswith("actions/checkout@")
