@@ -13,6 +13,7 @@ from gitops_lb.importer import ImportOptions, import_config, to_yaml
 from gitops_lb.manifests import config_from_files
 from gitops_lb.site.load import sites_from_files
 from gitops_lb.site.lower import lower_all
+from gitops_lb.site.schema import SCHEMA_COMMENT
 from gitops_lb.yamlload import load_text
 from tests.helpers import config
 from tests.integrations.objects import objects
@@ -346,7 +347,8 @@ def test_deterministic_output_across_processes(tmp_path):
         )
         outs.add(proc.stdout)
     assert len(outs) == 1
-    assert next(iter(outs)).startswith(b"apiVersion: gitops-lb.io/v1alpha1\nkind: Site\n")
+    first = f"{SCHEMA_COMMENT}\napiVersion: gitops-lb.io/v1alpha1\nkind: Site\n"
+    assert next(iter(outs)).startswith(first.encode())
 
 
 def test_cli_writes_file_and_refuses_to_overwrite(tmp_path, capsys):
