@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Developer tasks that need nothing but Python 3.11+ and git.
 
-python3 tasks.py demo          # install into .venv, compile and lint the bundled examples
-python3 tasks.py test          # install into .venv, run ruff, mypy and the test suite under
-                               # branch coverage, then the coverage report and its floor
+python3 tasks.py demo          # install gitops-lb (no dev tools) into .venv, then compile and
+                               # lint the bundled examples
+python3 tasks.py test          # install into .venv with the dev tools and the `api` extra, run
+                               # ruff, mypy and the test suite under branch coverage, then the
+                               # coverage report and its floor
 python3 tasks.py test --fast   # the same without the `precommit` and `slow` tests, and
                                # without coverage
+python3 tasks.py image [ARG...]  # build the container image gitops-lb:VERSION from the
+                               # Containerfile with docker or podman (ARGs go to the build,
+                               # e.g. --build-arg EXTRAS=api)
 
 Other arguments go to pytest (`python3 tasks.py test -x tests/rules`). With such arguments
 the suite may be a part of itself, so the coverage report is printed but its floor
@@ -16,9 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 import venv
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -32,16 +40,19 @@ def run(*cmd: str | Path) -> None:
     subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
 
 
-def ensure_venv() -> None:
-    """Create .venv and install the project with its dev extras when pyproject changed."""
+def ensure_venv(extras: frozenset[str]) -> None:
+    """Create .venv and install the project (editable) with `extras`, unless what is installed
+    was installed from this pyproject.toml with at least those extras."""
     if not PY.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     stamp = VENV / ".gitops-lb-installed"
-    if stamp.exists() and stamp.read_text() == digest:
+    installed = stamp.read_text().split() if stamp.exists() else []
+    if installed[:1] == [digest] and extras <= set(installed[1:]):
         return
-    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]")
-    stamp.write_text(digest)
+    spec = f".[{','.join(sorted(extras))}]" if extras else "."
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", spec)
+    stamp.write_text(" ".join([digest, *sorted(extras)]))
 
 
 def demo() -> None:
@@ -91,16 +102,55 @@ def test() -> None:
     run(PY, "-m", "coverage", "report", *(["--fail-under=0"] if args else []))
 
 
-TASKS = {"demo": demo, "test": test}
+def project_version() -> str:
+    version: str = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    return version
+
+
+def container_engine() -> tuple[str | None, str]:
+    """The first of docker and podman that is installed and answers, and else why none can
+    build (one line)."""
+    found = [name for name in ("docker", "podman") if shutil.which(name)]
+    for name in found:
+        probe = subprocess.run(
+            [name, "info"], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        if probe.returncode == 0:
+            return name, ""
+    if not found:
+        return None, "neither docker nor podman is installed: cannot build the image"
+    return None, f"{' and '.join(found)} installed, but not running (`{found[0]} info` fails)"
+
+
+def image() -> None:
+    engine, why = container_engine()
+    if engine is None:
+        print(f"tasks.py image: {why}", file=sys.stderr)
+        raise SystemExit(3)
+    tag = f"gitops-lb:{project_version()}"
+    run(engine, "build", "-f", "Containerfile", "-t", tag, *sys.argv[2:], ".")
+    print(f'\nBuilt {tag}: {engine} run --rm -v "$PWD:/src" {tag} validate sites/')
+
+
+# what each task installs into .venv (image builds in a container and installs nothing here)
+TASKS: dict[str, tuple[Callable[[], None], frozenset[str] | None]] = {
+    "demo": (demo, frozenset()),
+    "test": (test, frozenset({"dev", "api"})),
+    "image": (image, None),
+}
 
 
 def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
         print(__doc__)
         return 2
-    ensure_venv()
+    task, extras = TASKS[sys.argv[1]]
     try:
-        TASKS[sys.argv[1]]()
+        if extras is not None:
+            ensure_venv(extras)
+        task()
     except subprocess.CalledProcessError as exc:
         return exc.returncode or 1
     return 0

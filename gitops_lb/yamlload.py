@@ -384,7 +384,10 @@ class TooBig(Exception):
 
 
 def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
-    """Bytes to text: UTF-8 (with or without BOM) only, as Kubernetes expects."""
+    """Bytes to text: UTF-8 (with or without BOM) only, as Kubernetes expects.
+
+    A file in another encoding cannot be read at all, so its issue is fatal (exit status 3,
+    "could not run: unreadable input"), like a missing or unreadable file."""
     if raw.startswith(LFS_POINTER) and len(raw) < 1024:
         return None, LoadIssue(
             "file-unreadable",
@@ -395,7 +398,10 @@ def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, LoadIssue(
-            "file-encoding", Location(file), "file is UTF-16 encoded; save it as UTF-8"
+            "file-encoding",
+            Location(file),
+            "file is UTF-16 encoded; save it as UTF-8",
+            fatal=True,
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -407,6 +413,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, LoadIssue | None]:
             "file-encoding",
             Location(file, line, col),
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            fatal=True,
         )
     return text, None
 

@@ -36,7 +36,9 @@ COMMANDS = (
     "import",
     "schema",
     "explain",
+    "completion",
 )
+COMPLETE = "__complete"  # hidden: the callback of the completion scripts (cli/completion_cmd.py)
 DEBUG_ENV = "GITOPS_LB_DEBUG"  # "1": an internal error is raised with its traceback
 
 
@@ -133,6 +135,11 @@ def no_cycle_collection() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    if words[:1] == [COMPLETE]:  # before the parser: it imports every command
+        from gitops_lb.cli.completion_cmd import complete
+
+        return complete(words[1:])
     try:
         args = build_parser().parse_args(argv)
         apply_config(args)

@@ -172,7 +172,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for note in result.notes:
         _messages.note(f"note: {note}")
-    text = to_yaml(result.site, result.comments)
+    from gitops_lb.site.schema import SCHEMA_COMMENT
+
+    text = f"{SCHEMA_COMMENT}
+{to_yaml(result.site, result.comments)}"
     if not args.output:
         sys.stdout.write(text)
         return 0

@@ -1,7 +1,9 @@
 """Print the JSON Schema of the site spec (the same bytes as schemas/site.schema.json).
 
-Editors validate and complete site specs with it through a first line like
-`# yaml-language-server: $schema=../../schemas/site.schema.json`.
+Editors validate and complete site specs with it through a first line naming where the
+schema of this release is published (gitops_lb.site.schema.SCHEMA_COMMENT, which `import`
+writes):
+`# yaml-language-server: $schema=https://raw.githubusercontent.com/gitops-lb/gitops-lb/v0.1.0/schemas/site.schema.json`.
 """
 
 from __future__ import annotations

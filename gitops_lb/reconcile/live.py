@@ -35,11 +35,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from kubernetes import client, config
-from kubernetes.client.exceptions import ApiException
-from kubernetes.config.config_exception import ConfigException
-from urllib3.exceptions import HTTPError, InsecureRequestWarning, NewConnectionError
-from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from gitops_lb.errors import GitopsLbError
 from gitops_lb.reconcile.credentials import (
@@ -50,6 +45,20 @@ from gitops_lb.reconcile.credentials import (
 )
 from gitops_lb.reconcile.state import PLUGIN, PLUGIN_NAME, LiveState, Resource, resources
 from gitops_lb.secrecy import shown, url_userinfo, without_userinfo
+
+# exit status 3 (could not run) when the Kubernetes client is not installed
+MISSING_CLIENT = (
+    "reading a cluster through its API needs the Kubernetes client, which is not installed: "
+    "pip install 'gitops-lb[api]' (or compare with dumps: --live FILE from kubectl get -o yaml)"
+)
+try:  # the optional `api` extra (pyproject.toml): only reading a cluster's API needs it
+    from kubernetes import client, config
+    from kubernetes.client.exceptions import ApiException
+    from kubernetes.config.config_exception import ConfigException
+    from urllib3.exceptions import HTTPError, InsecureRequestWarning, NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+except ImportError as exc:
+    raise GitopsLbError(f"{MISSING_CLIENT} ({exc})") from None
 
 DEFAULT_TIMEOUT = 30.0
 PAGE_SIZE = 500

@@ -1,7 +1,8 @@
 """A file is not UTF-8.
 
 Kubernetes manifests are UTF-8. UTF-16 files (often written by Windows editors) and files with
-bytes that are not valid UTF-8 are reported at the first offending byte.
+bytes that are not valid UTF-8 are reported at the first offending byte. Such a file cannot
+be read, so the command exits with status 3 (could not run), as for a missing file.
 """
 
 from gitops_lb.diagnostics import Severity

@@ -5,10 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gitops_lb import __version__
 from gitops_lb.site.models import Site
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_ID = "https://gitops-lb.io/schemas/site.schema.json"
+REPOSITORY = "https://github.com/gitops-lb/gitops-lb"  # pyproject.toml [project.urls]
+
+
+def schema_url(version: str = __version__) -> str:
+    """Where the site spec schema of `version` is published: schemas/site.schema.json at the
+    release tag v<version>, served raw. A tag does not move, so the URL names one schema for
+    good; a release's site specs name the schema they were written against."""
+    return (
+        f"https://raw.githubusercontent.com/gitops-lb/gitops-lb/v{version}/schemas/site.schema.json"
+    )
+
+
+SCHEMA_ID = schema_url()
+# the first line of a site spec: editors (the YAML language server) validate and complete with it
+SCHEMA_COMMENT = f"# yaml-language-server: $schema={SCHEMA_ID}"
 
 
 def site_schema() -> dict[str, Any]:

@@ -22,8 +22,6 @@ def run(capsys, *argv: str) -> tuple[int, dict]:
         (b"- just\n- a list\n", "document-not-mapping", 1),
         (b"metadata: {name: x}\n", "object-missing-type", 1),
         (b"apiVersion: metallb.io/v1beta1\nkind: IPAddressPol\n", "schema-invalid", 1),
-        (b"kind: Service\napiVersion: v1\nmetadata: {name: \xff}\n", "file-encoding", 3),
-        ("apiVersion: v1\n".encode("utf-16"), "file-encoding", 1),
     ],
 )
 def test_bad_file_gives_located_finding(tmp_path, capsys, content, rule, line):
@@ -33,6 +31,42 @@ def test_bad_file_gives_located_finding(tmp_path, capsys, content, rule, line):
     assert status == 1
     found = [(d["rule"], d["line"]) for d in doc["diagnostics"]]
     assert (rule, line) in found
+
+
+NOT_UTF8 = [  # content, (line, column) of the finding
+    (b"kind: Service\napiVersion: v1\nmetadata: {name: \xff}\n", (3, 18)),
+    (b"apiVersion: v1\nkind: Node\nmetadata: {name: caf\xe9}\n", (3, 21)),  # Latin-1
+    ("apiVersion: v1\n".encode("utf-16"), (1, 1)),
+    (b"\xfe\xff" + "apiVersion: v1\n".encode("utf-16-be"), (1, 1)),
+]
+
+
+@pytest.mark.parametrize(("content", "where"), NOT_UTF8)
+@pytest.mark.parametrize("command", ["lint", "validate"])
+def test_a_file_that_is_not_utf8_cannot_be_read_exit_3(tmp_path, capsys, command, content, where):
+    """README and design: exit 3 when an input cannot be read; a file in another encoding
+    cannot be, so it is not a finding among others (exit 1) but a run that could not be made."""
+    line, column = where
+    f = tmp_path / "bad.yaml"
+    f.write_bytes(content)
+    assert main([command, "--format", "json", str(f)]) == 3
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    found = [(d["rule"], d["line"], d["column"]) for d in json.loads(out.out)["diagnostics"]]
+    assert ("file-encoding", line, column) in found
+    assert main([command, "--format", "text", str(f)]) == 3
+    text = capsys.readouterr().out
+    assert f"{f}:{line}:{column}: error: file is " in text and "[file-encoding]" in text
+
+
+def test_a_non_utf8_file_beside_good_ones_still_exits_3(tmp_path, capsys):
+    (tmp_path / "good.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n", encoding="utf-8"
+    )
+    (tmp_path / "bad.yaml").write_bytes(b"apiVersion: v1\nkind: ConfigMap\n# \xff\n")
+    status, doc = run(capsys, str(tmp_path))
+    assert status == 3
+    assert [d["rule"] for d in doc["diagnostics"]] == ["file-encoding"]
 
 
 def test_unreadable_file_exits_3(tmp_path, capsys):

@@ -14,6 +14,7 @@ import yaml
 
 from gitops_lb.cli import main
 from gitops_lb.compile.writer import MANIFEST
+from gitops_lb.site.schema import SCHEMA_COMMENT
 from tests.compile import checks
 from tests.compile.midwrite import staged_files, start_mid_write
 from tests.trees import snapshot
@@ -43,7 +44,7 @@ def compiled(tmp_path_factory):
 def test_examples_start_with_the_schema_line():
     for path in sorted(EXAMPLES.glob("*.yaml")):
         first = path.read_text().splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../../schemas/site.schema.json", path
+        assert first == SCHEMA_COMMENT, path
 
 
 def test_examples_compile_to_every_cluster(compiled):

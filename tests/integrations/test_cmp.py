@@ -18,7 +18,6 @@ from tests.compile.checks import KUBECTL, kustomize, write
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "argocd-cmp" / "plugin.yaml"
-CONTAINERFILE = ROOT / "argocd-cmp" / "Containerfile"
 EXAMPLES = ROOT / "examples" / "sites"
 CLUSTER = "acp-seed/workload"
 
@@ -145,17 +144,3 @@ def test_no_site_spec_fails(tmp_path, bin_dir):
     (empty / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
     proc = generate(empty, bin_dir, ARGOCD_ENV_CLUSTER=CLUSTER)
     assert proc.returncode != 0 and proc.stdout == ""
-
-
-def test_containerfile_follows_the_sidecar_conventions():
-    lines = [ln.strip() for ln in CONTAINERFILE.read_text().splitlines()]
-    assert lines[next(i for i, ln in enumerate(lines) if ln.startswith("FROM"))] == (
-        "FROM python:3.11-slim"
-    )
-    assert "USER 999" in lines
-    assert 'ENTRYPOINT ["/var/run/argocd/argocd-cmp-server"]' in lines
-    assert "COPY argocd-cmp/plugin.yaml /home/argocd/cmp-server/config/plugin.yaml" in lines
-    for line in lines:  # everything it copies exists (build context: the repository root)
-        if line.startswith("COPY "):
-            for src in line.split()[1:-1]:
-                assert (ROOT / src).exists(), src

@@ -14,6 +14,7 @@ from gitops_lb.importing.output import to_yaml
 from gitops_lb.manifests import config_from_files
 from gitops_lb.site.load import sites_from_files
 from gitops_lb.site.lower import lower_all
+from gitops_lb.site.schema import SCHEMA_COMMENT
 from gitops_lb.yamlload import load_text
 from tests.helpers import config
 from tests.integrations.objects import objects
@@ -350,7 +351,13 @@ def test_deterministic_output_across_processes(tmp_path):
         )
         outs.add(proc.stdout)
     assert len(outs) == 1
-    assert b"\napiVersion: gitops-lb.io/v1alpha1\nkind: Site\n" in next(iter(outs))
+    out = next(iter(outs))
+    assert out.startswith(f"{SCHEMA_COMMENT}
+".encode())
+    assert b"
+apiVersion: gitops-lb.io/v1alpha1
+kind: Site
+" in out
 
 
 def test_cli_writes_file_and_refuses_to_overwrite(tmp_path, capsys):

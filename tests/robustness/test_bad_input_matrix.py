@@ -40,6 +40,8 @@ from tests.robustness.commands import (
 LIVE = mu.live_dump(LIVE_SITE, LIVE_CLUSTER, Path(tempfile.mkdtemp(prefix="gitops-lb-live-")))
 # what each reader refuses with exit status 3 rather than 1: reconcile cannot read the state
 UNREADABLE = {"reconcile": {"yaml-syntax", "file-encoding", "yaml-too-complex", "file-unreadable"}}
+# what every reader refuses with exit status 3: a file that cannot be decoded cannot be read
+UNREADABLE_EVERYWHERE = {"file-encoding", "file-unreadable"}
 
 
 def sampled(case_id: str, share: int = 6) -> bool:
@@ -60,7 +62,9 @@ def grouped(items: list[T], key: Callable[[T], str]) -> list[tuple[str, list[T]]
 
 
 def expected_status(command: str, rule: str | None) -> int:
-    return 3 if rule is None or rule in UNREADABLE.get(command, ()) else 1
+    if rule is None or rule in UNREADABLE_EVERYWHERE:
+        return 3
+    return 3 if rule in UNREADABLE.get(command, ()) else 1
 
 
 def check(
@@ -133,7 +137,10 @@ def test_text_variants(capsys, tmp_path, where, runs):
             # kubectl never writes one; the value is the same, so the state is the same
             assert run.status == 0, variant.id
             continue
-        status = expected_status(command, variant.rule) if command == "reconcile" else 1
+        if command == "reconcile" or variant.rule in UNREADABLE_EVERYWHERE:
+            status = expected_status(command, variant.rule)
+        else:
+            status = 1
         check(run, command, tmp_path, variant.rule, variant.line, status=status)
 
 
