@@ -28,9 +28,6 @@ EXTRA_MODULES = {
     "kubernetes": "gitops_lb/reconcile/live.py",
     "urllib3": "gitops_lb/reconcile/live.py",
 }
-# declared for a job another change of issue 18 gives them (fix/import: ruamel.yaml round-trip
-# edits; free/status: netaddr address sets); strict, so the marker goes once they are imported
-PENDING = {"ruamel.yaml", "netaddr"}
 
 
 def name(requirement: str) -> str:
@@ -59,15 +56,7 @@ def imports() -> dict[str, set[str]]:
 RUNTIME = [name(r) for r in PROJECT["dependencies"]]
 
 
-@pytest.mark.parametrize(
-    "dist",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="job lands with issue 18"))
-        if d in PENDING
-        else d
-        for d in RUNTIME
-    ],
-)
+@pytest.mark.parametrize("dist", RUNTIME)
 def test_every_runtime_dependency_is_imported(dist):
     assert MODULE[dist] in imports(), f"{dist} is declared but gitops_lb never imports it"
 

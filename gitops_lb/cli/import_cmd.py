@@ -174,8 +174,7 @@ def run(args: argparse.Namespace) -> int:
         _messages.note(f"note: {note}")
     from gitops_lb.site.schema import SCHEMA_COMMENT
 
-    text = f"{SCHEMA_COMMENT}
-{to_yaml(result.site, result.comments)}"
+    text = f"{SCHEMA_COMMENT}\n{to_yaml(result.site, result.comments)}"
     if not args.output:
         sys.stdout.write(text)
         return 0

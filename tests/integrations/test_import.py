@@ -352,12 +352,8 @@ def test_deterministic_output_across_processes(tmp_path):
         outs.add(proc.stdout)
     assert len(outs) == 1
     out = next(iter(outs))
-    assert out.startswith(f"{SCHEMA_COMMENT}
-".encode())
-    assert b"
-apiVersion: gitops-lb.io/v1alpha1
-kind: Site
-" in out
+    assert out.startswith(f"{SCHEMA_COMMENT}\n".encode())
+    assert b"\napiVersion: gitops-lb.io/v1alpha1\nkind: Site\n" in out
 
 
 def test_cli_writes_file_and_refuses_to_overwrite(tmp_path, capsys):
