@@ -54,11 +54,14 @@ def test_import_writes_the_url_first(tmp_path, capsys):
         "spec: {ipAddressPools: [web]}\n"
     )
     out = tmp_path / "site.yaml"
-    assert main(["import", str(manifest), "-o", str(out), "--no-config"]) == 0
+    repo = ["--repo-url", "https://git.example.com/lb.git"]
+    assert main(["import", str(manifest), "-o", str(out), *repo, "--no-config"]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == SCHEMA_COMMENT
-    assert lines[1].startswith("apiVersion: gitops-lb.io/")
+    # then import's header comment, then the document
+    first_key = next(line for line in lines if not line.startswith("#"))
+    assert first_key.startswith("apiVersion: gitops-lb.io/")
     capsys.readouterr()
-    assert main(["import", str(manifest), "--no-config"]) == 0
+    assert main(["import", str(manifest), *repo, "--no-config"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == SCHEMA_COMMENT
     assert main(["validate", str(out), "--no-config"]) == 0
