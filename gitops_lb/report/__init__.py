@@ -12,7 +12,7 @@ from typing import Protocol, TextIO
 
 from gitops_lb.diagnostics import Result
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
 
 
 class Reporter(Protocol):
