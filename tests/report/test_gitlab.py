@@ -170,3 +170,11 @@ def test_lint_fingerprints_match_the_written_baseline(tmp_path, capsys):
 def test_clean_input_is_an_empty_array_and_exit_0(capsys):
     assert main(["validate", str(EXAMPLES / "sites"), "--format", "gitlab"]) == 0
     assert capsys.readouterr().out == "[]\n"
+
+
+def test_every_severity_has_a_gitlab_word():
+    from gitops_lb.report.gitlab_format import SEVERITIES
+
+    assert set(SEVERITIES) == set(Severity)
+    assert set(SEVERITIES.values()) <= GITLAB_SEVERITIES
+    assert SEVERITIES[Severity.ERROR] != SEVERITIES[Severity.WARNING]
