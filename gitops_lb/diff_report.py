@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from gitops_lb import __version__
 from gitops_lb.diff import Change, DiffResult
+from gitops_lb.report import json_header
 
 FORMATS = ("text", "json", "markdown")
 MARK = {"added": "+", "removed": "-"}
@@ -70,8 +70,7 @@ def markdown(result: DiffResult, stream: TextIO, *, base: str, head: str) -> Non
 
 def document(result: DiffResult, *, base: str, head: str) -> dict[str, Any]:
     return {
-        "tool": "gitops-lb",
-        "version": __version__,
+        **json_header("diff"),
         "base": base,
         "head": head,
         "changes": [

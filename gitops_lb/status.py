@@ -26,7 +26,6 @@ from typing import Any
 
 from netaddr import IPAddress, IPRange, IPSet
 
-from gitops_lb import __version__
 from gitops_lb.compile.plan import speaker_plan
 from gitops_lb.config import Item
 from gitops_lb.diagnostics import Location, Severity
@@ -36,6 +35,7 @@ from gitops_lb.printable import printable
 from gitops_lb.reconcile.drift import check_configuration_state
 from gitops_lb.reconcile.services import ingress_ips, normalise_ip, pool_containing
 from gitops_lb.reconcile.state import LiveState, mapping, name_of, namespace_of
+from gitops_lb.report import json_header
 from gitops_lb.site.target import ClusterTarget
 
 FAMILIES = {4: "IPv4", 6: "IPv6"}
@@ -163,8 +163,7 @@ class StatusReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "tool": "gitops-lb",
-            "version": __version__,
+            **json_header("status"),
             "warn_used": self.warn_used,
             "clusters": [c.as_json() for c in self.clusters],
             "pools": [p for c in self.clusters for p in c.pools],

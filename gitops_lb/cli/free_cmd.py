@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from gitops_lb import free
     from gitops_lb.cli.status_cmd import read_site_specs
     from gitops_lb.errors import UsageError
+    from gitops_lb.report import json_header
 
     if args.count is not None and args.size is None:
         raise UsageError("--count limits the blocks of --size; give --size too")
@@ -87,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     used = free.taken(sites)
     entries = [_entry(free.free_space(n, used), args.size, count) for n in chosen]
     if args.format == "json":
-        doc: dict[str, Any] = entries[0] if args.network else {"networks": entries}
+        body: dict[str, Any] = entries[0] if args.network else {"networks": entries}
+        doc = {**json_header("free"), **body}
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
         if not entries:

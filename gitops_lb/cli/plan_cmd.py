@@ -65,8 +65,8 @@ def add_filter_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from gitops_lb import __version__
     from gitops_lb.errors import UsageError
+    from gitops_lb.report import json_header
     from gitops_lb.site.target import select
 
     _options.check_site_args(args, "plan")
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     check_filters(chosen, args)
     plans = [filtered(t, args) for t in sorted(chosen, key=lambda t: t.id)]
     if args.format == "json":
-        doc = {"tool": "gitops-lb", "version": __version__, "plans": plans}
+        doc = {**json_header("plan"), "plans": plans}
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     else:
         sys.stdout.write("\n".join(rendered(p, args) for p in plans))

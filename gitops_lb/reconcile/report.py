@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from gitops_lb import __version__
 from gitops_lb.diagnostics import Diagnostic, Result, Severity
 from gitops_lb.printable import printable
 from gitops_lb.reconcile.difference import Report
 from gitops_lb.reconcile.fleet import Outcome
+from gitops_lb.report import json_header
 from gitops_lb.report.json_format import diagnostic_dict
 
 LIVE = "<live>"
@@ -50,8 +50,7 @@ def write_text(report: Report, stream: TextIO) -> None:
 def document(report: Report) -> dict[str, Any]:
     errors, warnings = counts(report)
     return {
-        "tool": "gitops-lb",
-        "version": __version__,
+        **json_header("reconcile"),
         "diagnostics": [diagnostic_dict(d) for d in Result(report.diagnostics).sorted()],
         "summary": {
             "errors": errors,
@@ -170,8 +169,7 @@ def fleet_document(
     severities = [d.severity for d in diagnostics]
     errors = severities.count(Severity.ERROR)
     return {
-        "tool": "gitops-lb",
-        "version": __version__,
+        **json_header("reconcile-fleet"),
         "diagnostics": [diagnostic_dict(d) for d in Result(diagnostics).sorted()],
         "summary": {
             "errors": errors,

@@ -8,11 +8,29 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
+from gitops_lb import __version__
 from gitops_lb.diagnostics import Result
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+
+# The version of the JSON reports' format (schemas/report.schema.json, docs/formats.md): raised
+# when a field is removed, renamed or changes meaning; new fields keep it.
+SCHEMA_VERSION = "1"
+# the kinds of JSON report, the value of their "report" field
+REPORT_KINDS = ("findings", "plan", "reconcile", "reconcile-fleet", "diff", "status", "free")
+
+
+def json_header(kind: str) -> dict[str, Any]:
+    """The fields every JSON report starts with: its format version, its kind, the tool."""
+    assert kind in REPORT_KINDS, kind
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "report": kind,
+        "tool": "gitops-lb",
+        "version": __version__,
+    }
 
 
 class Reporter(Protocol):

@@ -1,13 +1,14 @@
-"""One JSON object: tool, version, diagnostics and a summary (docs/formats.md)."""
+"""One JSON object: schemaVersion, report ("findings"), tool, version, diagnostics and a summary
+(docs/formats.md, schemas/report.schema.json)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, TextIO
 
-from gitops_lb import __version__
 from gitops_lb.diagnostics import Diagnostic, Fix, Result
 from gitops_lb.printable import display_path
+from gitops_lb.report import json_header
 
 
 def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
@@ -53,8 +54,7 @@ def fix_dict(fix: Fix) -> dict[str, Any]:
 
 def document(result: Result) -> dict[str, Any]:
     return {
-        "tool": "gitops-lb",
-        "version": __version__,
+        **json_header("findings"),
         "diagnostics": [diagnostic_dict(d) for d in result.sorted()],
         "summary": {
             "errors": result.errors,

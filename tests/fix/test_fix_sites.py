@@ -41,7 +41,7 @@ def test_validate_marks_and_fix_corrects_a_site_spec(repo, capsys):
         "          externalTrafficPolicy: Local\n" + SHARED,
         1,
     )
-    assert cli(capsys, "validate", "sites")[:2] == (0, "")
+    assert cli(capsys, "validate", "sites")[:2] == (0, "no problems in 1 file\n")
 
 
 def test_fix_diff_on_a_site_spec_changes_nothing(repo, capsys):

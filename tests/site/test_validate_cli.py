@@ -18,7 +18,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_clean_site_exits_zero(tmp_path, capsys):
     write(tmp_path, "dc1.yaml", site(BASE))
     assert main(["validate", str(tmp_path)]) == 0
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == "no problems in 1 file\n"
 
 
 def test_errors_exit_one_with_site_lines_in_json(tmp_path, capsys):
