@@ -55,7 +55,7 @@ def test_the_old_tree_keeps_its_bytes_while_the_new_one_is_staged(tmp_path):
     out = tmp_path / "deploy"
     write_tree(out, FILES)
     old = snapshot(out)
-    seen: list[dict[str, object]] = []
+    seen: list[object] = []
     write_tree(out, {**FILES, "a.yaml": b"a: 2\n"}, pause=lambda: seen.append(snapshot(out)))
     assert seen and all(s == old for s in seen)  # DIR is the old tree until the exchange
 
