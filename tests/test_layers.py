@@ -21,7 +21,11 @@ PACKAGE = ROOT / "gitops_lb"
 # gitops_lb.metallb (what MetalLB makes of a configuration) stands on the IR; the MetalLB
 # releases (gitops_lb.metallb.versions: which release has which field, a leaf) belong with the
 # API types
-OWN_NODES = ("gitops_lb.metallb.models", "gitops_lb.metallb.versions")
+OWN_NODES = (
+    "gitops_lb.metallb.models",
+    "gitops_lb.metallb.operator",
+    "gitops_lb.metallb.versions",
+)
 
 
 def module_name(path: Path) -> str:
@@ -133,6 +137,7 @@ def test_the_ir_imports_nothing_above_the_metallb_models():
         "gitops_lb.diagnostics",
         "gitops_lb.yamlload",
         "gitops_lb.metallb.models",
+        "gitops_lb.metallb.operator",
         "gitops_lb.metallb.versions",
     }
 
@@ -168,6 +173,7 @@ NOT_OURS_ON_THE_HOOK_PATH = (
     "gitops_lb.compile.writer",
     "gitops_lb.compile.tree",
     "gitops_lb.importing",
+    "gitops_lb.metallb.operator",  # the MetalLB Operator resource: only when one is read
     "gitops_lb.cli.lint_cmd",
     "gitops_lb.cli.compile_cmd",
     "gitops_lb.cli.reconcile_cmd",
