@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--sites 10 --clusters 10 --pools 50 --services 200] [--repeat 5]
                              [--overlaps] [--scale [fleet|cluster]] [--profile COMMAND]
-    python -m benchmarks.run --startup [--example FILE] [--check-jsonschema PATH] [--repeat 20]
+    python -m benchmarks.run --startup [--example FILE] [--check-jsonschema PATH] [--repeat 7]
 
 Every measurement is a fresh process (caches, imports and garbage collection as in real use),
 repeated and reported as the median of the CPU time of the whole process (user + system, from
@@ -340,46 +340,6 @@ def available_commands() -> list[str]:
     return [c for c in ("validate", "compile", "lint") if c in COMMANDS]
 
 
-# --- whole-process start-up: gitops-lb validate vs check-jsonschema -----------------------------
-
-
-def timed_process(cmd: Sequence[str]) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, exit status) of one whole process."""
-    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False)
-    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return wall, cpu, proc.returncode
-
-
-def startup(example: str, schema: str, checker: str | None, repeat: int) -> bool:
-    contenders = {"gitops-lb validate": [sys.executable, "-m", "gitops_lb", "validate", example]}
-    if checker:
-        contenders["check-jsonschema"] = [checker, "--schemafile", schema, example]
-    else:
-        print("check-jsonschema not found (--check-jsonschema PATH): timing gitops-lb alone")
-    walls: dict[str, list[float]] = {name: [] for name in contenders}
-    cpus: dict[str, list[float]] = {name: [] for name in contenders}
-    for name, cmd in contenders.items():  # once untimed: page cache
-        print(f"{name}: exit {timed_process(cmd)[2]}  ({' '.join(cmd[-3:])})")
-    for _ in range(repeat):
-        for name, cmd in contenders.items():
-            wall, cpu, _ = timed_process(cmd)
-            walls[name].append(wall)
-            cpus[name].append(cpu)
-    for name in contenders:
-        print(
-            f"{name:<20}{statistics.median(walls[name]) * 1000:>6.0f} ms wall "
-            f"{statistics.median(cpus[name]) * 1000:>6.0f} ms CPU  (median of {repeat})"
-        )
-    if len(contenders) < 2:
-        return True
-    ours = statistics.median(walls["gitops-lb validate"])
-    theirs = statistics.median(walls["check-jsonschema"])
-    print(f"ratio {ours / theirs:.2f} wall (target <= 1.00)")
-    return ours <= theirs
-
-
 # --- command line --------------------------------------------------------------------------------
 
 
@@ -401,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--startup", action="store_true", help="whole-process start-up race")
     parser.add_argument("--example", default=None, help="site spec for --startup")
     parser.add_argument("--schema", default=os.path.join("schemas", "site.schema.json"))
-    parser.add_argument("--check-jsonschema", default=shutil.which("check-jsonschema"))
+    parser.add_argument("--check-jsonschema", default=None)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -412,7 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         example = args.example or next(iter(sorted(glob.glob("examples/sites/*.yaml"))), None)
         if example is None:
             parser.error("no example site spec (examples/sites/*.yaml); give --example FILE")
-        return 0 if startup(example, args.schema, args.check_jsonschema, args.repeat or 20) else 1
+        from benchmarks.startup import find_checker, race
+
+        checker = find_checker() if args.check_jsonschema is None else args.check_jsonschema
+        return 0 if race(example, args.schema, checker or None, args.repeat or 7) else 1
     p = params_from(args)
     commands = available_commands()
     work = args.work or tempfile.mkdtemp(prefix="gitops-lb-bench-")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -18,6 +18,9 @@ from gitops_lb.metallb import models as m
 from gitops_lb.metallb.versions import DEFAULT as DEFAULT_VERSION
 from gitops_lb.metallb.versions import Version
 from gitops_lb.yamlload import locate
+
+if TYPE_CHECKING:
+    from gitops_lb.metallb.operator import MetalLB
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -201,7 +204,7 @@ class ClusterConfig:
     secrets: list[Item[m.Secret]] = field(default_factory=list)
     # read for checks of their own, not MetalLB configuration: the MetalLB Operator's resource
     # and the ConfigMaps that may hold MetalLB's pre-0.13 configuration
-    operators: list[Item[m.MetalLB]] = field(default_factory=list)
+    operators: list[Item[MetalLB]] = field(default_factory=list)
     configmaps: list[Item[m.ConfigMap]] = field(default_factory=list)
     # findings made while reading (syntax, schema); reported by the rule with that id
     intake: dict[str, list[Finding]] = field(default_factory=dict)

@@ -74,10 +74,16 @@ def add_item(cfg: ClusterConfig, item: Item[Any]) -> None:
         m.Node: cfg.nodes,
         m.Namespace: cfg.namespaces,
         m.Secret: cfg.secrets,
-        m.MetalLB: cfg.operators,
         m.ConfigMap: cfg.configmaps,
     }
-    target[type(obj)].append(item)
+    found = target.get(type(obj))
+    if found is None:  # the operator's resource, whose models have a module of their own
+        from gitops_lb.metallb.operator import MetalLB  # noqa: PLC0415 - only when one is read
+
+        if not isinstance(obj, MetalLB):  # pragma: no cover - every model read has a list
+            raise TypeError(f"no list of ClusterConfig for {type(obj).__name__}")
+        found = cfg.operators
+    found.append(item)
 
 
 # --- fields the target release does not have ----------------------------------------------------

@@ -139,7 +139,11 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
         if kind == LEGACY_POOL and api_version in LEGACY_POOL_VERSIONS:
             add_legacy_pool(cfg, file, data, api_version)
             return
-        model = m.MODELS.get((api_version, kind)) or m.OPERATOR_MODELS.get((api_version, kind))
+        model = m.MODELS.get((api_version, kind))
+        if model is None and (api_version, kind) == (m.OPERATOR_API_VERSION, m.OPERATOR_KIND):
+            from gitops_lb.metallb.operator import MetalLB  # noqa: PLC0415 - only when one is read
+
+            model = MetalLB
         if model is None:
             cfg.add_intake(
                 "schema-invalid",
@@ -149,7 +153,7 @@ def add_object(cfg: ClusterConfig, file: str, data: LocMap, loc: Location) -> No
                 ),
             )
             # the kind it most likely is (a misspelt kind, another version of one)
-            meant = did_you_mean(kind, sorted({k for _, k in (*m.MODELS, *m.OPERATOR_MODELS)}))
+            meant = did_you_mean(kind, sorted({k for _, k in m.MODELS} | {m.OPERATOR_KIND}))
             cfg.unreadable.append(unread_untyped(meant or "", data))
             return
     elif api_version == "v1" and kind in CORE_KINDS:

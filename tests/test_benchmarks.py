@@ -155,3 +155,46 @@ def test_render_benchmark_prints_the_ratio(tmp_path, capsys):
     assert re.search(r"^site alone +\d+\.\d+ .*\(exit 0\)$", out, re.M), out
     assert re.search(r"^ratio \d+\.\d+x \(target 1\.5x\): (met|missed)$", out, re.M), out
     assert "same manifests printed" in out
+
+
+def test_startup_benchmark_says_when_check_jsonschema_is_missing(capsys):
+    from benchmarks import startup
+
+    assert startup.main(["--repeat", "1", "--check-jsonschema", ""]) == 0
+    out = capsys.readouterr().out
+    assert "check-jsonschema is missing: the race is NOT run" in out
+    assert "gitops-lb validate: exit 0" in out  # the small example validates clean
+    assert re.search(r"^gitops-lb validate +\d+ ms wall +\d+ ms CPU +\(median of 1\)$", out, re.M)
+    assert "ratio" not in out
+
+
+def test_startup_benchmark_races_a_checker(tmp_path, capsys):
+    from benchmarks import startup
+
+    # a stand-in for check-jsonschema: the race and its ratio, not check-jsonschema's speed
+    checker = tmp_path / "checker"
+    checker.write_text("#!/bin/sh\nexit 0\n")
+    checker.chmod(0o755)
+    assert startup.main(["--repeat", "1", "--check-jsonschema", str(checker)]) == 0
+    out = capsys.readouterr().out
+    assert "check-jsonschema: exit 0" in out
+    assert re.search(
+        r"^ratio \d+\.\d+x CPU, \d+\.\d+x wall \(target 0\.8x CPU\): (met|missed)$", out, re.M
+    )
+
+
+def test_selector_doubling_benchmark(tmp_path, capsys):
+    from benchmarks import selectors
+
+    assert selectors.main(["--pools", "6", "--repeat", "1", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "6 -> 12" in out
+    assert re.search(
+        r"^lint +\d+\.\d+ +\d+\.\d+ +\d+\.\d+x +"
+        r"\(target 2\.3x: (met|missed); exit 0/0, findings 0/0\)$",
+        out,
+        re.M,
+    ), out
+    # the larger cluster has twice the pools, each with its own advertisement selecting it
+    pools = (tmp_path / "n12/fleet/manifests/site-000/c000/pools.yaml").read_text()
+    assert pools.count("kind: IPAddressPool") == 12

@@ -21,7 +21,11 @@ PACKAGE = ROOT / "gitops_lb"
 # gitops_lb.metallb (what MetalLB makes of a configuration) stands on the IR; the MetalLB
 # releases (gitops_lb.metallb.versions: which release has which field, a leaf) belong with the
 # API types
-OWN_NODES = ("gitops_lb.metallb.models", "gitops_lb.metallb.versions")
+OWN_NODES = (
+    "gitops_lb.metallb.models",
+    "gitops_lb.metallb.operator",
+    "gitops_lb.metallb.versions",
+)
 
 
 def module_name(path: Path) -> str:
@@ -133,6 +137,7 @@ def test_the_ir_imports_nothing_above_the_metallb_models():
         "gitops_lb.diagnostics",
         "gitops_lb.yamlload",
         "gitops_lb.metallb.models",
+        "gitops_lb.metallb.operator",
         "gitops_lb.metallb.versions",
     }
 
@@ -156,3 +161,64 @@ def test_lint_and_validate_load_neither_git_nor_kubernetes(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert "LOADED []" in done.stderr, done.stderr
+
+
+# what `validate` of one small site (the pre-commit hook's run) must not load: the libraries
+# of other commands (kubernetes, git, ruamel.yaml for fix, netaddr, jsonschema for the schema
+# commands) and the parts of gitops-lb that only other commands use
+NOT_ON_THE_HOOK_PATH = ("kubernetes", "git", "ruamel", "netaddr", "jsonschema")
+NOT_OURS_ON_THE_HOOK_PATH = (
+    "gitops_lb.gitio",
+    "gitops_lb.reconcile",
+    "gitops_lb.compile.writer",
+    "gitops_lb.compile.tree",
+    "gitops_lb.importing",
+    "gitops_lb.metallb.operator",  # the MetalLB Operator resource: only when one is read
+    "gitops_lb.cli.lint_cmd",
+    "gitops_lb.cli.compile_cmd",
+    "gitops_lb.cli.reconcile_cmd",
+)
+
+
+def hook_run_modules(argv: list[str]) -> list[str]:
+    """The modules one `gitops-lb ARGV` process has loaded when it exits."""
+    code = (
+        "import sys\n"
+        "from gitops_lb.cli import main\n"
+        f"status = main({argv!r})\n"
+        "print('STATUS', status)\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert "STATUS 0" in done.stdout, done.stdout + done.stderr
+    (line,) = (x for x in done.stdout.splitlines() if x.startswith("MODULES "))
+    return line.split()[1:]
+
+
+def heavy(loaded: list[str]) -> list[str]:
+    return sorted(
+        name
+        for name in loaded
+        if name.split(".")[0] in NOT_ON_THE_HOOK_PATH
+        or any(name == own or name.startswith(own + ".") for own in NOT_OURS_ON_THE_HOOK_PATH)
+    )
+
+
+def test_validate_of_one_small_site_imports_only_what_it_uses():
+    loaded = hook_run_modules(["validate", str(ROOT / "examples/sites/acp-seed.yaml")])
+    assert "gitops_lb.site.load" in loaded and "gitops_lb.rules" in loaded  # it did the work
+    assert heavy(loaded) == []
+    # only the command that runs is imported, not every command's module
+    assert [m for m in loaded if m.startswith("gitops_lb.cli.") and m.endswith("_cmd")] == [
+        "gitops_lb.cli.fix_cmd",  # validate shows the fixes `gitops-lb fix` would make
+        "gitops_lb.cli.validate_cmd",
+    ]
+
+
+def test_the_import_check_sees_a_heavy_module(tmp_path):
+    # compile writes a tree: it loads what validate must not, and the check sees it
+    argv = ["compile", str(ROOT / "examples/sites"), "-o", str(tmp_path / "deploy")]
+    loaded = hook_run_modules([*argv, "--disable", "site-argocd-path-mismatch"])
+    assert "gitops_lb.compile.writer" in heavy(loaded)

@@ -52,7 +52,9 @@ def command_module(name: str) -> ModuleType:
     return importlib.import_module(f"gitops_lb.cli.{name.replace('-', '_')}_cmd")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (only=COMMAND) the top level with that one command: a run
+    imports only the module of the command it runs, not every command's (start-up time)."""
     parser = _Parser(
         prog="gitops-lb",
         description="Compile, lint and reconcile MetalLB configuration for GitOps.",
@@ -60,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gitops-lb {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         module = command_module(name)
         p = sub.add_parser(name, help=module.HELP, description=module.__doc__)
         module.add_arguments(p)
@@ -134,6 +136,11 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command argv runs when it names one first (None: --help, --version, a typo...)."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     if words[:1] == [COMPLETE]:  # before the parser: it imports every command
@@ -141,9 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return complete(words[1:])
     try:
-        args = build_parser().parse_args(argv)
-        apply_config(args)
-        with no_cycle_collection():
+        words = sys.argv[1:] if argv is None else list(argv)
+        with no_cycle_collection():  # the imports of the command too: many objects, no garbage
+            args = build_parser(chosen_command(words)).parse_args(words)
+            apply_config(args)
             status: int = command_module(args.command).run(args)
         return status
     except UsageError as exc:

@@ -2,10 +2,12 @@
 
 DIR/.gitops-lb-manifest lists the files the last compile wrote; everything else in DIR belongs
 to someone else. A compile builds the complete new DIR in a temporary folder beside it: the new
-files, the manifest, and hard links to every file that is not ours (so those keep their inode,
-bytes and times). Then the two folders are exchanged in one step (Linux renameat2
-RENAME_EXCHANGE; elsewhere two renames, undone on the next run if a kill falls between them)
-and the old folder is removed. A kill at any moment leaves DIR either as it was or as compiled.
+files, the manifest, hard links to every file that is not ours (so those keep their inode,
+bytes and times) and hard links to the files of ours whose bytes stay the same (compiled
+again, unchanged: nothing to create, write or flush). Then the two folders are exchanged in
+one step (Linux renameat2 RENAME_EXCHANGE; elsewhere two renames, undone on the next run if a
+kill falls between them) and the old folder is removed. A kill at any moment leaves DIR
+either as it was or as compiled.
 """
 
 from __future__ import annotations
@@ -219,11 +221,19 @@ def _write_locked(
             shutil.copymode(root, stage)
         else:
             os.chmod(stage, 0o777 & ~_umask())
+        made: set[str] = set()  # the folders of stage made so far: one mkdir each
+        # a file whose bytes do not change is the old file itself, linked into the new tree:
+        # no new inode to allocate, nothing to write or flush, and removing the old tree then
+        # only drops a link (freeing thousands of inodes costs more than writing them)
+        changed = {c.path for c in todo}
         for path, data in sorted(files.items()):
-            _write_file(stage, path, data)
+            if path in changed or not root.exists():
+                _write_file(stage, path, data, made)
+            else:
+                _link(root / path, stage, path, made)
             if pause is not None:
                 pause()
-        _write_file(stage, MANIFEST, manifest_bytes(files))
+        _write_file(stage, MANIFEST, manifest_bytes(files), made)
         flush_to_disk(stage)
         _fsync_dir(stage)
         if not root.exists():
@@ -255,24 +265,39 @@ def _prefix(root: Path, kind: str) -> str:
     return f".{root.name}{kind}{os.getpid()}-"
 
 
-def _make_parents(stage: Path, rel: str) -> None:
+def _make_parents(stage: Path, rel: str, made: set[str] | None = None) -> None:
     """The folders of rel inside stage, one at a time: never stage itself, so a staging folder
-    removed under a run makes the run fail instead of filling a new one."""
+    removed under a run makes the run fail instead of filling a new one. `made` remembers the
+    folders already there, so the many files of one folder cost one mkdir, not one each."""
+    folder = rel.rpartition("/")[0]
+    if not folder or (made is not None and folder in made):
+        return
     current = stage
-    for part in PurePosixPath(rel).parts[:-1]:
+    for part in PurePosixPath(folder).parts:
         current = current / part
         with contextlib.suppress(FileExistsError):
             current.mkdir()
+    if made is not None:
+        made.add(folder)
+        made.update(str(p) for p in PurePosixPath(folder).parents if str(p) != ".")
 
 
-def _write_file(stage: Path, rel: str, data: bytes) -> None:
-    _make_parents(stage, rel)
-    path = stage / rel
-    with open(path, "wb") as fh:
-        fh.write(data)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_file(stage: Path, rel: str, data: bytes, made: set[str] | None = None) -> None:
+    """One staged file, written straight to its descriptor (no buffered file object: a
+    compile writes thousands). Not flushed one by one: flush_to_disk flushes them all."""
+    _make_parents(stage, rel, made)
+    fd = os.open(stage / rel, _CREATE | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
         if not _SYNC_ONCE:  # pragma: no cover - Windows
-            fh.flush()
-            os.fsync(fh.fileno())
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def flush_to_disk(stage: Path) -> str:
@@ -337,8 +362,8 @@ def _link_foreign(root: Path, stage: Path, managed: set[str]) -> None:
             shutil.copymode(source, dirpath)
 
 
-def _link(src: Path, stage: Path, rel: str) -> None:
-    _make_parents(stage, rel)
+def _link(src: Path, stage: Path, rel: str, made: set[str] | None = None) -> None:
+    _make_parents(stage, rel, made)
     dst = stage / rel
     try:
         os.link(src, dst, follow_symlinks=False)

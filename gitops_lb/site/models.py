@@ -33,7 +33,7 @@ Name = Annotated[str, Field(pattern=DNS1123_LABEL, description="DNS-1123 label")
 
 
 class SpecModel(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 # --- MetalLB full forms: MetalLB's spec plus a name ----------------------------------------------

@@ -35,6 +35,31 @@ def test_unchanged_tree_is_not_rewritten(tmp_path):
     assert (out / "a.yaml").stat().st_ino == inode
 
 
+def test_a_recompile_links_the_files_whose_bytes_stay_and_writes_the_others(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    before = {p: (out / p).stat() for p in FILES}
+    new = {**FILES, "a.yaml": b"a: 2\n"}
+    done = write_tree(out, new)
+    assert {c.path for c in done} == {"a.yaml"}  # the manifest lists the same paths
+    after = {p: (out / p).stat() for p in FILES}
+    assert after["a.yaml"].st_ino != before["a.yaml"].st_ino  # a new file, the old one stays
+    for p in ("s/c/b.yaml", "s/c/kustomization.yaml"):  # the same file: no inode to allocate
+        assert (after[p].st_ino, after[p].st_mtime_ns) == (before[p].st_ino, before[p].st_mtime_ns)
+        assert after[p].st_nlink == 1  # the old tree's link to it is gone with the old tree
+    assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy"]
+
+
+def test_the_old_tree_keeps_its_bytes_while_the_new_one_is_staged(tmp_path):
+    out = tmp_path / "deploy"
+    write_tree(out, FILES)
+    old = snapshot(out)
+    seen: list[object] = []
+    write_tree(out, {**FILES, "a.yaml": b"a: 2\n"}, pause=lambda: seen.append(snapshot(out)))
+    assert seen and all(s == old for s in seen)  # DIR is the old tree until the exchange
+
+
 def test_foreign_files_are_kept_untouched(tmp_path):
     out = tmp_path / "deploy"
     write_tree(out, FILES)
