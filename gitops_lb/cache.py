@@ -103,7 +103,10 @@ class Cache:
         be written (a read-only checkout, a CI cache that is not ours)."""
         if not self.writable:
             return
-        data = entry_bytes(key, payload)
+        try:
+            data = entry_bytes(key, payload)
+        except (TypeError, ValueError):  # not plain data: a bug, but never a failed run
+            return
         target = self.path(key)
         try:
             self._prepare(target.parent)
@@ -133,7 +136,8 @@ class Cache:
 
 
 def entry_bytes(key: str, payload: Any) -> bytes:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    # ASCII: a file name that is not UTF-8 (a lone surrogate) is escaped, and read back as is
+    body = json.dumps(payload, separators=(",", ":")).encode("ascii")
     header = {
         "format": FORMAT,
         "gitops-lb": __version__,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from benchmarks import fleet, render, run
+from benchmarks import fleet, incremental, render, run
 from gitops_lb.cli import main
 
 TINY = ["--sites", "2", "--clusters", "3", "--pools", "7", "--services", "25", "--nodes", "3"]
@@ -155,3 +155,12 @@ def test_render_benchmark_prints_the_ratio(tmp_path, capsys):
     assert re.search(r"^site alone +\d+\.\d+ .*\(exit 0\)$", out, re.M), out
     assert re.search(r"^ratio \d+\.\d+x \(target 1\.5x\): (met|missed)$", out, re.M), out
     assert "same manifests printed" in out
+
+
+def test_incremental_runner_compares_with_the_file_alone(tmp_path, capsys):
+    assert incremental.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^whole fleet, cache warm +\d+\.\d+ +\d+\.\d+ +\(exit 0\)", out, re.M), out
+    assert re.search(r"^ratio \d+\.\d+x \(target 3\.0x\)", out, re.M), out
+    assert "same findings as --no-cache" in out
+    assert (tmp_path / "cache" / ".gitignore").exists()  # the children's cache, not the tree's
