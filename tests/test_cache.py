@@ -460,3 +460,26 @@ def test_random_edit_sequences_give_the_same_findings(sequence, capsys, monkeypa
         for path in (Path(tmp) / "cache").rglob("*"):
             if path.is_file():
                 assert PASSWORD.encode() not in path.read_bytes()
+
+
+# --- the pre-commit path -----------------------------------------------------------------------
+
+
+def test_staged_runs_use_the_cache_and_leave_the_repository_clean(tmp_path, capsys, monkeypatch):
+    from tests.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    monkeypatch.chdir(repo.root)
+    monkeypatch.delenv(cache.ENV)  # the default: .gitops-lb-cache/ where pre-commit runs
+    write_fleet(repo.root / "sites")
+    repo.commit("sites")
+    assert repo.git("status", "--porcelain").stdout == ""
+    for _ in range(2):
+        assert_same(capsys, "--staged", "sites")
+    assert len(entries(repo.root / cache.DEFAULT_DIR)) == 3
+    (repo.root / "sites" / "b.yaml").write_text(site_text("b", [["10.0.0.0/29"]]), "utf-8")
+    repo.git("add", "sites/b.yaml")
+    got = assert_same(capsys, "--staged", "sites")
+    assert '"file": "sites/b.yaml"' in got["cached-json"][1]
+    # the cache ignores itself: only the staged edit shows
+    assert repo.git("status", "--porcelain", "--untracked-files=all").stdout == "M  sites/b.yaml\n"
