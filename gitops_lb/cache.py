@@ -164,7 +164,7 @@ def parse_entry(raw: bytes, key: str) -> Any | None:
         ):
             return None
         return json.loads(body)
-    except ValueError:  # JSON or UTF-8 errors: a damaged entry
+    except (ValueError, RecursionError):  # JSON or UTF-8 errors, nesting no entry has
         return None
 
 

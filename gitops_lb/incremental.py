@@ -106,7 +106,7 @@ class _Merged:
                 targets += _int(site["targets"])
             fatal, issues = bool(record["fatal"]), bool(record["issues"])
             candidates = _int(record["candidates"])
-        except (KeyError, TypeError, ValueError, IndexError):
+        except (KeyError, TypeError, ValueError, IndexError, RecursionError):
             return False
         self.found.extend(diags)
         self.directives.extend(directives)

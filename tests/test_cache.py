@@ -8,6 +8,7 @@ that cannot be written changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -262,9 +263,26 @@ def damage_shape(data: bytes) -> bytes:
     return cache.entry_bytes(json.loads(head)["key"], {"diags": [["nonsense"]]})
 
 
+def damage_nested(data: bytes) -> bytes:
+    """A rightly hashed entry nested deeper than any reader recurses."""
+    head, _, _ = data.partition(b"\n")
+    body = b"[" * 100_000 + b"]" * 100_000
+    header = json.loads(head)
+    header["sha256"] = hashlib.sha256(body).hexdigest()
+    return json.dumps(header).encode() + b"\n" + body
+
+
 @pytest.mark.parametrize(
     "damage",
-    [damage_truncated, damage_garbage, damage_flipped, damage_foreign, damage_empty, damage_shape],
+    [
+        damage_truncated,
+        damage_garbage,
+        damage_flipped,
+        damage_foreign,
+        damage_empty,
+        damage_shape,
+        damage_nested,
+    ],
 )
 def test_a_damaged_entry_is_ignored_and_rewritten(damage, tmp_path, cache_dir, capsys):
     write_fleet(tmp_path / "sites")
