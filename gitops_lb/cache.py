@@ -71,8 +71,6 @@ class Cache:
         text = json.dumps(described, sort_keys=True, separators=(",", ":"))
         self.prefix = hashlib.sha256(text.encode()).digest()
         self.writable = True  # until a write fails
-        self.hits = 0
-        self.misses = 0
 
     def key(self, name: str, content: bytes) -> str:
         """The entry of a file reported as `name` with this content, under these settings."""
@@ -91,12 +89,7 @@ class Cache:
             raw = self.path(key).read_bytes()
         except OSError:
             return None
-        found = parse_entry(raw, key)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return found
+        return parse_entry(raw, key)
 
     def put(self, key: str, payload: Any) -> None:
         """Store `payload` (plain data) under `key`; silently nothing when the folder cannot
