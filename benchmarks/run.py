@@ -181,8 +181,8 @@ def jobs_for(w: Written, work: str, commands: Sequence[str]) -> list[dict[str, A
             argvs = [["lint", "--bgp-mode", mode, d] for d, mode in w.cluster_dirs]
         elif cmd == "compile":
             argvs = [["compile", sites, "-o", os.path.join(work, "deploy")]]
-        else:
-            argvs = [[cmd, sites]]
+        else:  # the whole work each time: a warm cache (docs/cache.md) would skip most of it
+            argvs = [[cmd, "--no-cache", sites]]
         jobs.append({"name": cmd, "kind": "cli", "argvs": argvs, "stdout": stdout})
     return jobs
 

@@ -71,6 +71,11 @@ class Snapshot:
                 out.append(lf)
             else:
                 out.append(load_text(text, path))
+        return out + self.problem_files(missing_is_fatal=missing_is_fatal)
+
+    def problem_files(self, *, missing_is_fatal: bool = True) -> list[LoadedFile]:
+        """The paths that could not be read (load() puts them after the files read)."""
+        out: list[LoadedFile] = []
         problems = [(p, "has unresolved merge conflicts in the index") for p in self.unmerged]
         problems += self.refused
         if missing_is_fatal:
@@ -375,3 +380,19 @@ def staged_site_files(paths: Sequence[str]) -> tuple[list[LoadedFile], list[Comp
     if trees and not files:
         files.append(LoadedFile(trees[0].folder, issues=[nothing_but_compiled(trees)]))
     return files, trees
+
+
+def staged_site_sources(
+    paths: Sequence[str],
+) -> tuple[list[tuple[str, bytes] | LoadedFile], list[CompiledTree]]:
+    """staged_site_files() before parsing: each staged file's (repo path, content) in path
+    order, then the files that could not be read (gitops_lb.cache reads what it has not
+    seen)."""
+    repo = Repository()
+    prefixes = repo.relative(paths)
+    snap = repo.staged(prefixes)
+    snap.files, trees = index_without_compiled(snap.files, snap.manifests, prefixes)
+    out: list[tuple[str, bytes] | LoadedFile] = [*snap.files, *snap.problem_files()]
+    if trees and not out:
+        out.append(LoadedFile(trees[0].folder, issues=[nothing_but_compiled(trees)]))
+    return out, trees

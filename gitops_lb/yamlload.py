@@ -606,14 +606,21 @@ def _read_limited(fh: Any, limit: int) -> bytes:
 
 
 def load_file(path: str) -> LoadedFile:
+    raw = read_input(path)
+    if isinstance(raw, LoadedFile):
+        return raw
+    return load_bytes(raw, "<stdin>" if path == "-" else path, path)
+
+
+def read_input(path: str) -> bytes | LoadedFile:
+    """The bytes of an input file, or a LoadedFile holding why it could not be read."""
     limit = max_file_bytes()
     name = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            raw = _read_limited(sys.stdin.buffer, limit)
-        else:
-            with open(path, "rb") as fh:
-                raw = _read_limited(fh, limit)
+            return _read_limited(sys.stdin.buffer, limit)
+        with open(path, "rb") as fh:
+            return _read_limited(fh, limit)
     except OSError as exc:
         out = LoadedFile(path)
         reason = exc.strerror or str(exc)
@@ -626,9 +633,14 @@ def load_file(path: str) -> LoadedFile:
         message = too_large_message(limit)
         out.issues.append(LoadIssue("file-unreadable", Location(name), message, fatal=True))
         return out
+
+
+def load_bytes(raw: bytes, name: str, path: str | None = None) -> LoadedFile:
+    """load_file() on bytes already read: `name` is the file as findings name it, `path` the
+    LoadedFile's path when it differs (standard input)."""
     text, issue = decode(raw, name)
     if text is None:
-        out = LoadedFile(path)
+        out = LoadedFile(name if path is None else path)
         assert issue is not None
         out.issues.append(issue)
         return out

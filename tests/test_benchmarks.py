@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from benchmarks import fleet, render, run
+from benchmarks import fleet, incremental, render, run
 from gitops_lb.cli import main
 
 TINY = ["--sites", "2", "--clusters", "3", "--pools", "7", "--services", "25", "--nodes", "3"]
@@ -198,3 +198,12 @@ def test_selector_doubling_benchmark(tmp_path, capsys):
     # the larger cluster has twice the pools, each with its own advertisement selecting it
     pools = (tmp_path / "n12/fleet/manifests/site-000/c000/pools.yaml").read_text()
     assert pools.count("kind: IPAddressPool") == 12
+
+
+def test_incremental_runner_compares_with_the_file_alone(tmp_path, capsys):
+    assert incremental.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^whole fleet, cache warm +\d+\.\d+ +\d+\.\d+ +\(exit 0\)", out, re.M), out
+    assert re.search(r"^ratio \d+\.\d+x \(target 3\.0x\)", out, re.M), out
+    assert "same findings as --no-cache" in out
+    assert (tmp_path / "cache" / ".gitignore").exists()  # the children's cache, not the tree's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from gitops_lb.cli import _messages
@@ -273,11 +273,59 @@ def check_site_specs(
     from gitops_lb.check import check_files
     from gitops_lb.site.load import read_expanded
 
+    if each_site is None and getattr(args, "no_cache", True) is False:
+        return adjust(cached_check(args, staged=staged))
     options = {"compat": args.metallb_compat, "disabled": args.disable, "each_site": each_site}
     # check_files() collects the suppression comments; only lint and validate apply them
     if staged:
         return adjust(check_files(staged_site_inputs(args.paths), **options))
     return adjust(check_files(read_expanded(site_inputs(args.paths)), **options))
+
+
+def add_cache_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache (.gitops-lb-cache/, docs/cache.md)",
+    )
+
+
+def cache_settings(args: argparse.Namespace) -> dict[str, object]:
+    """What, besides a file's name and content, can change what the file gives: the options
+    of the run and the configuration file's content (keys of gitops_lb.cache)."""
+    from gitops_lb import projectconfig
+
+    cfg = projectconfig.active
+    config: str | None = None
+    if cfg is not None:
+        try:
+            config = cfg.path.read_bytes().hex()
+        except OSError:
+            config = f"unreadable {cfg.path}"
+    options = ("metallb_compat", "disable", "metallb_version", "bgp_mode", "namespace")
+    return {
+        "command": args.command,
+        "options": {name: str(getattr(args, name, None)) for name in options},
+        "config": config,
+    }
+
+
+def cached_check(args: argparse.Namespace, *, staged: bool) -> Result:
+    """check_site_specs() with the on-disk cache (gitops_lb.incremental)."""
+    from gitops_lb.cache import open_cache
+    from gitops_lb.incremental import Source, check_sources, sources
+
+    files: list[Source]
+    if staged:
+        from gitops_lb.gitio import staged_site_sources
+
+        files, trees = staged_site_sources(args.paths)
+        note_skipped(trees)
+        it: Iterable[Source] = files
+    else:
+        it = sources(site_inputs(args.paths))
+    cache = open_cache(cache_settings(args))
+    return check_sources(it, cache, compat=args.metallb_compat, disabled=args.disable)
 
 
 def compile_or_report(targets: Sequence[ClusterTarget]) -> dict[str, bytes] | None:

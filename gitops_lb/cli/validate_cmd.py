@@ -26,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     _options.add_format(p)
     _options.add_rule_options(p)
     _options.add_baseline_options(p)
+    _options.add_cache_option(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -48,6 +48,9 @@ class Project:
         self.repo = GitRepo(root)
         self.env = git_env({"PRE_COMMIT_HOME": str(home)})
         self.env.pop("PYTHONPATH", None)  # the hooks run the copy pre-commit installed
+        # the cache where users get it: .gitops-lb-cache/ in the project's root (a temporary
+        # folder here, never the source tree)
+        self.env.pop("GITOPS_LB_CACHE_DIR", None)
         path, rev = hooks
         self.repo.write(".pre-commit-config.yaml", config.format(repo=path, rev=rev))
         self.repo.git("add", ".pre-commit-config.yaml")
@@ -165,6 +168,9 @@ def test_site_hooks_block_a_bad_site_spec_and_a_stale_tree(tmp_path, hook_repo, 
     good = project.commit("good site")
     assert good.returncode == 0, good.stdout + good.stderr
     assert (good.stdout + good.stderr).count("Passed") == 2
+    # validate kept its cache in the root, and `git add -A` left it out: it ignores itself
+    assert (repo.root / ".gitops-lb-cache" / ".gitignore").is_file()
+    assert ".gitops-lb-cache" not in repo.git("ls-files").stdout
 
     # validate --staged reads the index: an untracked, broken work-in-progress file in sites/
     # does not block a commit that does not contain it

@@ -1,0 +1,113 @@
+"""Time `validate` of a whole fleet after one site spec file changed, with the cache warm,
+against `validate --no-cache` of that file alone.
+
+    python -m benchmarks.incremental [--sites 10 --clusters 10 --pools 50 --services 200]
+                                     [--repeat 5] [--overlaps]
+
+This is what a pre-commit hook costs in a big repository after one edit: the cache
+(docs/cache.md) gives back what every unchanged file found, so only the changed file is read,
+validated and lowered, and only the rules comparing sites run over the whole fleet. The target
+is at most TARGET times the cost of checking the changed file alone. Before each measured pair
+the same site file gets a new last line (a comment with a counter: new content, new key); the
+repository run then finds one miss and every other file in the cache. Both runs are fresh
+processes measured as in benchmarks.run (median CPU time of the whole process, wall time
+beside it). The repository run's findings must be those of a --no-cache run of the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import statistics
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks.fleet import add_size_arguments, params_from
+from benchmarks.run import generate, precompile, run_child
+
+TARGET = 3.0
+CACHE_ENV = "GITOPS_LB_CACHE_DIR"
+
+
+def job(name: str, argv: list[str], work: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "kind": "cli",
+        "argvs": [argv],
+        "stdout": os.path.join(work, f"{name}.out"),
+    }
+
+
+def edit(path: str, n: int) -> None:
+    """A one-line change: a new content (so a new key), the same findings."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f"# edit {n}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.incremental", description=__doc__)
+    add_size_arguments(parser)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--work", help="folder for the fleet and outputs (default: temporary)")
+    args = parser.parse_args(argv)
+    precompile()
+    p = params_from(args)
+    work = args.work or tempfile.mkdtemp(prefix="gitops-lb-bench-incremental-")
+    os.makedirs(work, exist_ok=True)
+    saved = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = os.path.join(work, "cache")  # the children's cache, not the tree's
+    try:
+        w = generate(p, work)
+        sites = os.path.dirname(w.site_files[0])
+        changed = w.site_files[len(w.site_files) // 2]  # a site in the middle of the inputs
+        repo = job("validate-repo", ["validate", sites], work)
+        alone = job("validate-file", ["validate", "--no-cache", changed], work)
+        full = job("validate-nocache", ["validate", "--no-cache", sites], work)
+        run_child(repo, work)  # warm the cache
+        cpu: dict[str, list[float]] = {"repo": [], "alone": []}
+        wall: dict[str, list[float]] = {"repo": [], "alone": []}
+        statuses: dict[str, int] = {}
+        for n in range(args.repeat):
+            edit(changed, n)
+            for key, j in (("repo", repo), ("alone", alone)):
+                r = run_child(j, work)
+                cpu[key].append(r["cpu"])
+                wall[key].append(r["wall"])
+                statuses[key] = r["status"]
+        run_child(full, work)
+        same = filecmp.cmp(repo["stdout"], full["stdout"], shallow=False)
+        repo_cpu, alone_cpu = statistics.median(cpu["repo"]), statistics.median(cpu["alone"])
+        ratio = repo_cpu / alone_cpu
+        print(
+            f"validate after a one-file change: {len(w.site_files)} site spec files, "
+            f"{p.clusters} clusters each; changed {os.path.basename(changed)}"
+        )
+        print(f"{'':<26}{'cpu s':>8}{'wall s':>8}")
+        for name, key in (
+            ("whole fleet, cache warm", "repo"),
+            ("that file alone, no cache", "alone"),
+        ):
+            print(
+                f"{name:<26}{statistics.median(cpu[key]):>8.3f}"
+                f"{statistics.median(wall[key]):>8.3f}  (exit {statuses[key]})"
+            )
+        good = ratio <= TARGET
+        print(f"ratio {ratio:.2f}x (target {TARGET}x): {'met' if good else 'missed'}")
+        print("same findings as --no-cache" if same else "the findings differ from --no-cache!")
+        ok = good and same
+    finally:
+        if saved is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = saved
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    print("all targets met" if ok else "some targets missed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
