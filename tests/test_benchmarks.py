@@ -207,3 +207,17 @@ def test_incremental_runner_compares_with_the_file_alone(tmp_path, capsys):
     assert re.search(r"^ratio \d+\.\d+x \(target 3\.0x\)", out, re.M), out
     assert "same findings as --no-cache" in out
     assert (tmp_path / "cache" / ".gitignore").exists()  # the children's cache, not the tree's
+
+
+@pytest.mark.slow
+def test_speed_runs_every_target_in_one_run(capsys):
+    from benchmarks import speed
+
+    assert speed.main(["--small", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    summary = out.split("== summary ==\n", 1)[1]
+    for title, _, _ in speed.steps(small=True):
+        assert re.search(rf"^{re.escape(title)}: (met|missed|not run)", summary, re.M), title
+    assert re.search(r"^    ratio \d+\.\d+x \(target 3\.0x\)", summary, re.M)  # incremental
+    assert re.search(r"^    validate +\d", summary, re.M)  # the fleet's rows against the floor
+    assert summary.rstrip().endswith(("all targets met", "some targets missed"))
