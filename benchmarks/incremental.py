@@ -16,20 +16,16 @@ beside it). The repository run's findings must be those of a --no-cache run of t
 
 from __future__ import annotations
 
-import argparse
 import filecmp
 import os
-import shutil
 import statistics
-import tempfile
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.fleet import add_size_arguments, params_from
-from benchmarks.run import generate, precompile, run_child
+from benchmarks.fleet import params_from
+from benchmarks.run import generate, precompile, run_child, scenario_parser, scenario_work
 
 TARGET = 3.0
-CACHE_ENV = "GITOPS_LB_CACHE_DIR"
 
 
 def job(name: str, argv: list[str], work: str) -> dict[str, Any]:
@@ -48,18 +44,11 @@ def edit(path: str, n: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.incremental", description=__doc__)
-    add_size_arguments(parser)
-    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
-    parser.add_argument("--work", help="folder for the fleet and outputs (default: temporary)")
+    parser = scenario_parser("python -m benchmarks.incremental", __doc__)
     args = parser.parse_args(argv)
     precompile()
     p = params_from(args)
-    work = args.work or tempfile.mkdtemp(prefix="gitops-lb-bench-incremental-")
-    os.makedirs(work, exist_ok=True)
-    saved = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = os.path.join(work, "cache")  # the children's cache, not the tree's
-    try:
+    with scenario_work(args, "gitops-lb-bench-incremental-") as work:
         w = generate(p, work)
         sites = os.path.dirname(w.site_files[0])
         changed = w.site_files[len(w.site_files) // 2]  # a site in the middle of the inputs
@@ -98,13 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ratio {ratio:.2f}x (target {TARGET}x): {'met' if good else 'missed'}")
         print("same findings as --no-cache" if same else "the findings differ from --no-cache!")
         ok = good and same
-    finally:
-        if saved is None:
-            os.environ.pop(CACHE_ENV, None)
-        else:
-            os.environ[CACHE_ENV] = saved
-        if not args.work:
-            shutil.rmtree(work, ignore_errors=True)
     print("all targets met" if ok else "some targets missed")
     return 0
 

@@ -17,6 +17,7 @@ run of that command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import os
@@ -28,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -198,6 +199,37 @@ def generate(p: Params, work: str) -> Written:
         flush=True,
     )
     return w
+
+
+CACHE_ENV = "GITOPS_LB_CACHE_DIR"
+
+
+def scenario_parser(prog: str, description: str | None) -> argparse.ArgumentParser:
+    """The options of a one-scenario benchmark: the fleet's size, runs per figure, folder."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    add_size_arguments(parser)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--work", help="folder for the fleet and outputs (default: temporary)")
+    return parser
+
+
+@contextlib.contextmanager
+def scenario_work(args: argparse.Namespace, prefix: str) -> Iterator[str]:
+    """The folder of a scenario (removed after unless --work named it), whose `cache`
+    subfolder is the children's cache (docs/cache.md), never the source tree's."""
+    work = args.work or tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(work, exist_ok=True)
+    saved = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = os.path.join(work, "cache")
+    try:
+        yield work
+    finally:
+        if saved is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = saved
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def run_jobs(

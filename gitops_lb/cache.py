@@ -31,7 +31,7 @@ from gitops_lb import __version__
 
 ENV = "GITOPS_LB_CACHE_DIR"
 DEFAULT_DIR = ".gitops-lb-cache"
-FORMAT = 1  # of the entries; a change makes every earlier entry foreign
+FORMAT = 2  # of the entries; a change makes every earlier entry foreign
 ENTRIES = f"v{FORMAT}"
 GITIGNORE = "# written by gitops-lb: the cache is never committed\n*\n"
 PACKAGE = Path(__file__).resolve().parent

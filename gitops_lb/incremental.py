@@ -142,6 +142,7 @@ def file_record(lf: LoadedFile, *, compat: bool, skip: set[str]) -> dict[str, An
     add_file(load, lf)
     lf.documents.clear()
     found = run_rules(load.intake, compat=compat, disabled=skip, source=Input.SITES)
+    names = [ls.site.metadata.name for ls in load.sites]  # render tells its site's files by them
     sites: list[Any] = []
     first = 0
     while load.sites:
@@ -151,13 +152,16 @@ def file_record(lf: LoadedFile, *, compat: bool, skip: set[str]) -> dict[str, An
         for target in targets:
             found.extend(run_target_rules(target, compat=compat, disabled=skip))
         found.extend(run_one_site_rules(targets, compat=compat, disabled=skip))
-        sites.append(encode_summary(summarize(targets, len(sites), first), len(targets)))
+        site = encode_summary(summarize(targets, len(sites), first), len(targets))
+        site["clusters"] = [t.id for t in targets]
+        sites.append(site)
         first += len(targets)
         del targets
     return {
         "fatal": load.fatal,
         "issues": any(f.issues for f in load.files),
         "candidates": load.candidates,
+        "names": names,
         "directives": [encode_directive(d) for d in lf.directives],
         "diags": [encode_diagnostic(d) for d in found],
         "sites": sites,

@@ -2,13 +2,21 @@
 
 The Argo CD plugin runs render for every refresh of every Application, so its cost must follow
 the site, not the repository. The files that hold SITE are read, lowered and checked exactly as
-`validate` checks them. Every other file is skimmed (gitops_lb.site.skim): only its sites'
-names, required fields and pools are read, lowered and summarized, for the rules that compare
-sites (site-duplicate-name, site-pool-overlap), which run on the summaries of every site in
-input order as in `validate`. The findings of the other sites' own checks are not reported:
-render for one site does not fail because of another. A file the skimmer cannot be sure of
-(gitops_lb.site.skim says which), or whose skim cannot be read, or that could hold SITE (a
-site document whose name could not be read), is read and checked whole, as before.
+`validate` checks them. Of every other file only the summaries of its sites are needed, for the
+rules that compare sites (site-duplicate-name, site-pool-overlap), which run on the summaries of
+every site in input order as in `validate`:
+- with the cache (docs/cache.md), they come from the file's entry, the very entry `validate`
+  stores under the same options; on a miss the file is checked as validate checks it and its
+  entry stored, so the next refresh reads only entries;
+- without it, the file is skimmed (gitops_lb.site.skim): only its sites' names, required fields
+  and pools are read and summarized. A file the skim cannot be sure of is checked as validate
+  checks it, which gives the same summaries.
+
+The findings of the other sites' own checks are not reported: render for one site does not fail
+because of another. A file that could hold SITE (its text has `name: SITE`, or a site document
+whose name could not be read) or that cannot be read cleanly (unreadable, not UTF-8, a YAML
+error) is read and checked whole, and its findings reported. The decision is taken on what the
+file gives, never on where it came from: the cache changes no output.
 """
 
 from __future__ import annotations
@@ -19,9 +27,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitops_lb.cache import Cache
 from gitops_lb.check import Loaded, SiteChecker
 from gitops_lb.config import Item, Origin
 from gitops_lb.diagnostics import Result
+from gitops_lb.incremental import decode_summary, encode_summary, file_record
 from gitops_lb.metallb.ipnet import parse_entry
 from gitops_lb.site.load import LoadedSite, SiteLoad, add_file, note_no_site
 from gitops_lb.site.lower import copy_fields, k8s_object, lower_site, named_fields
@@ -36,6 +46,7 @@ from gitops_lb.yamlload import (
     LocMap,
     LocSeq,
     decode,
+    load_bytes,
     load_file,
     load_text,
     max_file_bytes,
@@ -58,8 +69,18 @@ def _names(site: str) -> re.Pattern[str]:
     return re.compile(rf"name:[ \t]*['\"]?{re.escape(site)}['\"]?(?=[ \t]*(?:[,}}\r\n#]|$))")
 
 
-def _skimmed_sites(path: str, names: re.Pattern[str]) -> SiteLoad | None:
-    """The sites of a file read through its skim; None when the file must be read whole."""
+@dataclass(eq=False)
+class _Other:
+    """What a file that does not hold SITE gives render: for each of its sites with clusters,
+    its clusters' ids and its summary (numbered as a whole run numbers it)."""
+
+    candidates: int
+    sites: list[tuple[list[str], SiteSummary]]
+    names: list[str]  # of every site document (those without clusters too)
+
+
+def _read(path: str, names: re.Pattern[str]) -> bytes | None:
+    """The content of a file that cannot hold SITE; None when it must be read whole."""
     try:
         if os.path.getsize(path) > max_file_bytes():
             return None
@@ -70,7 +91,13 @@ def _skimmed_sites(path: str, names: re.Pattern[str]) -> SiteLoad | None:
     text, issue = decode(raw, path)
     if text is None or issue is not None or names.search(text):
         return None
-    masked = skim(text)
+    return raw
+
+
+def _from_skim(raw: bytes, path: str, number: int, first: int) -> _Other | None:
+    """The file's sites through its skim; None when the skim cannot be sure of them."""
+    text, _ = decode(raw, path)
+    masked = None if text is None else skim(text)
     if masked is None:
         return None
     lf = load_text(masked, path)
@@ -79,8 +106,124 @@ def _skimmed_sites(path: str, names: re.Pattern[str]) -> SiteLoad | None:
     if lf.issues or lf.lost or out.candidates != len(out.sites):
         return None
     if any(not s.complete for s in out.sites):
-        return None  # schema errors: a site is compared as `validate` reads it
-    return out
+        return None  # schema errors: a site is summarized as `validate` reads it
+    sites: list[tuple[list[str], SiteSummary]] = []
+    for ls in out.sites:
+        clusters = ls.site.spec.clusters
+        if clusters:  # one lowered cluster each, as SiteChecker.site() counts them
+            summary = skimmed_summary(ls, number + len(sites), first)
+            sites.append(([f"{ls.site.metadata.name}/{c.name}" for c in clusters], summary))
+            first += len(clusters)
+    return _Other(out.candidates, sites, [ls.site.metadata.name for ls in out.sites])
+
+
+def _from_record(record: Any, site: str, number: int, first: int) -> _Other | None:
+    """The file's sites from its record (gitops_lb.incremental.file_record); None when the
+    file must be read whole: it could not be read cleanly, or one of its site documents is
+    SITE or has no name that could be read."""
+    if record["fatal"] or record["issues"]:
+        return None
+    names = [_text(n) for n in record["names"]]
+    if len(names) != _count(record["candidates"]) or site in names or "" in names:
+        return None
+    sites: list[tuple[list[str], SiteSummary]] = []
+    for entry in record["sites"]:
+        ids = [_text(i) for i in entry["clusters"]]
+        if len(ids) != _count(entry["targets"]):
+            raise ValueError("a record's clusters and targets differ")
+        sites.append((ids, decode_summary(entry, number + len(sites), first)))
+        first += len(ids)
+    return _Other(len(names), sites, names)
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a string")
+    return value
+
+
+def _count(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not an integer")
+    return value
+
+
+_BAD = (KeyError, TypeError, ValueError, IndexError, RecursionError)
+
+
+@dataclass(frozen=True)
+class Caches:
+    """render's two kinds of entries: `records` are validate's own (a file's findings and
+    summaries, gitops_lb.incremental.file_record), `summaries` hold only what render needs of
+    a file (its site names and summaries), made from the skim when validate's entry is
+    missing, since skimming costs a fraction of checking."""
+
+    records: Cache
+    summaries: Cache
+
+
+def _summary_entry(raw: bytes, path: str) -> dict[str, Any] | None:
+    """A file's summaries through its skim, shaped as a record without findings; None when
+    the skim cannot be sure of them."""
+    found = _from_skim(raw, path, 0, 0)
+    if found is None:
+        return None
+    sites = []
+    for ids, summary in found.sites:
+        entry = encode_summary(summary, len(ids))
+        entry["clusters"] = ids
+        sites.append(entry)
+    return {
+        "fatal": False,
+        "issues": False,
+        "candidates": found.candidates,
+        "names": found.names,
+        "sites": sites,
+    }
+
+
+def _other_file(
+    path: str,
+    site: str,
+    names: re.Pattern[str],
+    at: tuple[int, int],
+    caches: Caches | None,
+    *,
+    compat: bool,
+    skip: set[str],
+) -> _Other | None:
+    """What a file gives render when it does not hold SITE, or None to read it whole.
+
+    Without the cache the file is skimmed; what the skim cannot be sure of is checked as
+    `validate` checks it, to summarize its sites as validate does. With the cache, validate's
+    entry of the file is used, else render's own summary entry; on a miss the file is skimmed
+    and its summary entry stored, or, when the skim cannot be sure, checked as validate checks
+    it and validate's entry stored. Either way the decision and the summaries are those of a
+    record, so the cache changes no output.
+    """
+    raw = _read(path, names)
+    if raw is None:
+        return None
+    if caches is None:
+        skimmed = _from_skim(raw, path, *at)
+        if skimmed is not None:
+            return skimmed
+        return _from_record(file_record(load_bytes(raw, path), compat=compat, skip=skip), site, *at)
+    keys = {kind: kind.key(path, raw) for kind in (caches.records, caches.summaries)}
+    for kind, key in keys.items():
+        record = kind.get(key)
+        if record is not None:
+            try:
+                return _from_record(record, site, *at)
+            except _BAD:  # an entry no run of this version writes: made again below
+                pass
+    entry = _summary_entry(raw, path)
+    if entry is not None:
+        caches.summaries.put(keys[caches.summaries], entry)
+        return _from_record(entry, site, *at)
+    record = file_record(load_bytes(raw, path), compat=compat, skip=skip)
+    caches.records.put(keys[caches.records], record)
+    return _from_record(record, site, *at)
 
 
 def _map(value: Any) -> LocMap:
@@ -143,33 +286,35 @@ def check_scoped(
     *,
     compat: bool = False,
     disabled: Iterable[str] = (),
+    caches: Caches | None = None,
 ) -> Scoped:
     """What load_site_specs() finds for the clusters of `site`, reading the other files only
-    as far as the comparisons between sites need."""
-    checker = SiteChecker(compat=compat, disabled=disabled)
+    as far as the comparisons between sites need (from `caches` when given)."""
+    skip = set(disabled)
+    checker = SiteChecker(compat=compat, disabled=skip)
     load = SiteLoad()  # the files read whole
     targets: list[ClusterTarget] = []
     scoped = Scoped(Loaded(Result(), targets))
     names = _names(site)
     seen: set[str] = set()
     files = 0
-    candidates = 0  # site documents of the skimmed files
+    candidates = 0  # site documents of the files not read whole
     for path, problem in entries:
         key = path if path == "-" else os.path.realpath(path)
         if key in seen:
             continue
         seen.add(key)
         files += 1
-        skimmed = None if problem is not None or path == "-" else _skimmed_sites(path, names)
-        if skimmed is not None and all(s.site.metadata.name != site for s in skimmed.sites):
-            candidates += skimmed.candidates
-            for loaded in skimmed.sites:
-                clusters = loaded.site.spec.clusters
-                if clusters:  # one lowered cluster each, as SiteChecker.site() counts them
-                    number, first = len(checker.summaries), checker.targets
-                    checker.summaries.append(skimmed_summary(loaded, number, first))
-                    checker.targets += len(clusters)
-                    scoped.skimmed.extend(f"{loaded.site.metadata.name}/{c.name}" for c in clusters)
+        other = None
+        if problem is None and path != "-":
+            at = (len(checker.summaries), checker.targets)  # the numbers of its first site
+            other = _other_file(path, site, names, at, caches, compat=compat, skip=skip)
+        if other is not None:
+            candidates += other.candidates
+            for ids, summary in other.sites:
+                checker.summaries.append(summary)
+                checker.targets += len(ids)
+                scoped.skimmed.extend(ids)
             continue
         scoped.whole += 1
         if problem is not None:

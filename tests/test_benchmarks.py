@@ -9,6 +9,7 @@ import re
 import pytest
 
 from benchmarks import fleet, incremental, render, run
+from gitops_lb import cache
 from gitops_lb.cli import main
 
 TINY = ["--sites", "2", "--clusters", "3", "--pools", "7", "--services", "25", "--nodes", "3"]
@@ -149,12 +150,19 @@ def test_fleet_reconcile_benchmark(tmp_path, capsys):
 def test_render_benchmark_prints_the_ratio(tmp_path, capsys):
     assert render.main([*TINY, "--repeat", "1", "--work", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"^whole fleet +\d+\.\d+ +\d+\.\d+ +\d+\.\d+ +\d+  \(exit 0\)$", out, re.M), (
-        out
-    )
-    assert re.search(r"^site alone +\d+\.\d+ .*\(exit 0\)$", out, re.M), out
-    assert re.search(r"^ratio \d+\.\d+x \(target 1\.5x\): (met|missed)$", out, re.M), out
+    for title in (
+        "whole fleet, cache warm",
+        "another file changed",
+        "whole fleet, --no-cache",
+        "the site's file alone",
+        r"empty cache \(once\)",
+    ):
+        row = rf"^{title} +\d+\.\d+ +\d+\.\d+ +\d+\.\d+x  \(exit 0\)$"
+        assert re.search(row, out, re.M), (title, out)
+    warm = r"^ratio \d+\.\d+x with the cache warm \(target 1\.5x\): (met|missed)$"
+    assert re.search(warm, out, re.M), out
     assert "same manifests printed" in out
+    assert (tmp_path / "cache" / cache.ENTRIES).is_dir()  # the children's cache, not the tree's
 
 
 def test_startup_benchmark_says_when_check_jsonschema_is_missing(capsys):

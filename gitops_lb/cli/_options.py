@@ -228,10 +228,22 @@ def load_site_scope(args: argparse.Namespace, site: str) -> Scoped:
     """load_site_specs() for render --cluster SITE/...: the files of `site` loaded and checked
     whole, the other sites only summarized for the rules that compare sites
     (gitops_lb.scoped)."""
-    from gitops_lb.scoped import check_scoped
+    from gitops_lb.scoped import Caches, check_scoped
 
+    caches = None
+    if not args.no_cache:
+        from gitops_lb.cache import open_cache
+
+        caches = Caches(  # validate's entries, and render's own (gitops_lb.scoped)
+            open_cache(cache_settings(args, command="validate")),
+            open_cache(cache_settings(args, command="render")),
+        )
     return check_scoped(
-        site_inputs(args.paths), site, compat=args.metallb_compat, disabled=args.disable
+        site_inputs(args.paths),
+        site,
+        compat=args.metallb_compat,
+        disabled=args.disable,
+        caches=caches,
     )
 
 
@@ -290,9 +302,10 @@ def add_cache_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def cache_settings(args: argparse.Namespace) -> dict[str, object]:
+def cache_settings(args: argparse.Namespace, command: str | None = None) -> dict[str, object]:
     """What, besides a file's name and content, can change what the file gives: the options
-    of the run and the configuration file's content (keys of gitops_lb.cache)."""
+    of the run and the configuration file's content (keys of gitops_lb.cache). `command`
+    names the command whose entries are used (render reads and writes validate's)."""
     from gitops_lb import projectconfig
 
     cfg = projectconfig.active
@@ -304,7 +317,7 @@ def cache_settings(args: argparse.Namespace) -> dict[str, object]:
             config = f"unreadable {cfg.path}"
     options = ("metallb_compat", "disable", "metallb_version", "bgp_mode", "namespace")
     return {
-        "command": args.command,
+        "command": command or args.command,
         "options": {name: str(getattr(args, name, None)) for name in options},
         "config": config,
     }

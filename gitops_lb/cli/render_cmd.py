@@ -2,8 +2,10 @@
 
 The Argo CD Config Management Plugin runs this as its generate step (argocd-cmp/plugin.yaml).
 The files that hold the cluster's site are checked exactly as `compile` checks them and
-compiled in memory; the other files are only skimmed for the summaries that the rules comparing
-sites need (gitops_lb.scoped), so a refresh costs about what the site alone costs. The output is
+compiled in memory; of the other files only the summaries that the rules comparing sites need
+are read, from the cache that `validate` also fills (docs/cache.md), or by skimming them with
+--no-cache (gitops_lb.scoped), so a refresh costs about what the site alone costs. Only the
+cluster asked for is compiled. The output is
 the cluster's folder of the compiled tree (<site>/<cluster>/) in the order of its
 kustomization.yaml. Findings go to standard error. It never succeeds with an empty output, since
 Argo CD would prune everything the Application manages: errors exit 1, an unknown or missing
@@ -24,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     _options.add_site_paths(p)
     _options.add_cluster(p, help="the cluster to render", required=True)
     _options.add_rule_options(p)
+    _options.add_cache_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         ids = [t.id for t in loaded.targets] + scoped.skimmed
         known = ", ".join(sorted(ids)) or "none"
         raise UsageError(f"no cluster {args.cluster!r} in the site specs (known: {known})")
-    files = _options.compile_or_report(loaded.targets)
+    files = _options.compile_or_report(select(loaded.targets, args.cluster))
     if files is None:
         return 1
     folder = f"{args.cluster}/"

@@ -262,14 +262,18 @@ def test_another_site_s_own_errors_do_not_stop_render(tmp_path, capsys):
     assert (status, out) == (1, "") and "[service-unknown-pool]" in err
 
 
-def test_a_file_the_skim_cannot_read_is_read_and_checked_whole(tmp_path, capsys):
+def test_a_file_the_skim_cannot_read_is_summarized_as_validate_reads_it(tmp_path, capsys):
     sites = tmp_path / "sites"
     write(sites, "a.yaml", site_text("a", "10.1.0.0/24"))
     scalar = "      services:\n        - name: s\n          pool: nope\n          annotations:\n"
     scalar += "            note: |\n              text\n"
-    write(sites, "b.yaml", site_text("b", "10.2.0.0/24", scalar))
-    status, out, err = render(capsys, str(sites), "--cluster", "a/c1")
-    assert (status, out) == (1, "") and "b.yaml" in err and "[service-unknown-pool]" in err
+    write(sites, "b.yaml", site_text("b", "10.1.0.128/25", scalar))
+    assert skim((sites / "b.yaml").read_text()) is None
+    for cache in ((), ("--no-cache",)):
+        status, out, err = render(capsys, *cache, str(sites), "--cluster", "a/c1")
+        # b's own error is not render's, but its pools are compared with a's
+        assert status == 0 and "kind: IPAddressPool" in out
+        assert "[service-unknown-pool]" not in err and "[site-pool-overlap]" in err
 
 
 def test_unknown_cluster_lists_every_cluster_known(small_fleet, capsys):
