@@ -16,6 +16,21 @@ from gitops_lb.yamlload import load_text
 
 NS = "metallb-system"
 
+# a pool that leaves out its subnet's edge addresses and an L2Advertisement of every pool:
+# lint finds nothing in it (the clean input of the report tests)
+CLEAN_MANIFEST = """\
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: a, namespace: metallb-system}
+spec:
+  addresses: [10.0.0.0/24]
+  avoidBuggyIPs: true
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: l2, namespace: metallb-system}
+"""
+
 
 def config(
     text: str, *, bgp_mode: str | None = None, file: str = "test.yaml", version: str | None = None

@@ -130,214 +130,214 @@ def takes_value(option: Option) -> bool:
     return option.kind != FLAG
 
 
-# --- bash ------------------------------------------------------------------------------------
+# --- bash and zsh ----------------------------------------------------------------------------
+# The two scripts are one program: find the command (the first word that is not an option),
+# collect the paths given so far (where --cluster finds its names), then complete the word
+# under the cursor from the option before it or the command's options and arguments. A Shell
+# holds what differs: the header, how a kind of value is offered, how the function reads the
+# command line and how the script registers itself.
+
+
+@dataclass(frozen=True, slots=True)
+class Shell:
+    header: tuple[str, ...]  # the lines before _gitops_lb_reply (comments, the rule ids)
+    reply: tuple[str, ...]  # the arms of _gitops_lb_reply's `case $kind in`
+    start: tuple[str, ...]  # _gitops_lb's first lines: its locals, then --option=value
+    words: str  # the array of the command line's words
+    current: str  # the index in `words` of the word under the cursor
+    first: int  # the index in `words` of the word after the program's name
+    ret: str  # how _gitops_lb returns
+    split_equals: bool  # the shell splits --option=value into three words (`=` one of them)
+    paths_note: tuple[str, ...]  # the lines before the loop that collects the paths
+    finish: tuple[str, ...]  # _gitops_lb's last lines
+    footer: tuple[str, ...]  # the lines after _gitops_lb: its registration
 
 
 def _quoted(words: Iterable[str]) -> str:
     return " ".join(words)
 
 
-def _bash_reply(option: Option) -> str:
+def _reply(option: Option) -> str:
     if option.kind == WORDS:
         return f"_gitops_lb_reply words {_quoted(option.words)}"
     return f"_gitops_lb_reply {option.kind}"
+
+
+def _bash(rules: Sequence[str], version: str) -> Shell:
+    return Shell(
+        header=(
+            f"# bash completion for {PROG} {version} (printed by `{PROG} completion bash`).",
+            f"# Load it from ~/.bashrc:  source <({PROG} completion bash)",
+            f"_gitops_lb_rules='{_quoted(rules)}'",
+            "",
+            "# _gitops_lb_reply KIND [WORD...]: COMPREPLY for the word under the cursor ($cur)",
+        ),
+        reply=(
+            '        words) mapfile -t COMPREPLY < <(compgen -W "$*" -- "$cur") ;;',
+            '        rules) mapfile -t COMPREPLY < <(compgen -W "$_gitops_lb_rules" -- "$cur") ;;',
+            "        files)",
+            "            compopt -o filenames 2>/dev/null",
+            '            mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;',
+            "        dirs)",
+            "            compopt -o filenames 2>/dev/null",
+            '            mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;',
+            "        clusters)",
+            "            mapfile -t COMPREPLY < <(compgen -W "
+            '"$("$prog" __complete clusters "${paths[@]}" 2>/dev/null)" -- "$cur") ;;',
+            "        *) COMPREPLY=() ;;",
+        ),
+        start=(
+            "    local cur=${COMP_WORDS[COMP_CWORD]} prev='' prog=${COMP_WORDS[0]} cmd='' takes=''",
+            "    local i word",
+            "    local -a paths=()",
+            "    COMPREPLY=()",
+            "    (( COMP_CWORD > 0 )) && prev=${COMP_WORDS[COMP_CWORD-1]}",
+            "    # --option=value: bash splits the word at '=' (COMP_WORDBREAKS)",
+            "    if [[ $cur == = ]]; then",
+            "        cur=''",
+            "    elif [[ $prev == = ]] && (( COMP_CWORD >= 2 )); then",
+            "        prev=${COMP_WORDS[COMP_CWORD-2]}",
+            "    fi",
+        ),
+        words="COMP_WORDS",
+        current="COMP_CWORD",
+        first=1,
+        ret="return 0",
+        split_equals=True,
+        paths_note=("    # the paths given so far: where --cluster finds its names",),
+        finish=("    return 0",),
+        footer=(f"complete -F _gitops_lb {PROG}",),
+    )
+
+
+def _zsh(rules: Sequence[str], version: str) -> Shell:
+    return Shell(
+        header=(
+            f"#compdef {PROG}",
+            f"# zsh completion for {PROG} {version} (printed by `{PROG} completion zsh`).",
+            f"# Load it from ~/.zshrc after compinit:  source <({PROG} completion zsh)",
+            f"# or save it as _{PROG} in a folder of $fpath.",
+            "",
+            f"_gitops_lb_rules=({_quoted(rules)})",
+            "",
+        ),
+        reply=(
+            '        words) compadd -- "$@" ;;',
+            '        rules) compadd -- "${_gitops_lb_rules[@]}" ;;',
+            "        files) _files ;;",
+            "        dirs) _files -/ ;;",
+            "        clusters)",
+            "            local -a names",
+            '            names=(${(f)"$("$prog" __complete clusters "${paths[@]}" 2>/dev/null)"})',
+            '            compadd -- "${names[@]}" ;;',
+        ),
+        start=(
+            "    local cur=${words[CURRENT]} prev=${words[CURRENT-1]} prog=${words[1]}"
+            " cmd='' takes=''",
+            "    local i word",
+            "    local -a paths",
+            "    if [[ $cur == --*=* ]]; then  # --option=value",
+            "        prev=${cur%%=*}",
+            "        compset -P '*='",
+            "        cur=${cur#*=}",
+            "    fi",
+        ),
+        words="words",
+        current="CURRENT",
+        first=2,
+        ret="return",
+        split_equals=False,
+        paths_note=(),
+        finish=(),
+        footer=(
+            "",
+            f"if [[ ${{funcstack[1]-}} == _{PROG} ]]; then",
+            '    _gitops_lb "$@"',
+            "else",
+            f"    compdef _gitops_lb {PROG}",
+            "fi",
+        ),
+    )
+
+
+def shell_script(shell: Shell, commands: Sequence[Command]) -> str:
+    """The bash or zsh script: one program, in the dialect `shell` describes."""
+    words, current, ret = shell.words, shell.current, shell.ret
+    # bash's `=` of --option=value is a word of its own: neither a path nor an option's value
+    equals, after_equals = (
+        (" || $word == =", f" || ${{{words}[i-1]}} == =") if shell.split_equals else ("", "")
+    )
+    out = [
+        *shell.header,
+        "_gitops_lb_reply() {",
+        "    local kind=$1",
+        "    shift",
+        "    case $kind in",
+        *shell.reply,
+        "    esac",
+        "}",
+        "",
+        "_gitops_lb() {",
+        *shell.start,
+        f"    for (( i = {shell.first}; i < {current}; i++ )); do",
+        f"        word=${{{words}[i]}}",
+        "        [[ $word == -* ]] && continue",
+        "        cmd=$word",
+        "        break",
+        "    done",
+        "    if [[ -z $cmd ]]; then",
+        "        if [[ $cur == -* ]]; then",
+        f"            _gitops_lb_reply words {_quoted(f for o in TOP_OPTIONS for f in o.flags)}",
+        "        else",
+        f"            _gitops_lb_reply words {_quoted([c.name for c in commands])}",
+        "        fi",
+        f"        {ret}",
+        "    fi",
+        "    case $cmd in",
+    ]
+    for c in commands:
+        valued = [f for o in c.options if takes_value(o) for f in o.flags]
+        out.append(f"        {c.name}) takes=' {_quoted(valued)} ' ;;")
+    out += [
+        "    esac",
+        *shell.paths_note,
+        f"    for (( i = i + 1; i < {current}; i++ )); do",
+        f"        word=${{{words}[i]}}",
+        f"        [[ $word == -*{equals} ]] && continue",
+        f'        [[ $takes == *" ${{{words}[i-1]}} "*{after_equals} ]] && continue',
+        '        [[ -e $word ]] && paths+=("$word")',
+        "    done",
+        "    case $cmd in",
+    ]
+    for c in commands:
+        out.append(f"        {c.name})")
+        out.append("            case $prev in")
+        for o in c.options:
+            if takes_value(o):
+                reply = ret if o.kind == ANY else f"{_reply(o)}; {ret}"
+                out.append(f"                {'|'.join(o.flags)}) {reply} ;;")
+        out.append("            esac")
+        flags = [f for o in c.options for f in o.flags]
+        out.append("            if [[ $cur == -* ]]; then")
+        out.append(f"                _gitops_lb_reply words {_quoted(flags)}")
+        if c.positional.kind != ANY:
+            out.append("            else")
+            out.append(f"                {_reply(c.positional)}")
+        out.append("            fi ;;")
+    out += ["    esac", *shell.finish, "}", *shell.footer, ""]
+    return "\n".join(out)
 
 
 def bash_script(commands: Sequence[Command], rules: Sequence[str]) -> str:
     from gitops_lb import __version__
 
-    out = [
-        f"# bash completion for {PROG} {__version__} (printed by `{PROG} completion bash`).",
-        f"# Load it from ~/.bashrc:  source <({PROG} completion bash)",
-        f"_gitops_lb_rules='{_quoted(rules)}'",
-        "",
-        "# _gitops_lb_reply KIND [WORD...]: COMPREPLY for the word under the cursor ($cur)",
-        "_gitops_lb_reply() {",
-        "    local kind=$1",
-        "    shift",
-        "    case $kind in",
-        '        words) mapfile -t COMPREPLY < <(compgen -W "$*" -- "$cur") ;;',
-        '        rules) mapfile -t COMPREPLY < <(compgen -W "$_gitops_lb_rules" -- "$cur") ;;',
-        "        files)",
-        "            compopt -o filenames 2>/dev/null",
-        '            mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;',
-        "        dirs)",
-        "            compopt -o filenames 2>/dev/null",
-        '            mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;',
-        "        clusters)",
-        "            mapfile -t COMPREPLY < <(compgen -W "
-        '"$("$prog" __complete clusters "${paths[@]}" 2>/dev/null)" -- "$cur") ;;',
-        "        *) COMPREPLY=() ;;",
-        "    esac",
-        "}",
-        "",
-        "_gitops_lb() {",
-        "    local cur=${COMP_WORDS[COMP_CWORD]} prev='' prog=${COMP_WORDS[0]} cmd='' takes=''",
-        "    local i word",
-        "    local -a paths=()",
-        "    COMPREPLY=()",
-        "    (( COMP_CWORD > 0 )) && prev=${COMP_WORDS[COMP_CWORD-1]}",
-        "    # --option=value: bash splits the word at '=' (COMP_WORDBREAKS)",
-        "    if [[ $cur == = ]]; then",
-        "        cur=''",
-        "    elif [[ $prev == = ]] && (( COMP_CWORD >= 2 )); then",
-        "        prev=${COMP_WORDS[COMP_CWORD-2]}",
-        "    fi",
-        "    for (( i = 1; i < COMP_CWORD; i++ )); do",
-        "        word=${COMP_WORDS[i]}",
-        "        [[ $word == -* ]] && continue",
-        "        cmd=$word",
-        "        break",
-        "    done",
-        "    if [[ -z $cmd ]]; then",
-        "        if [[ $cur == -* ]]; then",
-        f"            _gitops_lb_reply words {_quoted(f for o in TOP_OPTIONS for f in o.flags)}",
-        "        else",
-        f"            _gitops_lb_reply words {_quoted([c.name for c in commands])}",
-        "        fi",
-        "        return 0",
-        "    fi",
-        "    case $cmd in",
-    ]
-    for c in commands:
-        valued = [f for o in c.options if takes_value(o) for f in o.flags]
-        out.append(f"        {c.name}) takes=' {_quoted(valued)} ' ;;")
-    out += [
-        "    esac",
-        "    # the paths given so far: where --cluster finds its names",
-        "    for (( i = i + 1; i < COMP_CWORD; i++ )); do",
-        "        word=${COMP_WORDS[i]}",
-        "        [[ $word == -* || $word == = ]] && continue",
-        '        [[ $takes == *" ${COMP_WORDS[i-1]} "* || ${COMP_WORDS[i-1]} == = ]] && continue',
-        '        [[ -e $word ]] && paths+=("$word")',
-        "    done",
-        "    case $cmd in",
-    ]
-    for c in commands:
-        out.append(f"        {c.name})")
-        out.append("            case $prev in")
-        for o in c.options:
-            if takes_value(o):
-                reply = "return 0" if o.kind == ANY else f"{_bash_reply(o)}; return 0"
-                out.append(f"                {'|'.join(o.flags)}) {reply} ;;")
-        out.append("            esac")
-        flags = [f for o in c.options for f in o.flags]
-        out.append("            if [[ $cur == -* ]]; then")
-        out.append(f"                _gitops_lb_reply words {_quoted(flags)}")
-        if c.positional.kind != ANY:
-            out.append("            else")
-            out.append(f"                {_bash_reply(c.positional)}")
-        out.append("            fi ;;")
-    out += [
-        "    esac",
-        "    return 0",
-        "}",
-        f"complete -F _gitops_lb {PROG}",
-        "",
-    ]
-    return "\n".join(out)
-
-
-# --- zsh -------------------------------------------------------------------------------------
-
-
-def _zsh_reply(option: Option) -> str:
-    if option.kind == WORDS:
-        return f"_gitops_lb_reply words {_quoted(option.words)}"
-    return f"_gitops_lb_reply {option.kind}"
+    return shell_script(_bash(rules, __version__), commands)
 
 
 def zsh_script(commands: Sequence[Command], rules: Sequence[str]) -> str:
     from gitops_lb import __version__
 
-    out = [
-        f"#compdef {PROG}",
-        f"# zsh completion for {PROG} {__version__} (printed by `{PROG} completion zsh`).",
-        f"# Load it from ~/.zshrc after compinit:  source <({PROG} completion zsh)",
-        f"# or save it as _{PROG} in a folder of $fpath.",
-        "",
-        f"_gitops_lb_rules=({_quoted(rules)})",
-        "",
-        "_gitops_lb_reply() {",
-        "    local kind=$1",
-        "    shift",
-        "    case $kind in",
-        '        words) compadd -- "$@" ;;',
-        '        rules) compadd -- "${_gitops_lb_rules[@]}" ;;',
-        "        files) _files ;;",
-        "        dirs) _files -/ ;;",
-        "        clusters)",
-        "            local -a names",
-        '            names=(${(f)"$("$prog" __complete clusters "${paths[@]}" 2>/dev/null)"})',
-        '            compadd -- "${names[@]}" ;;',
-        "    esac",
-        "}",
-        "",
-        "_gitops_lb() {",
-        "    local cur=${words[CURRENT]} prev=${words[CURRENT-1]} prog=${words[1]} cmd='' takes=''",
-        "    local i word",
-        "    local -a paths",
-        "    if [[ $cur == --*=* ]]; then  # --option=value",
-        "        prev=${cur%%=*}",
-        "        compset -P '*='",
-        "        cur=${cur#*=}",
-        "    fi",
-        "    for (( i = 2; i < CURRENT; i++ )); do",
-        "        word=${words[i]}",
-        "        [[ $word == -* ]] && continue",
-        "        cmd=$word",
-        "        break",
-        "    done",
-        "    if [[ -z $cmd ]]; then",
-        "        if [[ $cur == -* ]]; then",
-        f"            _gitops_lb_reply words {_quoted(f for o in TOP_OPTIONS for f in o.flags)}",
-        "        else",
-        f"            _gitops_lb_reply words {_quoted([c.name for c in commands])}",
-        "        fi",
-        "        return",
-        "    fi",
-        "    case $cmd in",
-    ]
-    for c in commands:
-        valued = [f for o in c.options if takes_value(o) for f in o.flags]
-        out.append(f"        {c.name}) takes=' {_quoted(valued)} ' ;;")
-    out += [
-        "    esac",
-        "    for (( i = i + 1; i < CURRENT; i++ )); do",
-        "        word=${words[i]}",
-        "        [[ $word == -* ]] && continue",
-        '        [[ $takes == *" ${words[i-1]} "* ]] && continue',
-        '        [[ -e $word ]] && paths+=("$word")',
-        "    done",
-        "    case $cmd in",
-    ]
-    for c in commands:
-        out.append(f"        {c.name})")
-        out.append("            case $prev in")
-        for o in c.options:
-            if takes_value(o):
-                reply = "return" if o.kind == ANY else f"{_zsh_reply(o)}; return"
-                out.append(f"                {'|'.join(o.flags)}) {reply} ;;")
-        out.append("            esac")
-        flags = [f for o in c.options for f in o.flags]
-        out.append("            if [[ $cur == -* ]]; then")
-        out.append(f"                _gitops_lb_reply words {_quoted(flags)}")
-        if c.positional.kind != ANY:
-            out.append("            else")
-            out.append(f"                {_zsh_reply(c.positional)}")
-        out.append("            fi ;;")
-    out += [
-        "    esac",
-        "}",
-        "",
-        f"if [[ ${{funcstack[1]-}} == _{PROG} ]]; then",
-        '    _gitops_lb "$@"',
-        "else",
-        f"    compdef _gitops_lb {PROG}",
-        "fi",
-        "",
-    ]
-    return "\n".join(out)
+    return shell_script(_zsh(rules, __version__), commands)
 
 
 # --- fish ------------------------------------------------------------------------------------

@@ -375,38 +375,43 @@ _NAME_LISTS = {
 }
 
 
+def _repeated_items(
+    src: Source, doc: int, seq: SequenceNode, path: tuple[str | int, ...]
+) -> Iterator[Plan]:
+    """A plan deleting each scalar item of `seq` (at `path` in its document's data) that
+    repeats one before it; a scalar's text is what counts as the same, and an item that is
+    not a scalar is passed over."""
+    seen: set[str] = set()
+    for i, item in enumerate(seq.value):
+        text = yt.scalar(item)
+        if text is None:
+            continue
+        if text not in seen:
+            seen.add(text)
+            continue
+        edit = _edit(partial(yt.delete_item, src, seq, i))
+        if edit is None:
+            continue
+
+        def drop(data: Any, i: int = i) -> None:
+            del data[i]
+
+        yield Plan(
+            "duplicate-list-entry",
+            yt.pos(item),
+            f"delete the repeated {text!r}",
+            True,
+            (edit,),
+            doc,
+            _inside(drop, path),
+        )
+
+
 def duplicate_entry(src: Source, doc: int, root: MappingNode, version: Version) -> Iterator[Plan]:
     for path in _NAME_LISTS.get(_kind(root) or "", ()):
         seq = yt.child(root, *path)
-        if not isinstance(seq, SequenceNode):
-            continue
-        seen: set[str] = set()
-        for i, item in enumerate(seq.value):
-            text = yt.scalar(item)
-            if text is None:
-                continue
-            if text not in seen:
-                seen.add(text)
-                continue
-            edit = _edit(partial(yt.delete_item, src, seq, i))
-            if edit is None:
-                continue
-
-            def change(data: Any, path: tuple[str, ...] = path, i: int = i) -> None:
-                node = data
-                for part in path:
-                    node = node[part]
-                del node[i]
-
-            yield Plan(
-                "duplicate-list-entry",
-                yt.pos(item),
-                f"delete the repeated {text!r}",
-                True,
-                (edit,),
-                doc,
-                change,
-            )
+        if isinstance(seq, SequenceNode):
+            yield from _repeated_items(src, doc, seq, path)
 
 
 FIXERS: dict[str, Fixer] = {
@@ -506,32 +511,8 @@ def site_unknown_annotation(src: Source, doc: int, root: MappingNode) -> Iterato
 
 def site_duplicate_entry(src: Source, doc: int, root: MappingNode) -> Iterator[Plan]:
     for node, path in _walk(root):
-        if not isinstance(node, SequenceNode):
-            continue
-        seen: set[str] = set()
-        for i, item in enumerate(node.value):
-            text = yt.scalar(item)
-            if text is None or not isinstance(item, ScalarNode):
-                continue
-            if text not in seen:
-                seen.add(text)
-                continue
-            edit = _edit(partial(yt.delete_item, src, node, i))
-            if edit is None:
-                continue
-
-            def drop(data: Any, i: int = i) -> None:
-                del data[i]
-
-            yield Plan(
-                "duplicate-list-entry",
-                yt.pos(item),
-                f"delete the repeated {text!r}",
-                True,
-                (edit,),
-                doc,
-                _inside(drop, path),
-            )
+        if isinstance(node, SequenceNode):
+            yield from _repeated_items(src, doc, node, path)
 
 
 SITE_FIXERS = {

@@ -147,6 +147,39 @@ def test_duplicate_list_entry_is_fixed(repo, capsys):
     assert status == 0
 
 
+REPEATS = """\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: metallb.io/v1beta1
+    kind: BGPAdvertisement
+    metadata: {name: web, namespace: metallb-system}
+    spec:
+      ipAddressPools: [web, web]
+      communities: ["65000:1", "65000:2", "65000:1"]
+      peers:
+        - tor-a   # the first
+        - tor-b
+        - tor-a
+"""
+
+
+def test_repeated_entries_of_every_list_of_an_item_are_fixed(repo, capsys):
+    """A BGPAdvertisement inside a `kind: List` repeating an entry of each of its lists (flow
+    and block style): fix deletes exactly the repeats, each where the data has it."""
+    repo.write("export.yaml", REPEATS)
+    repo.write("pool.yaml", POOL)
+    _, _, err = cli(capsys, "fix", "export.yaml", "pool.yaml")
+    for line, column, text in ((8, 29, "'web'"), (9, 43, "'65000:1'"), (13, 11, "'tor-a'")):
+        assert f"export.yaml:{line}:{column}: fixed: delete the repeated {text} [dup" in err, err
+    assert "fixed 3 findings in 1 file" in err
+    assert (repo.root / "export.yaml").read_text() == (
+        REPEATS.replace("[web, web]", "[web]")
+        .replace(', "65000:1"]', "]")
+        .replace("        - tor-b\n        - tor-a\n", "        - tor-b\n")
+    )
+
+
 def test_rule_documentation_names_the_fix():
     """docs/rules.md and `explain` say for each rule whether it has a fix, and how safe."""
     assert fix_facts("pool-overlap") == "none"

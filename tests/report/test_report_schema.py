@@ -17,6 +17,7 @@ from gitops_lb import __version__
 from gitops_lb.cli import build_parser, main
 from gitops_lb.report import REPORT_KINDS, SCHEMA_VERSION
 from tests.gitrepo import GitRepo
+from tests.helpers import CLEAN_MANIFEST
 from tests.reconcile.fleet_helpers import stage_in_sync, write_live_dir
 from tests.reconcile.scenario import CLUSTER, SITE, drifted, dump, in_sync
 
@@ -26,18 +27,6 @@ EXAMPLES = ROOT / "examples"
 SITES = str(EXAMPLES / "sites")
 GUIDE = str(EXAMPLES / "manifests" / "seed-guide.yaml")
 
-CLEAN_MANIFEST = """\
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: a, namespace: metallb-system}
-spec:
-  addresses: [10.0.0.0/24]
-  avoidBuggyIPs: true
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: {name: l2, namespace: metallb-system}
-"""
 # a suppressed finding and one that is not, so `suppressed` and `fix` both show
 SUPPRESSED = CLEAN_MANIFEST.replace(
     "[10.0.0.0/24]", "[10.0.0.0/24, 10.0.0.5/32]  # gitops-lb: disable=pool-overlap"

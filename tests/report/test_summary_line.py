@@ -10,27 +10,16 @@ from pathlib import Path
 import pytest
 
 from gitops_lb.cli import main
+from tests.helpers import CLEAN_MANIFEST
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-CLEAN = """\
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: a, namespace: metallb-system}
-spec:
-  addresses: [10.0.0.0/24]
-  avoidBuggyIPs: true
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: {name: l2, namespace: metallb-system}
-"""
 
 
 @pytest.fixture
 def clean(tmp_path: Path) -> str:
-    (tmp_path / "a.yaml").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(CLEAN_MANIFEST, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(
-        CLEAN.replace("name: a", "name: b")
+        CLEAN_MANIFEST.replace("name: a", "name: b")
         .replace("10.0.0.0/24", "10.0.1.0/24")
         .replace("name: l2", "name: l2b"),
         encoding="utf-8",
@@ -49,7 +38,9 @@ def test_clean_validate_says_so_in_one_line(capsys):
 
 
 def test_the_failure_summary_is_unchanged(clean, capsys):
-    Path(clean, "a.yaml").write_text(CLEAN.replace("[10.0.0.0/24]", "[10.0.0.0/24, 10.0.0.5/32]"))
+    Path(clean, "a.yaml").write_text(
+        CLEAN_MANIFEST.replace("[10.0.0.0/24]", "[10.0.0.0/24, 10.0.0.5/32]")
+    )
     assert main(["lint", clean]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "1 error, 0 warnings in 2 files"
