@@ -20,21 +20,18 @@ import filecmp
 import os
 import statistics
 from collections.abc import Sequence
-from typing import Any
 
 from benchmarks.fleet import params_from
-from benchmarks.run import generate, precompile, run_child, scenario_parser, scenario_work
+from benchmarks.run import (
+    cli_job,
+    generate,
+    precompile,
+    run_child,
+    scenario_parser,
+    scenario_work,
+)
 
 TARGET = 3.0
-
-
-def job(name: str, argv: list[str], work: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "kind": "cli",
-        "argvs": [argv],
-        "stdout": os.path.join(work, f"{name}.out"),
-    }
 
 
 def edit(path: str, n: int) -> None:
@@ -52,9 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         w = generate(p, work)
         sites = os.path.dirname(w.site_files[0])
         changed = w.site_files[len(w.site_files) // 2]  # a site in the middle of the inputs
-        repo = job("validate-repo", ["validate", sites], work)
-        alone = job("validate-file", ["validate", "--no-cache", changed], work)
-        full = job("validate-nocache", ["validate", "--no-cache", sites], work)
+        repo = cli_job("validate-repo", ["validate", sites], work)
+        alone = cli_job("validate-file", ["validate", "--no-cache", changed], work)
+        full = cli_job("validate-nocache", ["validate", "--no-cache", sites], work)
         run_child(repo, work)  # warm the cache
         cpu: dict[str, list[float]] = {"repo": [], "alone": []}
         wall: dict[str, list[float]] = {"repo": [], "alone": []}

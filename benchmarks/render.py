@@ -24,10 +24,16 @@ import filecmp
 import os
 import statistics
 from collections.abc import Sequence
-from typing import Any
 
 from benchmarks.fleet import params_from
-from benchmarks.run import generate, precompile, run_child, scenario_parser, scenario_work
+from benchmarks.run import (
+    cli_job,
+    generate,
+    precompile,
+    run_child,
+    scenario_parser,
+    scenario_work,
+)
 
 TARGET = 1.5
 RUNS = (
@@ -36,15 +42,6 @@ RUNS = (
     ("nocache", "whole fleet, --no-cache"),
     ("alone", "the site's file alone"),
 )
-
-
-def job(name: str, argv: list[str], work: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "kind": "cli",
-        "argvs": [argv],
-        "stdout": os.path.join(work, f"render-{name}.out"),
-    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "nocache": ["render", "--no-cache", sites, "--cluster", cluster],
             "alone": ["render", site_file, "--cluster", cluster],
         }
-        jobs = {name: job(name, argv_of[name], work) for name, _ in RUNS}
-        cold = run_child(job("cold", argv_of["warm"], work), work)  # fills the cache
+        jobs = {name: cli_job(name, argv_of[name], work, "render-") for name, _ in RUNS}
+        cold = run_child(cli_job("cold", argv_of["warm"], work, "render-"), work)  # fills the cache
         cpu: dict[str, list[float]] = {name: [] for name, _ in RUNS}
         wall: dict[str, list[float]] = {name: [] for name, _ in RUNS}
         status: dict[str, int] = {"cold": cold["status"]}

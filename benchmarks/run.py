@@ -204,6 +204,16 @@ def generate(p: Params, work: str) -> Written:
 CACHE_ENV = "GITOPS_LB_CACHE_DIR"
 
 
+def cli_job(name: str, argv: list[str], work: str, prefix: str = "") -> dict[str, Any]:
+    """A job running one gitops-lb command, its output kept in WORK/PREFIXNAME.out."""
+    return {
+        "name": name,
+        "kind": "cli",
+        "argvs": [argv],
+        "stdout": os.path.join(work, f"{prefix}{name}.out"),
+    }
+
+
 def scenario_parser(prog: str, description: str | None) -> argparse.ArgumentParser:
     """The options of a one-scenario benchmark: the fleet's size, runs per figure, folder."""
     parser = argparse.ArgumentParser(prog=prog, description=description)

@@ -31,7 +31,7 @@ from gitops_lb.cache import Cache
 from gitops_lb.check import Loaded, SiteChecker
 from gitops_lb.config import Item, Origin
 from gitops_lb.diagnostics import Result
-from gitops_lb.incremental import decode_summary, encode_summary, file_record
+from gitops_lb.incremental import _int, _str, decode_summary, encode_summary, file_record
 from gitops_lb.metallb.ipnet import parse_entry
 from gitops_lb.site.load import LoadedSite, SiteLoad, add_file, note_no_site
 from gitops_lb.site.lower import copy_fields, k8s_object, lower_site, named_fields
@@ -123,29 +123,17 @@ def _from_record(record: Any, site: str, number: int, first: int) -> _Other | No
     SITE or has no name that could be read."""
     if record["fatal"] or record["issues"]:
         return None
-    names = [_text(n) for n in record["names"]]
-    if len(names) != _count(record["candidates"]) or site in names or "" in names:
+    names = [_str(n) for n in record["names"]]
+    if len(names) != _int(record["candidates"]) or site in names or "" in names:
         return None
     sites: list[tuple[list[str], SiteSummary]] = []
     for entry in record["sites"]:
-        ids = [_text(i) for i in entry["clusters"]]
-        if len(ids) != _count(entry["targets"]):
+        ids = [_str(i) for i in entry["clusters"]]
+        if len(ids) != _int(entry["targets"]):
             raise ValueError("a record's clusters and targets differ")
         sites.append((ids, decode_summary(entry, number + len(sites), first)))
         first += len(ids)
     return _Other(len(names), sites, names)
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError("not a string")
-    return value
-
-
-def _count(value: Any) -> int:
-    if type(value) is not int:
-        raise TypeError("not an integer")
-    return value
 
 
 _BAD = (KeyError, TypeError, ValueError, IndexError, RecursionError)

@@ -4,18 +4,16 @@ same findings with a cold cache, a warm one, one warmed by validate, a damaged o
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks import fleet
 from gitops_lb import cache, yamlload
 from gitops_lb.cli import main
 from gitops_lb.site import skim as skimmer
-from tests.cli.test_render_scope import SMALL, site_text, write
+from tests.cli.test_render_scope import site_text, write
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "sites"
@@ -76,16 +74,6 @@ def every_way(
     capsys.readouterr()
     assert render(capsys, *args) == plain
     return plain
-
-
-@pytest.fixture(scope="module")
-def small_fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parser = argparse.ArgumentParser()
-    fleet.add_size_arguments(parser)
-    out = tmp_path_factory.mktemp("fleet")
-    fleet.write_fleet(fleet.params_from(parser.parse_args(SMALL)), str(out))
-    sites: Path = out / "sites"
-    return sites
 
 
 def test_a_warm_cache_reads_only_the_files_of_the_site(small_fleet, cache_dir, capsys, parsed):

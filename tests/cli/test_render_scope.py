@@ -4,7 +4,6 @@ everything."""
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import pytest
 import yaml
 
-from benchmarks import fleet
 from gitops_lb.cli import main
 from gitops_lb.scoped import check_scoped, skimmed_summary
 from gitops_lb.site.load import sites_from_files
@@ -23,17 +21,6 @@ from gitops_lb.yamlload import LocMap, LocSeq, expand_paths, load_file, load_tex
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "sites"
-SMALL = ["--sites", "3", "--clusters", "2", "--pools", "6", "--services", "10", "--nodes", "2"]
-
-
-@pytest.fixture(scope="module")
-def small_fleet(tmp_path_factory) -> Path:
-    parser = argparse.ArgumentParser()
-    fleet.add_size_arguments(parser)
-    out = tmp_path_factory.mktemp("fleet")
-    fleet.write_fleet(fleet.params_from(parser.parse_args(SMALL)), str(out))
-    sites: Path = out / "sites"
-    return sites
 
 
 def render(capsys, *args: str) -> tuple[int, str, str]:
