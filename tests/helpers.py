@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,13 @@ def released(monkeypatch: pytest.MonkeyPatch, kind: str, field: str) -> None:
     fields = versions.FIELDS[kind]
     assert fields[("spec", field)] is None, "a released field needs no pretending"
     monkeypatch.setitem(fields, ("spec", field), NEWEST)
+
+
+def gitops_lb_script(folder: Path) -> Path:
+    """A `gitops-lb` in `folder` (put it on PATH) that runs this checkout, as the installed
+    console script does; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "gitops-lb"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m gitops_lb "$@"\n')
+    script.chmod(0o755)
+    return folder

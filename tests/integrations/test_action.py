@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.helpers import gitops_lb_script
 from tests.integrations.test_wheel import source_copy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,12 +153,7 @@ def run_step(
 @pytest.fixture
 def bin_dir(tmp_path):
     """`gitops-lb` on PATH as the install step leaves it: here, this checkout."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    script = folder / "gitops-lb"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m gitops_lb "$@"\n')
-    script.chmod(0o755)
-    return folder
+    return gitops_lb_script(tmp_path / "bin")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import yaml
 from gitops_lb.check import load_checked
 from gitops_lb.compile.tree import compile_targets
 from tests.compile.checks import KUBECTL, kustomize, write
+from tests.helpers import gitops_lb_script
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "argocd-cmp" / "plugin.yaml"
@@ -37,12 +37,7 @@ def source(tmp_path):
 @pytest.fixture
 def bin_dir(tmp_path):
     """A `gitops-lb` on PATH that runs this checkout (the image installs the package)."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    script = folder / "gitops-lb"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m gitops_lb "$@"\n')
-    script.chmod(0o755)
-    return folder
+    return gitops_lb_script(tmp_path / "bin")
 
 
 def generate(source, bin_dir, **env):

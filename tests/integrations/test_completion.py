@@ -22,6 +22,7 @@ import pytest
 from gitops_lb.check import load_checked
 from gitops_lb.cli import COMMANDS, build_parser, main
 from gitops_lb.rules import all_rules
+from tests.helpers import gitops_lb_script
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "sites"
@@ -56,14 +57,23 @@ def cluster_ids(*paths: Path) -> list[str]:
     return sorted(t.id for t in load_checked([str(p) for p in paths]).targets)
 
 
+def run_shell(argv: list[str], cwd: Path, bin_dir: Path) -> subprocess.CompletedProcess[str]:
+    """A shell running completions, with this checkout's `gitops-lb` on PATH."""
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env_with(bin_dir),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
 @pytest.fixture(scope="module")
 def bin_dir(tmp_path_factory):
     """`gitops-lb` on PATH: this checkout, as the installed console script runs it."""
-    folder = tmp_path_factory.mktemp("bin")
-    script = folder / "gitops-lb"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m gitops_lb "$@"\n')
-    script.chmod(0o755)
-    return folder
+    return gitops_lb_script(tmp_path_factory.mktemp("bin"))
 
 
 @pytest.fixture(scope="module")
@@ -104,15 +114,7 @@ def bash_complete(bin_dir: Path, cwd: Path, *lines: list[str]) -> list[list[str]
         "}",
     ]
     script += ["_c " + " ".join(shlex.quote(w) for w in line) for line in lines]
-    proc = subprocess.run(
-        [BASH, "--norc", "--noprofile", "-c", "\n".join(script)],
-        cwd=cwd,
-        env=env_with(bin_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc = run_shell([BASH, "--norc", "--noprofile", "-c", "\n".join(script)], cwd, bin_dir)
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     out: list[list[str]] = [[]]
     for word in proc.stdout.splitlines():
@@ -320,15 +322,7 @@ def test_zsh_script_runs_in_zsh(bin_dir, repo, tmp_path):
         ["gitops-lb", "compile", "sites", "-o", ""],
     ]
     body = stubs + "".join("_c " + " ".join(shlex.quote(w) for w in ln) + "\n" for ln in lines)
-    proc = subprocess.run(
-        [ZSH, "-f", "-c", body],
-        cwd=repo,
-        env=env_with(bin_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc = run_shell([ZSH, "-f", "-c", body], repo, bin_dir)
     assert proc.returncode == 0, proc.stderr
     got = [block.split() for block in proc.stdout.split(END + "\n")][:-1]
     rules = sorted(all_rules())
@@ -351,15 +345,7 @@ def test_fish_script_completes_in_fish(bin_dir, repo, tmp_path):
     body = f"source {shlex.quote(str(file))}\n" + "".join(
         f"complete -C {shlex.quote(ln)}; echo {END}\n" for ln in lines
     )
-    proc = subprocess.run(
-        [FISH, "--no-config", "-c", body],
-        cwd=repo,
-        env=env_with(bin_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc = run_shell([FISH, "--no-config", "-c", body], repo, bin_dir)
     assert proc.returncode == 0, proc.stderr
     got = [
         [line.split("\t")[0] for line in block.splitlines()]
